@@ -1,0 +1,58 @@
+"""mirrorgen: one inventory renders every image-mirroring artifact; check mode finds drift.
+
+The pipeline is load → validate → plan → write | check:
+
+    import mirrorgen
+    inventory = mirrorgen.load_inventory("config")       # raises InvalidInventory (file:line problems)
+    outputs = mirrorgen.plan(inventory)                   # pure: [Output(path, text, source)]
+    drift = mirrorgen.check(outputs, "generated")         # compare, write nothing
+    if not drift.clean:
+        mirrorgen.write(outputs, "generated")             # atomic, only changed files
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Public name → defining module. Resolved on first use so that `mirrorgen --help` imports almost nothing.
+_EXPORTS = {
+    "InvalidInventory": "errors",
+    "Location": "errors",
+    "MirrorgenError": "errors",
+    "Problem": "errors",
+    "Severity": "errors",
+    "load_inventory": "load",
+    "parse_inventory": "load",
+    "Inventory": "model",
+    "Output": "output",
+    "plan": "plan",
+    "Drift": "tree",
+    "FileDrift": "tree",
+    "WriteSummary": "tree",
+    "check": "tree",
+    "write": "tree",
+    "validate": "validate",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+    from .load import load_inventory, parse_inventory
+    from .model import Inventory
+    from .output import Output
+    from .plan import plan
+    from .tree import Drift, FileDrift, WriteSummary, check, write
+    from .validate import validate
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'mirrorgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

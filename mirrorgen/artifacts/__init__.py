@@ -1,0 +1,24 @@
+"""One module per artifact family; each is a pure function Inventory → list[Output]."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..model import Inventory
+from ..output import Output
+from .mappings import MIRRORING_DIR, plan_mappings
+from .prow import JOBS_PATH, plan_jobs
+from .rbac import REGISTRY_ACCESS_DIR, plan_registry_access
+from .vault import VAULT_PATH, plan_vault
+
+FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
+    plan_mappings,
+    plan_jobs,
+    plan_registry_access,
+    plan_vault,
+)
+
+# The directories mirrorgen writes into, searched for files it generated earlier that are now stale.
+OWNED_DIRS: tuple[str, ...] = tuple(
+    sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0]})
+)

@@ -1,0 +1,67 @@
+"""clusters/app.ci/registry-access/<namespace>/: the namespace, who may pull its images, and OWNERS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Access, Inventory, Namespace
+from ..output import Output
+from ..render import render
+from .owners import owners_document
+
+REGISTRY_ACCESS_DIR = "clusters/app.ci/registry-access"
+RBAC_API = "rbac.authorization.k8s.io"
+
+
+def _group(name: str) -> dict[str, str]:
+    return {"apiGroup": RBAC_API, "kind": "Group", "name": name}
+
+
+def puller_subjects(inventory: Inventory, namespace: Namespace) -> list[dict[str, str]]:
+    """The subjects of the image-puller RoleBinding for the namespace's declared access level."""
+    if namespace.access is Access.MIRROR_ONLY:
+        return [{
+            "kind": "ServiceAccount",
+            "name": inventory.settings.jobs.service_account or "",
+            "namespace": inventory.settings.configmap.namespace,
+        }]
+    subjects = [_group("system:authenticated")]
+    if namespace.access is Access.PUBLIC:
+        subjects.append(_group("system:unauthenticated"))
+    return subjects
+
+
+def namespace_manifests(inventory: Inventory, namespace: Namespace) -> list[dict[str, Any]]:
+    metadata: dict[str, Any] = {"name": namespace.name}
+    annotations = {}
+    if namespace.description:
+        annotations["openshift.io/description"] = namespace.description
+    if namespace.display_name:
+        annotations["openshift.io/display-name"] = namespace.display_name
+    if annotations:
+        metadata["annotations"] = annotations
+    return [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata},
+        {
+            "apiVersion": f"{RBAC_API}/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": "image-puller", "namespace": namespace.name},
+            "roleRef": {"apiGroup": RBAC_API, "kind": "ClusterRole", "name": "system:image-puller"},
+            "subjects": puller_subjects(inventory, namespace),
+        },
+    ]
+
+
+def plan_registry_access(inventory: Inventory) -> list[Output]:
+    header = inventory.settings.header
+    outputs = []
+    for namespace in inventory.namespaces:
+        folder = f"{REGISTRY_ACCESS_DIR}/{namespace.name}"
+        where = inventory.locate(namespace.file, "namespaces", namespace.name, key=True)
+        manifests = render("documents.yaml.j2", source=namespace.file, header=header,
+                           documents=namespace_manifests(inventory, namespace))
+        outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where))
+        owners = render("documents.yaml.j2", source=namespace.file, header=header,
+                        documents=[owners_document(namespace.owners)])
+        outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))
+    return outputs

@@ -1,0 +1,41 @@
+"""The Vault items holding each push secret, with the secretsync/* keys ci-secret-bootstrap syncs by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Inventory, resolve_job
+from ..output import Output
+from ..render import render
+from .prow import job_name
+
+VAULT_PATH = "vault/image-mirroring-push-credentials.yaml"
+
+
+def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
+    """One item per distinct push secret (orgs may share one), sorted by secret name."""
+    vault = inventory.settings.vault
+    by_secret: dict[str, dict[str, Any]] = {}
+    for org in inventory.orgs:
+        job = resolve_job(inventory.settings, org)
+        item = by_secret.setdefault(job.secret_name, {
+            "item": f"{vault.item_prefix}/{job.secret_name}",
+            # The docker config.json goes under this key: the jobs mount it as their volume's subPath.
+            "docker_config_key": job.credentials_key,
+            "keys": {
+                "secretsync/target-clusters": ",".join(vault.target_clusters),
+                "secretsync/target-name": job.secret_name,
+                "secretsync/target-namespace": vault.target_namespace,
+            },
+            "push_to": [],
+            "jobs": [],
+        })
+        item["push_to"].append(org.destination)
+        item["jobs"].append(job_name(org))
+    return [by_secret[name] for name in sorted(by_secret)]
+
+
+def plan_vault(inventory: Inventory) -> list[Output]:
+    text = render("documents.yaml.j2", source="mirrorgen.yaml and orgs/*.yaml", header=inventory.settings.header,
+                  documents=vault_items(inventory))
+    return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True))]

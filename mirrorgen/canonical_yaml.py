@@ -1,0 +1,129 @@
+"""YAML in the exact form sigs.k8s.io/yaml (go-yaml v2) writes, which openshift/release's job sanitizer keeps.
+
+go-yaml v2's emitter is a port of libyaml, as is PyYAML's, so PyYAML emits the same layout (2-space indent,
+sequences not indented under their key, plain scalars folded at 80 columns, single quotes when a plain
+scalar is not allowed). What differs is decided here: go-yaml's natural key order, double quotes for
+strings that would read back as another type, and `|` blocks for multi-line strings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+# go-yaml v2 reads these as numbers or booleans on top of what PyYAML's YAML 1.1 resolver knows.
+_GO_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_GO_EXTRA_BOOLS = {"y", "Y", "n", "N"}
+_STR_TAG = "tag:yaml.org,2002:str"
+_resolver = yaml.resolver.Resolver()
+
+
+def reads_as_non_string(text: str) -> bool:
+    """Whether a plain scalar `text` would be read back as something other than that string."""
+    if text in _GO_EXTRA_BOOLS or _GO_FLOAT.fullmatch(text):
+        return True
+    return _resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def go_key_less(a: str, b: str) -> bool:
+    """go-yaml v2's keyList.Less for string keys: letters after other runes, digit runs compared as numbers."""
+    for i in range(min(len(a), len(b))):
+        if a[i] == b[i]:
+            continue
+        al, bl = _is_letter(a[i]), _is_letter(b[i])
+        if al and bl:
+            return a[i] < b[i]
+        if al or bl:
+            return bl
+        an = bn = 0
+        if a[i] == "0" or b[i] == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdigit():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdigit():
+            an = an * 10 + int(a[ai])
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdigit():
+            bn = bn * 10 + int(b[bi])
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return a[i] < b[i]
+    return len(a) < len(b)
+
+
+class _GoKey:
+    __slots__ = ("key",)
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __lt__(self, other: "_GoKey") -> bool:
+        return go_key_less(self.key, other.key)
+
+
+def sorted_keys(mapping: dict[str, Any]) -> list[str]:
+    return sorted(mapping, key=_GoKey)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        style = "|"
+    elif reads_as_non_string(value) or value == "":
+        style = '"'
+    else:
+        style = None
+    return dumper.represent_scalar(_STR_TAG, value, style=style)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", [(k, value[k]) for k in sorted_keys(value)])
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(dict, _represent_dict)
+# Never emit anchors and aliases, even when one object appears twice.
+_Dumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
+
+
+def dump(value: Any) -> str:
+    """One YAML document (no `---`, no `...`) in go-yaml v2 form; empty mappings/lists as `{}`/`[]`."""
+    for key in _all_keys(value):
+        if not isinstance(key, str):
+            raise TypeError(f"mapping keys must be strings, got {key!r}")
+    return yaml.dump(
+        value,
+        Dumper=_Dumper,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=80,
+        indent=2,
+        sort_keys=False,
+    )
+
+
+def _all_keys(value: Any):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _all_keys(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _all_keys(item)

@@ -1,0 +1,55 @@
+"""Problems found in the inventory, and the error that carries them to the shell."""
+
+from __future__ import annotations
+
+import enum
+from typing import Iterable
+
+import attrs
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen(order=True)
+class Location:
+    """A place in the inventory: a file relative to the inventory root, and a 1-based line (0: whole file)."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@attrs.frozen
+class Problem:
+    """One finding: where, what is wrong, and how to fix it."""
+
+    location: Location
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        tag = "" if self.severity is Severity.ERROR else "warning: "
+        return f"{self.location}: {tag}{self.message}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.location, p.message))
+
+
+class MirrorgenError(Exception):
+    """Base class of every error mirrorgen raises on purpose."""
+
+
+class InvalidInventory(MirrorgenError):
+    """The inventory cannot be rendered; `problems` lists every reason, each with its file and line."""
+
+    def __init__(self, problems: Iterable[Problem], partial: object = None):
+        self.problems = sort_problems(problems)
+        # What could be loaded despite the problems (an Inventory), so later rules can still report theirs.
+        self.partial = partial
+        super().__init__("\n".join(str(p) for p in self.problems))

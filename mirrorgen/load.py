@@ -1,0 +1,240 @@
+"""Load: inventory files → Inventory, or InvalidInventory listing every file:line problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Any, Mapping
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, override
+
+from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+from .model import Access, Inventory, MappingFile, MappingLine, NamespacesFile, Org, Settings
+from .yamlsource import SourceMap, parse_yaml
+
+SETTINGS_FILE = "mirrorgen.yaml"
+NAMESPACES_FILE = "namespaces.yaml"
+ORGS_DIR = "orgs"
+KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE)
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", type(None): "nothing", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    hint = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
+    raise TypeError(f"expected text, got {_type_name(value)} ({value!r}){hint}")
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"expected true or false, got {value!r}")
+
+
+def _strict_str_tuple(value: Any, _: type) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {_type_name(value)}; write one item per `- ` line")
+    return tuple(_strict_str(item, str) for item in value)
+
+
+def _access(value: Any, _: type) -> Access:
+    try:
+        return Access(value)
+    except ValueError:
+        choices = ", ".join(a.value for a in Access)
+        raise ValueError(f"access must be one of {choices}, not {value!r}") from None
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _strict_str_tuple)
+    converter.register_structure_hook(Access, _access)
+
+    def attrs_hook(cls: type) -> Any:
+        omitted = {f.name: override(omit=True) for f in attrs.fields(cls) if f.metadata.get("by_loader")}
+        return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **omitted)
+
+    converter.register_structure_hook_factory(attrs.has, attrs_hook)
+    return converter
+
+
+_converter = _make_converter()
+
+
+def yaml_keys(cls: type) -> list[str]:
+    """The keys a YAML mapping for `cls` may hold."""
+    return [f.name for f in attrs.fields(cls) if not f.metadata.get("by_loader")]
+
+
+def _problems(exc: BaseException, path: tuple, cls: type, source: SourceMap) -> list[Problem]:
+    """Turn a cattrs error tree into one problem per leaf, each at the line of the value at fault."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        allowed = yaml_keys(exc.cl)
+        found = []
+        for key in sorted(exc.extra_fields):
+            near = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"allowed keys: {', '.join(allowed)}"
+            found.append(Problem(source.locate(path + (key,), key=True), f"unknown key '{key}' ({hint})"))
+        return found
+    if isinstance(exc, BaseExceptionGroup):
+        found = []
+        for sub in exc.exceptions:
+            sub_path, sub_cls = path, cls
+            for note in getattr(sub, "__notes__", []):
+                if isinstance(note, IterableValidationNote):
+                    sub_path = path + (note.index,)
+                    sub_cls = _attrs_class_in(note.type)
+                elif hasattr(note, "name"):
+                    sub_path = path + (note.name,)
+                    field_type = attrs.fields_dict(cls).get(note.name).type if attrs.has(cls) else None
+                    sub_cls = _attrs_class_in(field_type)
+            found.extend(_problems(sub, sub_path, sub_cls, source))
+        return found
+    if isinstance(exc, KeyError):
+        name = path[-1] if path else exc.args[0]
+        return [Problem(source.locate(path[:-1]), f"missing required key '{name}'")]
+    return [Problem(source.locate(path), f"{'.'.join(map(str, path)) or 'value'}: {exc}")]
+
+
+def _attrs_class_in(tp: Any) -> Any:
+    """The attrs class a field holds directly or as dictionary values (for naming allowed keys)."""
+    if isinstance(tp, type) and attrs.has(tp):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _attrs_class_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _structure(data: Any, cls: type, source: SourceMap) -> Any:
+    try:
+        return _converter.structure(data, cls)
+    except Exception as exc:  # cattrs raises many kinds; every one becomes a file:line problem
+        raise InvalidInventory(_problems(exc, (), cls, source)) from None
+
+
+def _mapping_files(raw: Any, source: SourceMap) -> tuple[tuple[MappingFile, ...], list[Problem]]:
+    if raw is None:
+        return (), []
+    if not isinstance(raw, dict):
+        return (), [Problem(source.locate(("mappings",)), "mappings must map each file name to a `|` text block of lines")]
+    files, problems = [], []
+    for name, text in raw.items():
+        path = ("mappings", name)
+        if not isinstance(text, str):
+            problems.append(Problem(source.locate(path), f"mapping file '{name}' must be a `|` text block of `SRC DST [DST ...]` lines"))
+            continue
+        first = source.content_lines.get(path, source.value_lines[path])
+        lines = tuple(MappingLine(first + i, line) for i, line in enumerate(text.split("\n")))
+        while lines and not lines[-1].text.strip():
+            lines = lines[:-1]
+        files.append(MappingFile(name, lines, source.locate(path, key=True)))
+    return tuple(files), problems
+
+
+def parse_org(name: str, file: str, content: bytes) -> tuple[Org, SourceMap]:
+    data, source = parse_yaml(content, file)
+    files, problems = _mapping_files(data.pop("mappings", None), source)
+    try:
+        org = _structure(data, Org, source)
+    except InvalidInventory as invalid:
+        raise InvalidInventory(problems + invalid.problems) from None
+    if problems:
+        raise InvalidInventory(problems)
+    return attrs.evolve(org, mappings=files, name=name, file=file), source
+
+
+def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
+    """Build the Inventory from file contents keyed by path relative to the inventory root (pure)."""
+    problems: list[Problem] = []
+    sources: dict[str, SourceMap] = {}
+
+    def attempt(parse: Any, *args: Any) -> Any:
+        try:
+            return parse(*args)
+        except InvalidInventory as invalid:
+            problems.extend(invalid.problems)
+            return None
+
+    def read_top(name: str, cls: type) -> Any:
+        if name not in files:
+            return None
+        data, source = parse_yaml(files[name], name)
+        sources[name] = source
+        return _structure(data, cls, source)
+
+    if SETTINGS_FILE not in files:
+        raise InvalidInventory([Problem(Location(SETTINGS_FILE), "no global settings file: is --config the inventory directory? (create mirrorgen.yaml, `{}` for defaults)")])
+    settings = attempt(read_top, SETTINGS_FILE, Settings) or Settings()
+    namespaces_file = attempt(read_top, NAMESPACES_FILE, NamespacesFile) or NamespacesFile()
+    namespaces = tuple(attrs.evolve(ns, name=name) for name, ns in sorted(namespaces_file.namespaces.items()))
+
+    orgs = []
+    for path in sorted(files):
+        parent, _, filename = path.rpartition("/")
+        if parent == ORGS_DIR:
+            stem, dot, ext = filename.rpartition(".")
+            if ext != "yaml" or not dot:
+                problems.append(Problem(Location(path), "files in orgs/ must be <org>.yaml (one per organisation); rename or remove it"))
+                continue
+            parsed = attempt(parse_org, stem, path, files[path])
+            if parsed:
+                orgs.append(parsed[0])
+                sources[path] = parsed[1]
+        elif not parent and filename.endswith((".yaml", ".yml")) and filename not in KNOWN_TOP_FILES:
+            near = difflib.get_close_matches(filename, KNOWN_TOP_FILES, n=1)
+            hint = f"did you mean {near[0]}?" if near else f"known files: {', '.join(KNOWN_TOP_FILES)}, {ORGS_DIR}/<org>.yaml"
+            problems.append(Problem(Location(path), f"unknown inventory file ({hint})"))
+    inventory = Inventory(settings, tuple(orgs), namespaces, sources)
+    if problems:
+        raise InvalidInventory(problems, partial=inventory)
+    return inventory
+
+
+def read_inventory_files(config_dir: Path) -> dict[str, bytes]:
+    """Shell side of loading: every regular file under the inventory directory, by relative path."""
+    if not config_dir.is_dir():
+        raise MirrorgenError(f"{config_dir}: no such inventory directory (pass --config DIR)")
+    found = {}
+    for path in sorted(config_dir.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(config_dir).parts):
+            found[path.relative_to(config_dir).as_posix()] = path.read_bytes()
+    return found
+
+
+def load_inventory(config_dir: str | Path = "config") -> Inventory:
+    """Read and structure the inventory under `config_dir`. Raises InvalidInventory (file:line problems)."""
+    return parse_inventory(read_inventory_files(Path(config_dir)))
+
+
+def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, list[Problem]]:
+    """The inventory and its warnings; raises InvalidInventory with every error, of loading and of validation.
+
+    A file that fails to load is left out, and the rest is still validated, so one run reports everything.
+    """
+    from .validate import validate
+
+    try:
+        inventory = load_inventory(config_dir)
+    except InvalidInventory as invalid:
+        if invalid.partial is None:
+            raise
+        more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
+        raise InvalidInventory(invalid.problems + more) from None
+    problems = validate(inventory)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidInventory(problems)
+    return inventory, problems

@@ -1,0 +1,174 @@
+"""Image references, `oc image mirror` mapping lines, and the name rules Kubernetes and Vault enforce."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import attrs
+
+# The distribution reference grammar (github.com/distribution/reference), which oc, skopeo and Quay share.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?"
+_PATH_RE = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
+_DOMAIN_RE = re.compile(_DOMAIN)
+TAG_RE = re.compile(r"[\w][\w.-]{0,127}")
+# oc expands `*` in a source tag against the registry's tags.
+_SOURCE_TAG_RE = re.compile(r"[\w*][\w.*-]{0,127}")
+DIGEST_RE = re.compile(r"(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})")
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_CONFIGMAP_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+
+# Decommissioned registries and what replaced them.
+DECOMMISSIONED_REGISTRIES = {"registry.svc.ci.openshift.org": "registry.ci.openshift.org"}
+
+
+class ReferenceError(ValueError):
+    """A malformed image reference; the message says what is wrong in words a person can act on."""
+
+
+@attrs.frozen
+class ImageRef:
+    """`registry/path[:tag][@digest]`, exactly as written (no default registry is filled in)."""
+
+    registry: str
+    path: str
+    tag: Optional[str] = None
+    digest: Optional[str] = None
+
+    @property
+    def repository(self) -> str:
+        return f"{self.registry}/{self.path}" if self.registry else self.path
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.tag is not None and "*" in self.tag
+
+    def __str__(self) -> str:
+        out = self.repository
+        if self.tag is not None:
+            out += f":{self.tag}"
+        if self.digest is not None:
+            out += f"@{self.digest}"
+        return out
+
+
+def parse_image_ref(text: str, *, allow_wildcard: bool = False) -> ImageRef:
+    """Parse a reference; raise ReferenceError naming the part that is wrong."""
+    if not text:
+        raise ReferenceError("empty image reference")
+    rest, digest = text, None
+    if "@" in rest:
+        rest, digest = rest.split("@", 1)
+        if not DIGEST_RE.fullmatch(digest):
+            raise ReferenceError(f"malformed digest {digest!r} in {text!r} (expected sha256: and 64 lowercase hex digits)")
+    tag = None
+    slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > slash:
+        rest, tag = rest[:colon], rest[colon + 1 :]
+        tag_re = _SOURCE_TAG_RE if allow_wildcard else TAG_RE
+        if not tag_re.fullmatch(tag):
+            why = "a wildcard `*` is only allowed in a source tag" if "*" in tag else "tags are 1-128 of [A-Za-z0-9_.-], not starting with . or -"
+            raise ReferenceError(f"invalid tag {tag!r} in {text!r} ({why})")
+    first, _, remainder = rest.partition("/")
+    if remainder and ("." in first or ":" in first or first == "localhost" or first.startswith("[")):
+        registry, path = first, remainder
+        if not _DOMAIN_RE.fullmatch(registry):
+            raise ReferenceError(f"invalid registry host {registry!r} in {text!r}")
+    else:
+        registry, path = "", rest
+    if not _PATH_RE.fullmatch(path):
+        raise ReferenceError(
+            f"invalid repository path {path!r} in {text!r} (lowercase letters, digits and single separators . _ __ - between them)"
+        )
+    return ImageRef(registry, path, tag, digest)
+
+
+@attrs.frozen
+class MappingPair:
+    source: ImageRef
+    destination: ImageRef
+
+    @property
+    def destination_key(self) -> str:
+        """What oc uses to refuse a destination named twice: the destination with the tag it will really get."""
+        dst = self.destination
+        tag = dst.tag if dst.tag is not None else self.source.tag
+        return f"{dst.repository}:{tag}" if tag else dst.repository
+
+
+@attrs.frozen
+class ParsedLine:
+    """One line of a mapping file, split the way `oc image mirror -f` splits it."""
+
+    tokens: tuple[str, ...]
+    comment: str  # from `#` to the end of the line, trailing spaces removed; "" if none
+    has_tab: bool
+
+    def render(self) -> str:
+        """The line with single spaces between tokens (oc splits on the space character only)."""
+        body = " ".join(self.tokens)
+        if body and self.comment:
+            return f"{body} {self.comment}"
+        return body or self.comment
+
+
+def split_mapping_line(text: str) -> ParsedLine:
+    body, hash_, comment = text.partition("#")
+    comment = (hash_ + comment).rstrip()
+    has_tab = "\t" in body
+    tokens = tuple(t for t in body.replace("\t", " ").split(" ") if t)
+    return ParsedLine(tokens, comment, has_tab)
+
+
+def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:
+    """The (source, destination) pairs oc derives from a line's tokens; raises ReferenceError like oc would fail."""
+    eq = [t for t in tokens if "=" in t]
+    if eq and len(eq) != len(tokens):
+        raise ReferenceError("a line mixes SRC=DST tokens with plain tokens; oc silently ignores the plain ones: use one form")
+    raw: list[tuple[str, str]] = []
+    if eq:
+        for token in eq:
+            src, _, dst = token.partition("=")
+            if not src or not dst:
+                raise ReferenceError(f"{token!r} is not a valid SRC=DST mapping")
+            raw.append((src, dst))
+    elif len(tokens) == 1:
+        raise ReferenceError(f"{tokens[0]!r} has no destination: write `SRC DST [DST ...]`")
+    else:
+        raw = [(tokens[0], dst) for dst in tokens[1:]]
+    pairs = []
+    for src_text, dst_text in raw:
+        src = parse_image_ref(src_text, allow_wildcard=True)
+        dst = parse_image_ref(dst_text)
+        if src.tag is None and src.digest is None:
+            raise ReferenceError(f"source {src_text!r} needs a tag or a digest (oc cannot tell what to copy)")
+        if dst.digest is not None:
+            raise ReferenceError(f"destination {dst_text!r} carries a digest; registries assign digests: give a tag or none")
+        if src.is_wildcard and dst.tag is not None:
+            raise ReferenceError(f"source {src_text!r} has a wildcard tag, so the destination must be a bare repository, not {dst_text!r}")
+        if dst.repository == src.repository and (dst.tag or src.tag) == src.tag:
+            raise ReferenceError(f"source and destination are the same image ({src_text}); oc refuses to copy onto itself")
+        pairs.append(MappingPair(src, dst))
+    return pairs
+
+
+def is_dns1123_label(name: str) -> bool:
+    return len(name) <= 63 and bool(_DNS1123_LABEL.fullmatch(name))
+
+
+def is_dns1123_subdomain(name: str) -> bool:
+    return len(name) <= 253 and bool(_DNS1123_SUBDOMAIN.fullmatch(name))
+
+
+def is_configmap_key(name: str) -> bool:
+    return len(name) <= 253 and bool(_CONFIGMAP_KEY.fullmatch(name))
+
+
+def dns1123_hint(name: str) -> str:
+    """A suggested valid label for `name`, for error messages."""
+    fixed = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63].strip("-")
+    return fixed or "a-name"

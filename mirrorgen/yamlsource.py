@@ -1,0 +1,161 @@
+"""Strict YAML reading that remembers where every value came from.
+
+PyYAML's loaders lose line numbers, silently keep the last of two duplicate keys, and expand aliases
+without bound. The inventory is edited by many people, so this reader composes the node graph itself
+and builds plain Python data plus a map from each value's path to its line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import yaml
+
+from .errors import InvalidInventory, Location, Problem
+
+Path = tuple[Any, ...]
+
+# Expanding aliases beyond this many extra nodes means the file is an alias bomb, not configuration.
+MAX_ALIAS_EXPANSION = 100_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:float",
+}
+# Dates and the like stay the text the user wrote: no inventory field is a timestamp.
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
+
+
+@attrs.frozen
+class SourceMap:
+    """Lines (1-based) of the values and keys of one YAML file, by path from the document root."""
+
+    file: str
+    value_lines: dict[Path, int]
+    key_lines: dict[Path, int]
+    # For a literal block scalar, the line of its first content line; others: the value's line.
+    content_lines: dict[Path, int]
+
+    def locate(self, path: Path, *, key: bool = False) -> Location:
+        """The line of `path`, or of its nearest ancestor that the file spells out."""
+        lines = self.key_lines if key else self.value_lines
+        probe = tuple(path)
+        while probe:
+            if probe in lines:
+                return Location(self.file, lines[probe])
+            if probe in self.key_lines:
+                return Location(self.file, self.key_lines[probe])
+            probe = probe[:-1]
+        return Location(self.file, self.value_lines.get((), 1))
+
+
+class _Reader:
+    def __init__(self, file: str):
+        self.file = file
+        self.value_lines: dict[Path, int] = {}
+        self.key_lines: dict[Path, int] = {}
+        self.content_lines: dict[Path, int] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.visits = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(Location(self.file, node.start_mark.line + 1), message))
+
+    def convert(self, node: yaml.Node, path: Path) -> Any:
+        self.visits += 1
+        self.seen.add(id(node))
+        if self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
+            raise _AliasBomb(node)
+        line = node.start_mark.line + 1
+        self.value_lines[path] = line
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        self.content_lines[path] = line + 1 if node.style in ("|", ">") else line
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, "only plain keys are allowed here (no merge keys `<<`, lists or maps as keys)")
+                continue
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + 1
+            if key in first_line:
+                self.fail(
+                    key_node,
+                    f"duplicate key '{key}' (first at line {first_line[key]}); YAML would silently keep only the"
+                    " last one: merge the two entries",
+                )
+                continue
+            first_line[key] = key_line
+            self.key_lines[path + (key,)] = key_line
+            result[key] = self.convert(value_node, path + (key,))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag in _TEXT_TAGS:
+            return node.value
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain value")
+            return None
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            self.fail(node, f"cannot read value {node.value!r}: {exc}")
+            return None
+
+
+class _AliasBomb(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
+def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]:
+    """Parse one inventory document: a mapping at the top. Raises InvalidInventory with file:line problems."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInventory(
+                [Problem(Location(file, text[: exc.start].count(b"\n") + 1),
+                         f"not UTF-8 text (byte 0x{text[exc.start]:02x}); save the file as UTF-8")]
+            ) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or str(exc)
+        raise InvalidInventory([Problem(Location(file, line), f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInventory([Problem(Location(file, 1), f"YAML syntax error: {exc}")]) from None
+    if node is None:
+        raise InvalidInventory([Problem(Location(file, 1), "file is empty: it must hold a mapping of settings (`{}` for none)")])
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise InvalidInventory(
+            [Problem(Location(file, node.start_mark.line + 1), f"the top level must be a mapping of keys to values, not {kind}")]
+        )
+    reader = _Reader(file)
+    try:
+        data = reader.convert(node, ())
+    except _AliasBomb as bomb:
+        raise InvalidInventory(
+            [Problem(Location(file, bomb.node.start_mark.line + 1),
+                     f"aliases expand to more than {MAX_ALIAS_EXPANSION} extra values; write the values out instead")]
+        ) from None
+    except RecursionError:
+        raise InvalidInventory([Problem(Location(file, 1), "the document nests too deeply (or an alias refers to itself)")]) from None
+    if reader.problems:
+        raise InvalidInventory(reader.problems)
+    return data, SourceMap(file, reader.value_lines, reader.key_lines, reader.content_lines)
