@@ -1,0 +1,35 @@
+# The README's two set-up commands are `make generate` and `make test`; both bootstrap .venv themselves.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONFIG ?= config
+OUTPUT ?= generated
+
+.PHONY: generate check validate test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the package metadata changes; the install is editable, so code edits need none.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+generate: $(VENV)/.installed
+	$(BIN)/mirrorgen generate --config $(CONFIG) --output $(OUTPUT)
+
+check: $(VENV)/.installed
+	$(BIN)/mirrorgen check --config $(CONFIG) --output $(OUTPUT)
+
+validate: $(VENV)/.installed
+	$(BIN)/mirrorgen validate --config $(CONFIG)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

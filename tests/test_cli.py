@@ -1,0 +1,49 @@
+"""The command line as a user drives it: exit codes, messages, and no tracebacks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO, run_cli
+
+
+def test_default_inventory_generates_and_checks_clean(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    generated = run_cli("generate", "--config", str(REPO / "config"), "--output", str(out))
+    assert generated.returncode == 0, generated.stderr
+    assert generated.stdout.startswith("mirrorgen: ") and " written, 0 unchanged, 0 removed" in generated.stdout
+    checked = run_cli("check", "--config", str(REPO / "config"), "--output", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_committed_tree_matches_default_inventory() -> None:
+    result = run_cli("check", "--config", str(REPO / "config"), "--output", str(REPO / "generated"))
+    assert result.returncode == 0, result.stdout
+
+
+def test_exit_codes_clean_drift_invalid(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    out = tmp_path / "out"
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert run_cli("check", "--config", str(config), "--output", str(out)).returncode == 0
+
+    (out / "ci-operator/jobs/infra-image-mirroring.yaml").write_text("periodics: []\n")
+    drift = run_cli("check", "--config", str(config), "--output", str(out))
+    assert drift.returncode == 1
+    assert drift.stdout.rstrip().splitlines()[-1].endswith(f"Fix with: mirrorgen generate --config {config} --output {out}")
+
+    org = config / "orgs/knative.yaml"
+    org.write_text(org.read_text().replace("destination:", "destinaton:"))
+    invalid = run_cli("check", "--config", str(config), "--output", str(out))
+    assert invalid.returncode == 2
+    assert f"{config}/orgs/knative.yaml:1: unknown key 'destinaton' (did you mean 'destination'?)" in invalid.stderr
+    assert "Traceback" not in invalid.stderr + invalid.stdout
+
+
+def test_help_works_from_any_directory(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("generate", "check", "validate"):
+        assert command in result.stdout
