@@ -6,6 +6,7 @@ from typing import Any
 
 from ..model import Access, Inventory, Namespace
 from ..output import Output
+from ..provenance import document_lines, line_sources
 from ..render import render
 from .owners import owners_document
 
@@ -60,7 +61,10 @@ def plan_registry_access(inventory: Inventory) -> list[Output]:
         where = inventory.locate(namespace.file, "namespaces", namespace.name, key=True)
         manifests = render("documents.yaml.j2", source=namespace.file, header=header,
                            documents=namespace_manifests(inventory, namespace))
-        outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where))
+        # The Namespace document comes from the entry, the RoleBinding from its access decision.
+        access = inventory.locate(namespace.file, "namespaces", namespace.name, "access")
+        outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where,
+                              line_sources(zip(document_lines(manifests), (where, access)))))
         owners = render("documents.yaml.j2", source=namespace.file, header=header,
                         documents=[owners_document(namespace.owners)])
         outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..model import Inventory, resolve_job
 from ..output import Output
+from ..provenance import document_lines, line_sources
 from ..render import render
 from .prow import job_name
 
@@ -36,6 +37,14 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
 
 
 def plan_vault(inventory: Inventory) -> list[Output]:
+    items = vault_items(inventory)
     text = render("documents.yaml.j2", source="mirrorgen.yaml and orgs/*.yaml", header=inventory.settings.header,
-                  documents=vault_items(inventory))
-    return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True))]
+                  documents=items)
+    # An item exists because an org pushes with that secret: point at the first such org.
+    first_org = {}
+    for org in inventory.orgs:
+        first_org.setdefault(resolve_job(inventory.settings, org).secret_name, org)
+    owners = (inventory.locate(first_org[item["keys"]["secretsync/target-name"]].file, "destination", key=True)
+              for item in items)
+    return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True),
+                   line_sources(zip(document_lines(text), owners)))]
