@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="colour the diff: auto = on a terminal unless NO_COLOR is set (default: auto)")
     explain = command("explain", "name the inventory entry that produced a generated file or line")
     explain.add_argument("target", metavar="PATH[:LINE]", help="a generated file (under --output or relative to it)")
+    change = command("plan", "what changing the inventory since a git revision will do, grouped for who must act",
+                     output=False)
+    change.add_argument("--base", required=True, metavar="REV", help="git revision to compare the working tree with")
+    change.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                        help="text, json, or markdown to paste into a pull request (default: text)")
     validate = command("validate", "check the inventory without rendering anything", output=False)
     validate.add_argument("--strict", action="store_true", help="fail (exit 2) on warnings too")
     return parser
@@ -121,6 +126,27 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    from . import change_plan
+    from .errors import InvalidInventory, MirrorgenError
+    from .gitrev import inventory_files_at
+    from .load import load_and_validate, parse_inventory
+    from .plan import plan
+
+    files = inventory_files_at(args.base, args.config)
+    try:
+        # An inventory that did not exist yet at the base: everything it declares now is new.
+        base = parse_inventory(files or {"mirrorgen.yaml": b"{}"})
+        plan(base)
+    except InvalidInventory as invalid:
+        raise MirrorgenError(f"the inventory at {args.base} is invalid ({invalid.problems[0]}); pick another --base") from None
+    head, _ = load_and_validate(args.config)
+    document = change_plan.compute(base, head, args.base)
+    render = {"text": change_plan.to_text, "json": change_plan.to_json, "markdown": change_plan.to_markdown}[args.format]
+    sys.stdout.write(render(document, args.config))
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .load import load_and_validate
 
@@ -138,6 +164,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "validate": cmd_validate,
     "explain": cmd_explain,
+    "plan": cmd_plan,
 }
 
 

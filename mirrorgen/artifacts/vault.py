@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Location
 from ..model import Inventory, resolve_job
 from ..output import Output
 from ..provenance import document_lines, line_sources
@@ -13,6 +14,10 @@ from .prow import job_name
 VAULT_PATH = "vault/image-mirroring-push-credentials.yaml"
 
 
+def item_name(inventory: Inventory, secret_name: str) -> str:
+    return f"{inventory.settings.vault.item_prefix}/{secret_name}"
+
+
 def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
     """One item per distinct push secret (orgs may share one), sorted by secret name."""
     vault = inventory.settings.vault
@@ -20,7 +25,7 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
         item = by_secret.setdefault(job.secret_name, {
-            "item": f"{vault.item_prefix}/{job.secret_name}",
+            "item": item_name(inventory, job.secret_name),
             # The docker config.json goes under this key: the jobs mount it as their volume's subPath.
             "docker_config_key": job.credentials_key,
             "keys": {
@@ -36,15 +41,19 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
     return [by_secret[name] for name in sorted(by_secret)]
 
 
+def item_sources(inventory: Inventory) -> dict[str, Location]:
+    """Vault item → the org that brings it into being (the first one pushing with its secret)."""
+    found: dict[str, Location] = {}
+    for org in inventory.orgs:
+        found.setdefault(item_name(inventory, resolve_job(inventory.settings, org).secret_name), inventory.locate(org.file, "destination", key=True))
+    return found
+
+
 def plan_vault(inventory: Inventory) -> list[Output]:
     items = vault_items(inventory)
     text = render("documents.yaml.j2", source="mirrorgen.yaml and orgs/*.yaml", header=inventory.settings.header,
                   documents=items)
-    # An item exists because an org pushes with that secret: point at the first such org.
-    first_org = {}
-    for org in inventory.orgs:
-        first_org.setdefault(resolve_job(inventory.settings, org).secret_name, org)
-    owners = (inventory.locate(first_org[item["keys"]["secretsync/target-name"]].file, "destination", key=True)
-              for item in items)
+    sources = item_sources(inventory)
+    owners = (sources[item["item"]] for item in items)
     return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True),
                    line_sources(zip(document_lines(text), owners)))]
