@@ -113,7 +113,7 @@ def build(drift: Drift, outputs: list[Output], config: str, output: str) -> Repo
             sources = [planned.source_of(line) for line in _differing_lines(entry)]
         diff = unified_diff(entry) if entry.status == "changed" else ""
         files.append(FileReport(entry.path, entry.status, entry.hand_edited, planned.source,
-                                tuple(dict.fromkeys(sources)), tuple(changes), note, diff))
+                                tuple(sorted(set(sources))), tuple(changes), note, diff))
     return Report(config, output, tuple(files), drift.unmanaged, len(outputs))
 
 

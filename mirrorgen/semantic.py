@@ -16,6 +16,8 @@ from typing import Any, Optional
 import attrs
 import yaml
 
+from .canonical_yaml import reads_as_non_string
+
 Path = tuple[Any, ...]
 
 _STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json")
@@ -68,8 +70,10 @@ def is_structured(path: str) -> bool:
 
 
 def show(value: Any) -> str:
-    """A value as a person reads it in a one-line summary: plain text bare, anything else as JSON, shortened."""
-    text = value if isinstance(value, str) and value.strip() == value and value else json.dumps(value, default=str)
+    """A value as a person reads it in a one-line summary: plain text bare, anything else (including text that
+    would read as a number or boolean) as JSON, shortened."""
+    bare = isinstance(value, str) and value and value.strip() == value and not reads_as_non_string(value)
+    text = value if bare else json.dumps(value, default=str)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
