@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import json
+from collections import Counter
 from typing import Any, Callable, Iterator, Optional
 
 import attrs
@@ -52,11 +53,16 @@ def destination_repositories(inventory: Inventory) -> dict[str, tuple[str, Locat
 
 
 def pinned_mapping_sources(inventory: Inventory) -> dict[str, tuple[ImageRef, Location]]:
-    """Mapping sources pinned by digest, named by the destination they feed."""
+    """Mapping sources pinned by digest, named `source repository → destination repository` (plus the
+    destination tag when one inventory pins several tags of that pair), so that a bump keeps its name."""
+    pinned = [(where, pair) for _, where, pair in _pairs(inventory) if pair.source.digest]
+    pairs = Counter((pair.source.repository, pair.destination.repository) for _, pair in pinned)
     found: dict[str, tuple[ImageRef, Location]] = {}
-    for _, where, pair in _pairs(inventory):
-        if pair.source.digest:
-            found.setdefault(pair.destination_key, (pair.source, where))
+    for where, pair in pinned:
+        name = f"{pair.source.repository} → {pair.destination.repository}"
+        if pairs[pair.source.repository, pair.destination.repository] > 1:
+            name = f"{pair.source.repository} → {pair.destination_key}"
+        found.setdefault(name, (pair.source, where))
     return found
 
 
