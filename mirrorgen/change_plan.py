@@ -266,43 +266,36 @@ def to_json(plan: Document, config: str) -> str:
     return json.dumps({**plan, "config": config}, indent=2, ensure_ascii=False, default=location) + "\n"
 
 
-def to_text(plan: Document, config: str) -> str:
-    out = [f"mirrorgen plan: {plan['base']} → working tree ({config})\n"]
+def _code(text: str) -> str:
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _render(plan: Document, config: str, markdown: bool) -> str:
+    """Text for a terminal, or Markdown for a pull request (values as code, actions as check boxes)."""
+    code = _code if markdown else (lambda text: text)
+    out = [f"## mirrorgen plan: {_code(plan['base'])} → this change\n" if markdown
+           else f"mirrorgen plan: {plan['base']} → working tree ({config})\n"]
     found = sections(plan)
     for section in found:
-        out.append(f"\n{section.title}\n")
+        out.append(f"\n### {section.title}\n\n" if markdown else f"\n{section.title}\n")
         if section.note:
-            out.append(f"  {section.note}\n")
+            out.append(f"{section.note}\n\n" if markdown else f"  {section.note}\n")
         for item in section.items:
+            box = "[ ] " if markdown and section.checklist else ""
             where = _where(item.source, config)
-            remark = f": {item.remark}" if item.remark else ""
-            out.append(f"  - {item.subject}{remark}" + (f"  ({where})" if where else "") + "\n")
-            out.extend(f"      {line}\n" for line in item.details)
+            remark = f": {code(item.remark)}" if item.remark else ""
+            located = (f" ({code(where)})" if markdown else f"  ({where})") if where else ""
+            out.append(f"{'' if markdown else '  '}- {box}{code(item.subject)}{remark}{located}\n")
+            out.extend(f"  - {_code(line)}\n" if markdown else f"      {line}\n" for line in item.details)
     if not found:
         out.append("\nNothing for anyone to act on.\n")
     out.append(f"\n{configmap_line(plan)}\n")
     return "".join(out)
 
 
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
+def to_text(plan: Document, config: str) -> str:
+    return _render(plan, config, markdown=False)
 
 
 def to_markdown(plan: Document, config: str) -> str:
-    out = [f"## mirrorgen plan: {_code(plan['base'])} → this change\n"]
-    found = sections(plan)
-    for section in found:
-        out.append(f"\n### {section.title}\n\n")
-        if section.note:
-            out.append(f"{section.note}\n\n")
-        for item in section.items:
-            box = "[ ] " if section.checklist else ""
-            where = _where(item.source, config)
-            remark = f": {_code(item.remark)}" if item.remark else ""
-            out.append(f"- {box}{_code(item.subject)}{remark}" + (f" ({_code(where)})" if where else "") + "\n")
-            out.extend(f"  - {_code(line)}\n" for line in item.details)
-    if not found:
-        out.append("\nNothing for anyone to act on.\n")
-    out.append(f"\n{configmap_line(plan)}\n")
-    return "".join(out)
+    return _render(plan, config, markdown=True)
