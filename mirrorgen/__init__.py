@@ -13,6 +13,8 @@ The pipeline is load → validate → plan → write | check:
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # Public name → defining module. Resolved on first use so that `mirrorgen --help` imports almost nothing.
@@ -44,6 +46,19 @@ if TYPE_CHECKING:
     from .plan import plan
     from .tree import Drift, FileDrift, WriteSummary, check, write
     from .validate import validate
+
+
+class _Package(types.ModuleType):
+    """Keeps `mirrorgen.plan` and `mirrorgen.validate` the functions: importing a submodule normally rebinds
+    the package attribute of the same name to the submodule object."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
