@@ -11,7 +11,10 @@ from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
+from .lint_image_names import check_image_names
+from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import Access, Inventory, Org, job_setting_location, resolve_job
+from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     ReferenceError,
@@ -147,6 +150,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     continue
                 try:
                     pairs = mapping_pairs(parsed.tokens)
+                    for pair in pairs:
+                        resolve_source(pair.source, inventory.settings.image_stream_registry, source_registry)
                 except ReferenceError as exc:
                     yield Problem(where, str(exc))
                     continue
@@ -164,8 +169,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     if not pair.destination.repository.startswith(org.destination.rstrip("/") + "/"):
                         yield Problem(where, f"destination {pair.destination.repository} is outside this org's destination"
                                              f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
-                    if pair.source.registry == source_registry:
-                        namespace = pair.source.path.split("/", 1)[0]
+                    namespace = image_stream_namespace(pair.source, source_registry)
+                    if namespace is not None:
                         used_namespaces.add(namespace)
                         if namespace not in declared:
                             yield Problem(where, f"source namespace {namespace!r} has no access decision: add it to namespaces.yaml"
@@ -208,6 +213,9 @@ RULES: tuple[Rule, ...] = (
     check_mapping_lines,
     check_namespaces,
     check_configmap_size,
+    check_image_stream_registry,
+    check_qci_access,
+    check_image_names,
 )
 
 
