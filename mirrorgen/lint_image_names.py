@@ -49,9 +49,9 @@ def image_name_problems(name: str) -> list[str]:
     if len(segments) == 1:
         found.append(f"{name!r} names neither technology nor cloud provider: use $technology-$component (e.g."
                      f" sriov-network-config-daemon), $cloudProvider-$component, cluster-*, kube-* or *-tests")
-    if segments[0] == "cluster" and segments[-1] != "operator":
+    if segments[0] == "cluster" and segments[-1] not in ("operator", "tests"):
         found.append(f"'cluster-*' is for CVO-managed operators (e.g. cluster-storage-operator), and {name!r} does not"
-                     f" end in -operator: use $technology-$component")
+                     f" end in -operator (or -tests): use $technology-$component")
     if segments[-1] == "test" or (("test" in segments or "tests" in segments) and segments[-1] != "tests"):
         found.append(f"images of tests end in '-tests' (e.g. {'-'.join(s for s in segments if s not in ('test', 'tests'))}-tests)")
     for segment in segments:
