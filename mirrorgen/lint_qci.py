@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .artifacts.qci import QCI_AUTHZ_NAMESPACE
 from .errors import Location, Problem
 from .model import Inventory, Owners
 from .qci import IMAGE_STREAM_REGISTRIES
-from .refs import dns1123_hint, is_dns1123_label
-from .artifacts.qci import QCI_AUTHZ_NAMESPACE
+from .refs import dns1123_label_error
 
 
 def _group_name_problem(where: Location, what: str, name: str) -> Iterator[Problem]:
@@ -23,12 +23,6 @@ def _owners_problem(where: Location, what: str, owners: Owners) -> Iterator[Prob
     if not owners.approvers:
         yield Problem(where, f"{what} has no owners.approvers: nobody answers for this access; list at least one"
                              f" GitHub user")
-
-
-def _label_problem(where: Location, what: str, name: str) -> Iterator[Problem]:
-    if not is_dns1123_label(name):
-        yield Problem(where, f"{what} {name!r} is not a Kubernetes namespace name (at most 63 of a-z, 0-9 and '-');"
-                             f" try {dns1123_hint(name)!r}")
 
 
 def check_image_stream_registry(inventory: Inventory) -> Iterator[Problem]:
@@ -49,10 +43,17 @@ def check_qci_access(inventory: Inventory) -> Iterator[Problem]:
         yield from _group_name_problem(where, "group", name)
         yield from _owners_problem(where, f"group {name!r}", group.owners)
 
+    # Both name namespaces on app.ci.
+    names = [(at("integrations", n, key=True), "integration name", n) for n in qci.integrations]
+    names += [(at("promotion_namespaces", i), "promotion namespace", n) for i, n in enumerate(qci.promotion_namespaces)]
+    for where, what, name in names:
+        error = dns1123_label_error(what, name)
+        if error:
+            yield Problem(where, error)
+
     source_namespaces = {ns.name: ns for ns in inventory.namespaces}
     for name, integration in qci.integrations.items():
         where = at("integrations", name, key=True)
-        yield from _label_problem(where, "integration name (its namespace on app.ci)", name)
         if name in source_namespaces:
             other = source_namespaces[name]
             yield Problem(where, f"integration {name!r} would write clusters/app.ci/registry-access/{name}/, which the source"
@@ -64,7 +65,6 @@ def check_qci_access(inventory: Inventory) -> Iterator[Problem]:
 
     for index, name in enumerate(qci.promotion_namespaces):
         where = at("promotion_namespaces", index)
-        yield from _label_problem(where, "promotion namespace", name)
         if name in qci.promotion_namespaces[:index]:
             yield Problem(where, f"promotion namespace {name!r} is listed twice; keep one")
         if name not in source_namespaces:

@@ -12,7 +12,7 @@ from typing import Optional
 
 import attrs
 
-from .refs import TAG_RE, ImageRef, ReferenceError, is_dns1123_label, parse_image_ref
+from .refs import TAG_RE, ImageRef, ReferenceError, dns1123_label_error, parse_image_ref
 
 QCI_REPOSITORY = "quay.io/openshift/ci"
 QCI_PROXY_REPOSITORY = "quay-proxy.ci.openshift.org/openshift/ci"
@@ -42,9 +42,9 @@ def _image_stream_tag(ref: ImageRef, text: str) -> ImageStreamTag:
     if not is_image_stream_ref(ref) or ref.tag is None or ref.digest is not None:
         raise ReferenceError(f"{text!r} is not an image-stream tag; write it as namespace/name:tag, e.g. ci/ci-operator:latest")
     namespace, name = ref.path.split("/")
-    if not is_dns1123_label(namespace):
-        raise ReferenceError(f"namespace {namespace!r} in {text!r} is not a Kubernetes namespace name"
-                             f" (at most 63 of a-z, 0-9 and '-')")
+    error = dns1123_label_error(f"in {text!r}, the namespace", namespace)
+    if error:
+        raise ReferenceError(error)
     return ImageStreamTag(namespace, name, ref.tag)
 
 

@@ -18,9 +18,8 @@ from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     ReferenceError,
-    dns1123_hint,
+    dns1123_label_error,
     is_configmap_key,
-    is_dns1123_label,
     is_dns1123_subdomain,
     mapping_pairs,
     parse_image_ref,
@@ -34,9 +33,9 @@ Rule = Callable[[Inventory], Iterator[Problem]]
 
 
 def _label_problem(where: Location, what: str, value: str) -> Iterator[Problem]:
-    if not is_dns1123_label(value):
-        yield Problem(where, f"{what} {value!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
-                             f" starting and ending alphanumeric); try {dns1123_hint(value)!r}")
+    error = dns1123_label_error(what, value)
+    if error:
+        yield Problem(where, error)
 
 
 def check_settings(inventory: Inventory) -> Iterator[Problem]:

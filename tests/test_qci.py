@@ -13,8 +13,8 @@ import mirrorgen
 from conftest import MINIMAL, run_cli
 from mirrorgen.errors import Severity
 from mirrorgen.load import load_inventory
-from mirrorgen.validate import validate
 from mirrorgen.refs import TAG_RE, mapping_pairs, parse_image_ref, split_mapping_line
+from mirrorgen.validate import validate
 
 # The examples of seed 004 (docs.ci.openshift.org, "Interacting With CI Image Registries"), checked by hand.
 SEED_EXAMPLES = [
@@ -53,7 +53,7 @@ def test_edge_cases(stream_tag: str, qci_tag: str) -> None:
     ("a/b/c:latest", "is not an image-stream tag"),
     ("quay.io/ci/boskos:latest", "is not an image-stream tag"),
     (f"ci/boskos@sha256:{'a' * 64}", "is not an image-stream tag"),
-    ("my_ns/boskos:latest", "is not a Kubernetes namespace name"),
+    ("my_ns/boskos:latest", "the namespace 'my_ns' is not a DNS-1123 label"),
     # A first component with a dot is a registry host, as for oc and skopeo.
     ("my.ns/boskos:latest", "is not an image-stream tag"),
     ("CI/boskos:latest", "invalid repository path"),

@@ -178,7 +178,7 @@ def test_qci_yaml_accepts_empty_sections(make_inventory: Callable[..., Path]) ->
     ("integrations:\n  robot:\n    admins: two words\n    owners: {approvers: [a]}\n",
      "qci.yaml:3: admins group 'two words' is not a Rover group name"),
     ("integrations:\n  Robot_1:\n    admins: x\n    owners: {approvers: [a]}\n",
-     "qci.yaml:2: integration name (its namespace on app.ci) 'Robot_1' is not a Kubernetes namespace name"),
+     "qci.yaml:2: integration name 'Robot_1' is not a DNS-1123 label"),
     ("integrations:\n  acme-ci:\n    admins: x\n    owners: {approvers: [a]}\n",
      "qci.yaml:2: integration 'acme-ci' would write clusters/app.ci/registry-access/acme-ci/, which the source namespace"),
     ("integrations:\n  ocp:\n    admins: x\n    owners: {approvers: [a]}\n",
