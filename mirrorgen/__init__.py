@@ -29,6 +29,7 @@ _EXPORTS = {
     "Inventory": "model",
     "Output": "output",
     "plan": "plan",
+    "qci_reference": "qci",
     "Drift": "tree",
     "FileDrift": "tree",
     "WriteSummary": "tree",
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from .model import Inventory
     from .output import Output
     from .plan import plan
+    from .qci import qci_reference
     from .tree import Drift, FileDrift, WriteSummary, check, write
     from .validate import validate
 

@@ -89,6 +89,9 @@ class Settings:
     configmap: ConfigMapSettings = ConfigMapSettings()
     vault: VaultSettings = VaultSettings()
     file: str = by_loader("mirrorgen.yaml")
+    # Where mapping sources written as image-stream tags `ns/name:tag` are pulled from: `app.ci` (source_registry)
+    # or `qci` (quay.io/openshift/ci:ns_name_tag).
+    image_stream_registry: str = "app.ci"
 
 
 @frozen
@@ -163,6 +166,8 @@ class Inventory:
     namespaces: tuple[Namespace, ...]
     # SourceMaps by file (relative to the inventory root), for pointing at lines.
     sources: dict[str, SourceMap] = field(eq=False, repr=False)
+    # qci.yaml; None when the inventory has none (then mirrorgen leaves QCI access alone).
+    qci: Optional["QciAccess"] = None
 
     def locate(self, file: str, *path: Any, key: bool = False) -> Location:
         source = self.sources.get(file)
@@ -209,3 +214,33 @@ def job_setting_location(inventory: Inventory, org: Org, name: str) -> Location:
     if name == "mapping_prefix" or getattr(org.job, name, None) is not None:
         return inventory.locate(org.file, "job", name)
     return inventory.locate(inventory.settings.file, "jobs", name)
+
+
+@frozen(kw_only=True)
+class QciGroup:
+    """A Rover group whose members (humans) may pull from QCI through quay-proxy."""
+
+    owners: Owners = Owners()
+    name: str = by_loader("")
+
+
+@frozen(kw_only=True)
+class QciIntegration:
+    """Programmatic QCI access: a namespace on app.ci holding the ServiceAccount `image-puller`."""
+
+    # The Rover group whose members may create bound (short-lived) tokens for the ServiceAccount.
+    admins: str
+    owners: Owners = Owners()
+    display_name: Optional[str] = None
+    description: Optional[str] = None
+    name: str = by_loader("")
+
+
+@frozen(kw_only=True)
+class QciAccess:
+    """config/qci.yaml: who may pull from QCI, and the namespaces ci-operator promotes into for mirroring."""
+
+    groups: dict[str, QciGroup] = {}
+    integrations: dict[str, QciIntegration] = {}
+    promotion_namespaces: tuple[str, ...] = ()
+    file: str = by_loader("qci.yaml")

@@ -168,6 +168,14 @@ def is_configmap_key(name: str) -> bool:
     return len(name) <= 253 and bool(_CONFIGMAP_KEY.fullmatch(name))
 
 
+def dns1123_label_error(what: str, name: str) -> Optional[str]:
+    """Why `name` cannot be a namespace or Secret name (DNS-1123 label), with a suggestion; None if it can."""
+    if is_dns1123_label(name):
+        return None
+    return (f"{what} {name!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
+            f" starting and ending alphanumeric); try {dns1123_hint(name)!r}")
+
+
 def dns1123_hint(name: str) -> str:
     """A suggested valid label for `name`, for error messages."""
     fixed = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63].strip("-")

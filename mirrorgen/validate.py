@@ -11,13 +11,15 @@ from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
+from .lint_image_names import check_image_names
+from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import Access, Inventory, Org, job_setting_location, resolve_job
+from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     ReferenceError,
-    dns1123_hint,
+    dns1123_label_error,
     is_configmap_key,
-    is_dns1123_label,
     is_dns1123_subdomain,
     mapping_pairs,
     parse_image_ref,
@@ -31,9 +33,9 @@ Rule = Callable[[Inventory], Iterator[Problem]]
 
 
 def _label_problem(where: Location, what: str, value: str) -> Iterator[Problem]:
-    if not is_dns1123_label(value):
-        yield Problem(where, f"{what} {value!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
-                             f" starting and ending alphanumeric); try {dns1123_hint(value)!r}")
+    error = dns1123_label_error(what, value)
+    if error:
+        yield Problem(where, error)
 
 
 def check_settings(inventory: Inventory) -> Iterator[Problem]:
@@ -147,6 +149,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     continue
                 try:
                     pairs = mapping_pairs(parsed.tokens)
+                    for pair in pairs:
+                        resolve_source(pair.source, inventory.settings.image_stream_registry, source_registry)
                 except ReferenceError as exc:
                     yield Problem(where, str(exc))
                     continue
@@ -164,8 +168,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     if not pair.destination.repository.startswith(org.destination.rstrip("/") + "/"):
                         yield Problem(where, f"destination {pair.destination.repository} is outside this org's destination"
                                              f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
-                    if pair.source.registry == source_registry:
-                        namespace = pair.source.path.split("/", 1)[0]
+                    namespace = image_stream_namespace(pair.source, source_registry)
+                    if namespace is not None:
                         used_namespaces.add(namespace)
                         if namespace not in declared:
                             yield Problem(where, f"source namespace {namespace!r} has no access decision: add it to namespaces.yaml"
@@ -208,6 +212,9 @@ RULES: tuple[Rule, ...] = (
     check_mapping_lines,
     check_namespaces,
     check_configmap_size,
+    check_image_stream_registry,
+    check_qci_access,
+    check_image_names,
 )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from ..model import Inventory, MappingFile, Org
+import attrs
+
+from ..model import Inventory, MappingFile, Org, Settings
 from ..output import Output
+from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_document
 
@@ -11,16 +14,21 @@ MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
 
 
-def mapping_lines(mapping: MappingFile) -> list[str]:
-    """The file's lines with single spaces (oc splits on spaces only) and no leading blank lines."""
-    lines = [line.parsed.render() for line in mapping.lines]
+def mapping_lines(settings: Settings, mapping: MappingFile) -> list[str]:
+    """The file's lines with single spaces (oc splits on spaces only), image-stream sources written out in the
+    registry the settings choose, and no leading blank lines."""
+    lines = []
+    for line in mapping.lines:
+        parsed = line.parsed
+        tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
+        lines.append(attrs.evolve(parsed, tokens=tokens).render())
     while lines and not lines[0]:
         lines.pop(0)
     return lines
 
 
 def mapping_text(inventory: Inventory, org: Org, mapping: MappingFile) -> str:
-    return render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=mapping_lines(mapping))
+    return render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=mapping_lines(inventory.settings, mapping))
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..model import Access, Inventory, Namespace
 from ..output import Output
@@ -13,8 +13,21 @@ REGISTRY_ACCESS_DIR = "clusters/app.ci/registry-access"
 RBAC_API = "rbac.authorization.k8s.io"
 
 
-def _group(name: str) -> dict[str, str]:
+def group_subject(name: str) -> dict[str, str]:
     return {"apiGroup": RBAC_API, "kind": "Group", "name": name}
+
+
+def namespace_document(name: str, display_name: Optional[str], description: Optional[str]) -> dict[str, Any]:
+    """A Namespace with the OpenShift console's description and display-name annotations, when given."""
+    metadata: dict[str, Any] = {"name": name}
+    annotations = {}
+    if description:
+        annotations["openshift.io/description"] = description
+    if display_name:
+        annotations["openshift.io/display-name"] = display_name
+    if annotations:
+        metadata["annotations"] = annotations
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
 
 
 def puller_subjects(inventory: Inventory, namespace: Namespace) -> list[dict[str, str]]:
@@ -25,23 +38,15 @@ def puller_subjects(inventory: Inventory, namespace: Namespace) -> list[dict[str
             "name": inventory.settings.jobs.service_account or "",
             "namespace": inventory.settings.configmap.namespace,
         }]
-    subjects = [_group("system:authenticated")]
+    subjects = [group_subject("system:authenticated")]
     if namespace.access is Access.PUBLIC:
-        subjects.append(_group("system:unauthenticated"))
+        subjects.append(group_subject("system:unauthenticated"))
     return subjects
 
 
 def namespace_manifests(inventory: Inventory, namespace: Namespace) -> list[dict[str, Any]]:
-    metadata: dict[str, Any] = {"name": namespace.name}
-    annotations = {}
-    if namespace.description:
-        annotations["openshift.io/description"] = namespace.description
-    if namespace.display_name:
-        annotations["openshift.io/display-name"] = namespace.display_name
-    if annotations:
-        metadata["annotations"] = annotations
     return [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata},
+        namespace_document(namespace.name, namespace.display_name, namespace.description),
         {
             "apiVersion": f"{RBAC_API}/v1",
             "kind": "RoleBinding",
