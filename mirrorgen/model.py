@@ -34,6 +34,9 @@ class Owners:
     write: bool = True
 
 
+ENTRYPOINT = "entrypoint"
+
+
 @frozen(kw_only=True)
 class JobDefaults:
     """Settings of every periodic-image-mirroring-<org> job unless the org overrides them."""
@@ -52,6 +55,7 @@ class JobDefaults:
     # The `ci.openshift.io/role` label.
     role: str = "image-mirroring"
     # A name from `scripts:` in mirrorgen.yaml: the job runs it with `/bin/bash -c` instead of the image's entrypoint.
+    # `entrypoint` (ENTRYPOINT) in an org's job runs the entrypoint despite a default script.
     script: Optional[str] = None
     # `spec.automountServiceAccountToken`; null leaves the key out.
     automount_token: Optional[bool] = True
@@ -263,7 +267,7 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         area=own.area if own.area is not None else org.name,
         role=pick("role"),
         labels=own.labels or {},
-        script=pick("script"),
+        script=None if pick("script") == ENTRYPOINT else pick("script"),
         automount_token=defaults.automount_token if own.automount_token is None else own.automount_token,
         overrides=own.overrides or {},
     )

@@ -11,7 +11,7 @@ from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
-from .model import Access, Inventory, Org, job_setting_location, resolve_job
+from .model import ENTRYPOINT, Access, Inventory, Org, job_setting_location, resolve_job
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     ReferenceError,
@@ -68,6 +68,9 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         problem = cron_error(job.cron) if job.interval is None and job.cron is not None else None
         if problem:
             yield Problem(at("cron"), f"invalid cron {job.cron!r}: {problem}")
+        if ENTRYPOINT in inventory.settings.scripts:
+            yield Problem(inventory.locate(inventory.settings.file, "scripts", ENTRYPOINT, key=True),
+                          f"{ENTRYPOINT!r} means the image's own entrypoint: give the script another name")
         if job.script is not None and job.script not in inventory.settings.scripts:
             known = ", ".join(sorted(inventory.settings.scripts)) or "none defined"
             yield Problem(at("script"), f"script {job.script!r} is not defined under `scripts:` in mirrorgen.yaml ({known})")
@@ -169,9 +172,12 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     declared = {ns.name for ns in inventory.namespaces}
     used_namespaces: set[str] = set()
     source_registry = inventory.settings.source_registry
+    jobs = [job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled]
+    # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
+    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs}
     for org in inventory.orgs:
-        seen_destinations: dict[str, Location] = {}
         for mapping in org.mappings:
+            mirrored_by = [job.name for job in jobs if mapping.name.startswith(job.mapping_prefix)]
             for line in mapping.lines:
                 where = Location(org.file, line.number)
                 parsed = line.parsed
@@ -186,25 +192,29 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     # Only this file's run of oc fails: a defect to fix, not a reason to stop generating the rest.
                     yield Problem(where, str(exc), Severity.WARNING)
                     continue
+                undeclared = set()
                 for pair in pairs:
                     for ref in (pair.source, pair.destination):
                         if ref.registry in DECOMMISSIONED_REGISTRIES:
                             yield Problem(where, f"{ref.registry} is decommissioned; use"
                                                  f" {DECOMMISSIONED_REGISTRIES[ref.registry]} instead", Severity.WARNING)
                     key = pair.destination_key
-                    if key in seen_destinations:
-                        yield Problem(where, f"destination {key} is already written at {seen_destinations[key]}; oc aborts the"
-                                             f" whole run of {job_name(org)} when a destination tag repeats: keep one",
-                                      Severity.WARNING)
-                    else:
-                        seen_destinations[key] = where
+                    for name in mirrored_by:
+                        seen = seen_by_job[name]
+                        if key in seen:
+                            yield Problem(where, f"destination {key} is already written at {seen[key]}; oc aborts the"
+                                                 f" whole run of {name} when a destination tag repeats: keep one",
+                                          Severity.WARNING)
+                        else:
+                            seen[key] = where
                     if not pair.destination.repository.startswith(org.destination.rstrip("/") + "/"):
                         yield Problem(where, f"destination {pair.destination.repository} is outside this org's destination"
                                              f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
                     if pair.source.registry == source_registry:
                         namespace = pair.source.path.split("/", 1)[0]
                         used_namespaces.add(namespace)
-                        if namespace not in declared:
+                        if namespace not in declared and namespace not in undeclared:
+                            undeclared.add(namespace)
                             yield Problem(where, f"source namespace {namespace!r} has no access decision: add it to namespaces.yaml"
                                                  f" with `access: authenticated` (or mirror-only / public)", Severity.WARNING)
     for ns in inventory.namespaces:
