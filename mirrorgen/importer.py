@@ -26,7 +26,7 @@ from .load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
 from .overrides import overrides_between
 from .plan import plan
-from .refs import ReferenceError, mapping_pairs, parse_image_ref, split_mapping_line
+from .refs import ReferenceError, dns1123_hint, mapping_pairs, parse_image_ref, split_mapping_line
 from .validate import MAPPING_PREFIX, validate
 from .yamlsource import parse_yaml
 
@@ -421,7 +421,7 @@ def convert(files: Mapping[str, bytes]) -> dict[str, str]:
     for name, org_data in sorted(orgs.items()):
         folder = org_files.get(name, {})
         mappings = folder.get("mappings", {})
-        data: dict[str, Any] = {"destination": _destination(mappings, f"quay.io/{name}")}
+        data: dict[str, Any] = {"destination": _destination(mappings, f"quay.io/{dns1123_hint(name)}")}
         if org_data.get("folder") is False:
             data["folder"] = False
             data["owners"] = {"write": False}
