@@ -26,7 +26,7 @@ from .load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
 from .overrides import overrides_between
 from .plan import plan
-from .refs import ReferenceError, dns1123_hint, mapping_pairs, parse_image_ref, split_mapping_line
+from .refs import ReferenceError, dns1123_hint, mapping_pairs, split_mapping_line
 from .validate import MAPPING_PREFIX, validate
 from .yamlsource import parse_yaml
 
