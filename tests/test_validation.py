@@ -47,7 +47,7 @@ CASES = {
     ),
     "secret name not a DNS-1123 label": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", job="job:\n  secret_name: push.quay.io-acme\n")},
-        "orgs/acme.yaml:5: secret name 'push.quay.io-acme' is not a DNS-1123 label",
+        "orgs/acme.yaml:5: secret name (Vault's secretsync would reject it) 'push.quay.io-acme' is not a DNS-1123 label",
     ),
     "org name not a DNS-1123 label": (
         {"orgs/acme.yaml": None, "orgs/Acme_Corp.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_Corp_x")},
@@ -63,7 +63,7 @@ CASES = {
     ),
     "mapping file not matching the job prefix": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_tools")},
-        "orgs/acme.yaml:5: mapping file 'mapping_tools' does not start with the job's MAPPING_FILE_PREFIX 'mapping_acme'",
+        "orgs/acme.yaml:5: mapping file 'mapping_tools' matches no job's MAPPING_FILE_PREFIX, so nothing ever mirrors it",
     ),
     "mapping file name used by another org": (
         {"orgs/zeta.yaml": org_with(f"{SRC}/z:1 quay.io/zeta/z:1", name="mapping_acme_tools").replace("quay.io/acme\n", "quay.io/zeta\n", 1)
@@ -175,4 +175,18 @@ def test_warnings_do_not_block_but_strict_fails(make_inventory) -> None:
     relaxed = run_cli("validate", "--config", str(config))
     assert relaxed.returncode == 0
     assert "warning: namespace 'acme-ci': every authenticated user" in relaxed.stderr
+    assert run_cli("validate", "--config", str(config), "--strict").returncode == 2
+
+
+def test_defects_are_warnings_in_an_adopted_inventory(make_inventory) -> None:
+    """`defects: warning` (what `mirrorgen import` writes) lets a repository with real-world defects generate."""
+    config = make_inventory({
+        "mirrorgen.yaml": "defects: warning\n",
+        "orgs/acme.yaml": org_with(f"registry.svc.ci.openshift.org/acme-ci/a:1\tquay.io/acme/a:1\n{SRC}/b:1 quay.io/acme/a:1"),
+    })
+    _, warnings = load_and_validate(config)
+    messages = [str(w) for w in warnings]
+    assert any(m.startswith("orgs/acme.yaml:6: warning: TAB between fields") for m in messages), messages
+    assert any(m.startswith("orgs/acme.yaml:6: warning: registry.svc.ci.openshift.org is decommissioned") for m in messages)
+    assert any(m.startswith("orgs/acme.yaml:7: warning: destination quay.io/acme/a:1 is already written") for m in messages)
     assert run_cli("validate", "--config", str(config), "--strict").returncode == 2

@@ -8,7 +8,7 @@ from ..model import Inventory, MappingFile, Org, Settings
 from ..output import Output
 from ..qci import resolve_tokens
 from ..render import render
-from .owners import owners_document
+from .owners import owners_text
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
@@ -54,8 +54,9 @@ def plan_mappings(inventory: Inventory) -> list[Output]:
             text = mapping_text(inventory, org, mapping)
             data[mapping.name] = text
             outputs.append(Output(mapping_path(org, mapping), text, mapping.location))
-        owners = render("documents.yaml.j2", source=org.file, header=settings.header, documents=[owners_document(org.owners)])
-        outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
+        owners = owners_text(org.owners, source=org.file, header=settings.header) if org.folder else None
+        if owners is not None:
+            outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
     configmap = {
         "apiVersion": "v1",
         "kind": "ConfigMap",

@@ -7,7 +7,7 @@ from typing import Any, Optional
 from ..model import Access, Inventory, Namespace
 from ..output import Output
 from ..render import render
-from .owners import owners_document
+from .owners import owners_text
 
 REGISTRY_ACCESS_DIR = "clusters/app.ci/registry-access"
 RBAC_API = "rbac.authorization.k8s.io"
@@ -63,10 +63,11 @@ def plan_registry_access(inventory: Inventory) -> list[Output]:
     for namespace in inventory.namespaces:
         folder = f"{REGISTRY_ACCESS_DIR}/{namespace.name}"
         where = inventory.locate(namespace.file, "namespaces", namespace.name, key=True)
-        manifests = render("documents.yaml.j2", source=namespace.file, header=header,
-                           documents=namespace_manifests(inventory, namespace))
-        outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where))
-        owners = render("documents.yaml.j2", source=namespace.file, header=header,
-                        documents=[owners_document(namespace.owners)])
-        outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))
+        if namespace.render_manifests:
+            manifests = render("documents.yaml.j2", source=namespace.file, header=header,
+                               documents=namespace_manifests(inventory, namespace))
+            outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where))
+        owners = owners_text(namespace.owners, source=namespace.file, header=header)
+        if owners is not None:
+            outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))
     return outputs
