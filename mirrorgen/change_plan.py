@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, Optional
 import attrs
 
 from .artifacts.mappings import configmap_bytes
-from .artifacts.prow import job_name
+from .artifacts.prow import job_name, jobs_in_order
 from .artifacts.vault import item_sources, vault_items
 from .errors import Location
 from .model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
@@ -31,7 +31,7 @@ PinnedImages = Callable[[Inventory], dict[str, tuple[ImageRef, Location]]]
 # Access levels ordered by how widely they open a namespace's images; absence opens nothing.
 _EXPOSURE = {None: 0, Access.MIRROR_ONLY: 0, Access.AUTHENTICATED: 1, Access.PUBLIC: 2}
 # Job settings a reviewer asks about first, with the word used in the plan.
-_JOB_FIELDS = {"cron": "schedule", "image": "image", "dry_run": "dry-run"}
+_JOB_FIELDS = {"cron": "schedule", "interval": "schedule (interval)", "image": "image", "dry_run": "dry-run"}
 
 
 def _pairs(inventory: Inventory) -> Iterator[tuple[Org, Location, MappingPair]]:
@@ -114,12 +114,13 @@ def _vault(base: Inventory, head: Inventory) -> Document:
 
 
 def _job_summary(job: ResolvedJob) -> dict[str, Any]:
-    return {"schedule": job.cron, "image": job.image, "dry_run": job.dry_run}
+    schedule = f"every {job.interval}" if job.interval is not None else job.cron
+    return {"schedule": schedule, "image": job.image, "dry_run": job.dry_run}
 
 
 def _jobs(base: Inventory, head: Inventory) -> Document:
-    before = {job_name(org): org for org in base.orgs}
-    after = {job_name(org): org for org in head.orgs}
+    before = {job_name(org): org for org in jobs_in_order(base)}
+    after = {job_name(org): org for org in jobs_in_order(head)}
     added, removed, changed = [], [], []
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)

@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="text, json, or markdown to paste into a pull request (default: text)")
     validate = command("validate", "check the inventory without rendering anything", output=False)
     validate.add_argument("--strict", action="store_true", help="fail (exit 2) on warnings too")
+    imports = command("import", "write an inventory that generates an openshift/release checkout's mirroring files again",
+                      output=False)
+    imports.add_argument("--release-repo", required=True, metavar="PATH", help="the openshift/release checkout to read")
+    imports.add_argument("--force", action="store_true", help="replace an existing inventory in --config")
     return parser
 
 
@@ -159,7 +163,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import InvalidInventory
+    from .importer import import_release, read_release, write_inventory
+
+    try:
+        inventory_files, findings = import_release(read_release(args.release_repo))
+    except InvalidInventory as invalid:
+        _print_problems(invalid.problems, args.release_repo)
+        print(f"mirrorgen: {len(invalid.problems)} problem(s) keep the import from being lossless; nothing was written",
+              file=sys.stderr)
+        return EXIT_INVALID
+    write_inventory(args.config, inventory_files, force=args.force)
+    warnings = sum(p.severity.value == "warning" for p in findings)
+    print(f"mirrorgen: imported {args.release_repo} into {args.config} ({len(inventory_files)} files); it generates the"
+          f" same files again. {warnings} warning(s): see them with: mirrorgen validate --config {shlex.quote(args.config)}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": cmd_import,
     "generate": cmd_generate,
     "check": cmd_check,
     "validate": cmd_validate,

@@ -61,16 +61,16 @@ class Report:
         return f"mirrorgen generate --config {shlex.quote(self.config)} --output {shlex.quote(self.output)}"
 
 
-def _differing_lines(entry: FileDrift) -> list[int]:
-    """Lines (1-based) of the planned text where it differs from the file on disk."""
+def _differing_sources(entry: FileDrift, output: Output) -> list[Location]:
+    """The sources of the planned lines that differ from the file on disk. Lines only on disk (added by hand)
+    come from no inventory line: they belong to the entry behind the whole file."""
     before = (entry.actual or "").splitlines()
     after = (entry.expected or "").splitlines()
-    lines: list[int] = []
+    found: list[Location] = []
     for tag, _, _, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
         if tag != "equal":
-            # A pure deletion has no planned line of its own: blame the planned line that now follows it.
-            lines.extend(range(j1 + 1, j2 + 1) if j2 > j1 else [min(j1 + 1, max(len(after), 1))])
-    return lines
+            found.extend([output.source_of(line) for line in range(j1 + 1, j2 + 1)] if j2 > j1 else [output.source])
+    return found
 
 
 def _semantic(entry: FileDrift, output: Output) -> tuple[list[ChangeReport], str]:
@@ -110,7 +110,7 @@ def build(drift: Drift, outputs: list[Output], config: str, output: str) -> Repo
         elif entry.status == "missing":
             sources = [planned.source]
         else:
-            sources = [planned.source_of(line) for line in _differing_lines(entry)]
+            sources = _differing_sources(entry, planned)
         diff = unified_diff(entry) if entry.status == "changed" else ""
         files.append(FileReport(entry.path, entry.status, entry.hand_edited, planned.source,
                                 tuple(sorted(set(sources))), tuple(changes), note, diff))

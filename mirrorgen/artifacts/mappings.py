@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import attrs
+
 from ..errors import Location
-from ..model import Inventory, MappingFile, MappingLine, Org
+from ..model import Inventory, MappingFile, MappingLine, Org, Settings
 from ..output import Output
 from ..provenance import line_sources, nested_key_lines
+from ..qci import resolve_tokens
 from ..render import render
-from .owners import owners_document
+from .owners import owners_text
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
 
 
-def rendered_lines(mapping: MappingFile) -> list[tuple[MappingLine, str]]:
-    """Each inventory line with its rendering: single spaces (oc splits on spaces only), no leading blank lines."""
-    lines = [(line, line.parsed.render()) for line in mapping.lines]
+def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[MappingLine, str]]:
+    """Each inventory line with its rendering: single spaces (oc splits on spaces only), image-stream sources
+    written out in the registry the settings choose, and no leading blank lines."""
+    lines = []
+    for line in mapping.lines:
+        parsed = line.parsed
+        tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
+        lines.append((line, attrs.evolve(parsed, tokens=tokens).render()))
     while lines and not lines[0][1]:
         lines.pop(0)
     return lines
@@ -36,7 +44,7 @@ def configmap_bytes(inventory: Inventory) -> int:
 
 def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Output:
     """The mapping file, each of its lines traced to the inventory line it renders."""
-    rendered = rendered_lines(mapping)
+    rendered = rendered_lines(inventory.settings, mapping)
     text = render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=[t for _, t in rendered])
     first = text.count("\n") - len(rendered) + 1  # the template puts only the header above the lines
     sources = line_sources((first + i, Location(org.file, line.number)) for i, (line, _) in enumerate(rendered))
@@ -65,8 +73,9 @@ def plan_mappings(inventory: Inventory) -> list[Output]:
             data[mapping.name] = output.text
             by_key[mapping.name] = output
             outputs.append(output)
-        owners = render("documents.yaml.j2", source=org.file, header=settings.header, documents=[owners_document(org.owners)])
-        outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
+        owners = owners_text(org.owners, source=org.file, header=settings.header) if org.folder else None
+        if owners is not None:
+            outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
     configmap = {
         "apiVersion": "v1",
         "kind": "ConfigMap",

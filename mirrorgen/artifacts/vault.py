@@ -24,6 +24,8 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
     by_secret: dict[str, dict[str, Any]] = {}
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
+        if not job.enabled:
+            continue
         item = by_secret.setdefault(job.secret_name, {
             "item": item_name(inventory, job.secret_name),
             # The docker config.json goes under this key: the jobs mount it as their volume's subPath.
@@ -45,7 +47,9 @@ def item_sources(inventory: Inventory) -> dict[str, Location]:
     """Vault item → the org that brings it into being (the first one pushing with its secret)."""
     found: dict[str, Location] = {}
     for org in inventory.orgs:
-        found.setdefault(item_name(inventory, resolve_job(inventory.settings, org).secret_name), inventory.locate(org.file, "destination", key=True))
+        job = resolve_job(inventory.settings, org)
+        if job.enabled:
+            found.setdefault(item_name(inventory, job.secret_name), inventory.locate(org.file, "destination", key=True))
     return found
 
 
