@@ -162,6 +162,30 @@ def _pinned(base: Inventory, head: Inventory) -> list[Document]:
     return bumped
 
 
+def _qci_entries(inventory: Inventory, kind: str) -> dict[str, tuple[Any, Location]]:
+    qci = inventory.qci
+    items = getattr(qci, kind) if qci else {}
+    return {name: (item, inventory.locate(qci.file, kind, name, key=True)) for name, item in items.items()}
+
+
+def _qci(base: Inventory, head: Inventory) -> Document:
+    """Rover groups gaining or losing pull access to QCI, and integrations (namespace + ServiceAccount) added,
+    removed, or handed to another admins group."""
+    groups_before, groups_after = _qci_entries(base, "groups"), _qci_entries(head, "groups")
+    before, after = _qci_entries(base, "integrations"), _qci_entries(head, "integrations")
+    group = lambda name, side: {"name": name, "source": side[name][1]}  # noqa: E731
+    integration = lambda name, side: {"name": name, "admins": side[name][0].admins, "source": side[name][1]}  # noqa: E731
+    return {
+        "groups_added": [group(n, groups_after) for n in sorted(groups_after.keys() - groups_before.keys())],
+        "groups_removed": [group(n, groups_before) for n in sorted(groups_before.keys() - groups_after.keys())],
+        "integrations_added": [integration(n, after) for n in sorted(after.keys() - before.keys())],
+        "integrations_removed": [integration(n, before) for n in sorted(before.keys() - after.keys())],
+        "integrations_changed": [{**integration(n, after), "admins_before": before[n][0].admins}
+                                 for n in sorted(before.keys() & after.keys())
+                                 if before[n][0].admins != after[n][0].admins],
+    }
+
+
 CATEGORIES: dict[str, Callable[[Inventory, Inventory], Any]] = {
     "repositories": _repositories,
     "namespaces": _namespaces,
@@ -169,6 +193,7 @@ CATEGORIES: dict[str, Callable[[Inventory, Inventory], Any]] = {
     "jobs": _jobs,
     "configmap": _configmap,
     "pinned_images": _pinned,
+    "qci": _qci,
 }
 
 
@@ -212,7 +237,8 @@ def _vault_item(item: Document) -> Item:
 
 
 def sections(plan: Document) -> list[Section]:
-    repos, namespaces, vault, jobs = plan["repositories"], plan["namespaces"], plan["vault"], plan["jobs"]
+    repos, namespaces, vault, jobs, qci = (plan["repositories"], plan["namespaces"], plan["vault"], plan["jobs"],
+                                           plan["qci"])
     found = [
         Section("Quay organisation admins: new destination repositories",
                 "Quay creates a repository PRIVATE on the first push; an admin of the organisation must make it public.",
@@ -241,6 +267,21 @@ def sections(plan: Document) -> list[Section]:
             Item(j["name"], "", j["changes"][0]["source"],
                  tuple(f"{c['field']}: {_value(c['before'])} → {_value(c['after'])}" for c in j["changes"]))
             for j in jobs["changed"]), False),
+        Section("Security review: Rover groups gaining pull access to QCI (every image in quay.io/openshift/ci)",
+                "Members pull through quay-proxy.ci.openshift.org; each group must be synced to app.ci"
+                " (core-services/sync-rover-groups/_config.yaml).",
+                tuple(Item(g["name"], "", g["source"]) for g in qci["groups_added"])),
+        Section("QCI: Rover groups losing pull access", "", tuple(Item(g["name"], "", g["source"]) for g in qci["groups_removed"]),
+                False),
+        Section("QCI: integrations added",
+                "Each gets a namespace on app.ci with the ServiceAccount image-puller; members of its admins group may"
+                " create short-lived tokens for it.",
+                tuple(Item(i["name"], f"admins {i['admins']}", i["source"]) for i in qci["integrations_added"])),
+        Section("QCI: integrations removed", "Their namespace, ServiceAccount and tokens go away.",
+                tuple(Item(i["name"], f"admins {i['admins']}", i["source"]) for i in qci["integrations_removed"])),
+        Section("QCI: integrations handed to another admins group", "",
+                tuple(Item(i["name"], f"admins {i['admins_before']} → {i['admins']}", i["source"])
+                      for i in qci["integrations_changed"]), False),
         Section("Pinned images bumped", "", tuple(
             Item(p["name"], f"{p['before']} → {p['after']}", p["source"]) for p in plan["pinned_images"]), False),
     ]

@@ -235,3 +235,41 @@ def test_bad_revision_and_invalid_base_are_input_errors(repo: Path) -> None:
     assert invalid.stderr.startswith("mirrorgen: error: the inventory at HEAD is invalid (orgs/acme.yaml:1: ")
     assert invalid.stderr.rstrip().endswith("; pick another --base")
     assert "Traceback" not in invalid.stderr
+
+
+def test_qci_groups_and_integrations(tmp_path: Path) -> None:
+    repo = tmp_path / "qci"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    qci = """\
+        groups:
+          hive-team:
+            owners:
+              approvers: [alice]
+        integrations:
+          dci:
+            admins: telcoci
+            owners:
+              approvers: [carol]
+          old-bot:
+            admins: bots
+            owners:
+              approvers: [dave]
+        """
+    commit(repo, {**BASE, "qci.yaml": qci}, "base")
+    changed = qci.replace("hive-team", "metal-team").replace("admins: telcoci", "admins: telco-admins").replace(
+        "old-bot:\n            admins: bots", "new-bot:\n            admins: bots")
+    write_tree(repo / "config", {"qci.yaml": changed})
+    plan = plan_json(repo, base="HEAD")["qci"]
+    at = lambda needle: {"file": "config/qci.yaml", "line": line_of(repo / "config/qci.yaml", needle)}  # noqa: E731
+    assert plan == {
+        "groups_added": [{"name": "metal-team", "source": at("metal-team:")}],
+        "groups_removed": [{"name": "hive-team", "source": at("metal-team:")}],  # the base file's line: same place
+        "integrations_added": [{"name": "new-bot", "admins": "bots", "source": at("new-bot:")}],
+        "integrations_removed": [{"name": "old-bot", "admins": "bots", "source": at("new-bot:")}],
+        "integrations_changed": [{"name": "dci", "admins": "telco-admins", "admins_before": "telcoci",
+                                  "source": at("dci:")}],
+    }
+    text = run_cli("plan", "--base", "HEAD", cwd=repo).stdout
+    assert "Security review: Rover groups gaining pull access to QCI" in text
+    assert "  - dci: admins telcoci → telco-admins  (config/qci.yaml:" in text
