@@ -9,6 +9,7 @@ from typing import Callable, Iterator
 
 from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
+from .cki import check_cki_images, check_images_settings
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
 from .model import Access, Inventory, Org, job_setting_location, resolve_job
@@ -208,6 +209,8 @@ RULES: tuple[Rule, ...] = (
     check_mapping_lines,
     check_namespaces,
     check_configmap_size,
+    check_images_settings,
+    check_cki_images,
 )
 
 

@@ -6,6 +6,7 @@ from typing import Callable
 
 from ..model import Inventory
 from ..output import Output
+from .cki import DEPLOYMENT_DIR, plan_cki
 from .mappings import MIRRORING_DIR, plan_mappings
 from .prow import JOBS_PATH, plan_jobs
 from .rbac import REGISTRY_ACCESS_DIR, plan_registry_access
@@ -16,9 +17,10 @@ FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
     plan_jobs,
     plan_registry_access,
     plan_vault,
+    plan_cki,
 )
 
 # The directories mirrorgen writes into, searched for files it generated earlier that are now stale.
 OWNED_DIRS: tuple[str, ...] = tuple(
-    sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0]})
+    sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0], DEPLOYMENT_DIR})
 )
