@@ -17,6 +17,7 @@ import attrs
 from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name, jobs_in_order
 from .artifacts.vault import item_sources, vault_items
+from .cki import parse_cki_images
 from .errors import Location
 from .model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from .refs import ImageRef, MappingPair, mapping_pairs
@@ -25,7 +26,7 @@ from .validate import CONFIGMAP_LIMIT
 SCHEMA_VERSION = 1
 Document = dict[str, Any]
 # Pinned images: each function yields (name, pinned reference, where it is written). A bump is a name whose
-# reference differs between base and head. Issue 3's image catalogue (config/images.yaml) adds its function here.
+# reference differs between base and head; a new kind of pinned image adds its function to PINNED_IMAGES.
 PinnedImages = Callable[[Inventory], dict[str, tuple[ImageRef, Location]]]
 
 # Access levels ordered by how widely they open a namespace's images; absence opens nothing.
@@ -45,10 +46,14 @@ def _pairs(inventory: Inventory) -> Iterator[tuple[Org, Location, MappingPair]]:
 
 
 def destination_repositories(inventory: Inventory) -> dict[str, tuple[str, Location]]:
-    """Every repository the mappings push to → (org, the first mapping line naming it)."""
+    """Every repository the mappings push to → (org, the first mapping line naming it), and the mirror
+    repositories CKI's img-mirror copies into (org `cki`)."""
     found: dict[str, tuple[str, Location]] = {}
     for org, where, pair in _pairs(inventory):
         found.setdefault(pair.destination.repository, (org.name, where))
+    for image in parse_cki_images(inventory)[0]:
+        if image.mirrored:
+            found.setdefault(image.reference.repository, ("cki", image.location))
     return found
 
 
@@ -66,7 +71,12 @@ def pinned_mapping_sources(inventory: Inventory) -> dict[str, tuple[ImageRef, Lo
     return found
 
 
-PINNED_IMAGES: list[PinnedImages] = [pinned_mapping_sources]
+def pinned_cki_images(inventory: Inventory) -> dict[str, tuple[ImageRef, Location]]:
+    """CKI's IMAGES entries (config/images.yaml), by name."""
+    return {f"IMAGES.{image.name}": (image.reference, image.location) for image in parse_cki_images(inventory)[0]}
+
+
+PINNED_IMAGES: list[PinnedImages] = [pinned_mapping_sources, pinned_cki_images]
 
 
 def _repositories(base: Inventory, head: Inventory) -> Document:
@@ -149,17 +159,20 @@ def _configmap(base: Inventory, head: Inventory) -> Document:
             "margin": CONFIGMAP_LIMIT - after}
 
 
-def _pinned(base: Inventory, head: Inventory) -> list[Document]:
-    bumped = []
+def _pinned(base: Inventory, head: Inventory) -> Document:
+    found: Document = {"bumped": [], "added": [], "removed": []}
     for images in PINNED_IMAGES:
         before, after = images(base), images(head)
         for name in sorted(before.keys() & after.keys()):
             (old, _), (new, where) = before[name], after[name]
             if old != new:
-                bumped.append({"name": name, "before": str(old), "after": str(new), "tag_before": old.tag,
-                               "tag_after": new.tag, "digest_before": old.digest, "digest_after": new.digest,
-                               "source": where})
-    return bumped
+                found["bumped"].append({"name": name, "before": str(old), "after": str(new), "tag_before": old.tag,
+                                        "tag_after": new.tag, "digest_before": old.digest, "digest_after": new.digest,
+                                        "source": where})
+        for key, side, names in (("added", after, after.keys() - before.keys()),
+                                 ("removed", before, before.keys() - after.keys())):
+            found[key] += [{"name": n, "reference": str(side[n][0]), "source": side[n][1]} for n in sorted(names)]
+    return found
 
 
 def _qci_entries(inventory: Inventory, kind: str) -> dict[str, tuple[Any, Location]]:
@@ -283,7 +296,11 @@ def sections(plan: Document) -> list[Section]:
                 tuple(Item(i["name"], f"admins {i['admins_before']} → {i['admins']}", i["source"])
                       for i in qci["integrations_changed"]), False),
         Section("Pinned images bumped", "", tuple(
-            Item(p["name"], f"{p['before']} → {p['after']}", p["source"]) for p in plan["pinned_images"]), False),
+            Item(p["name"], f"{p['before']} → {p['after']}", p["source"]) for p in plan["pinned_images"]["bumped"]), False),
+        Section("Pinned images added", "", tuple(
+            Item(p["name"], p["reference"], p["source"]) for p in plan["pinned_images"]["added"]), False),
+        Section("Pinned images removed", "", tuple(
+            Item(p["name"], p["reference"], p["source"]) for p in plan["pinned_images"]["removed"]), False),
     ]
     return [section for section in found if section.items]
 

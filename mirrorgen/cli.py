@@ -1,4 +1,4 @@
-"""The command line: `mirrorgen generate | check | validate`.
+"""The command line: `mirrorgen generate | check | validate | pin | verify`.
 
 Exit codes: 0 success, 1 drift (check), 2 invalid input, 3 internal error (rerun with --debug for the traceback).
 """
@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
                       output=False)
     imports.add_argument("--release-repo", required=True, metavar="PATH", help="the openshift/release checkout to read")
     imports.add_argument("--force", action="store_true", help="replace an existing inventory in --config")
+    insecure = dict(action="append", default=[], metavar="HOST",
+                    help="reach this registry (host[:port]) without TLS verification; repeatable")
+    pin = command("pin", "write the digest each image tag points to into images.yaml (only images without one)", output=False)
+    pin.add_argument("--update", action="store_true", help="re-resolve every image, not only those without a digest")
+    pin.add_argument("--insecure-registry", **insecure)
+    verify = command("verify", "check that every mirror destination holds its source's digest (exit 1 if not)", output=False)
+    verify.add_argument("--org", metavar="ORG", help="only this org's mapping lines (and no CKI images)")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    verify.add_argument("--insecure-registry", **insecure)
     return parser
 
 
@@ -179,6 +188,34 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"mirrorgen: imported {args.release_repo} into {args.config} ({len(inventory_files)} files); it generates the"
           f" same files again. {warnings} warning(s): see them with: mirrorgen validate --config {shlex.quote(args.config)}")
     return EXIT_OK
+def cmd_pin(args: argparse.Namespace) -> int:
+    from .pin import pin
+    from .registry import Skopeo
+
+    result = pin(Path(args.config), update=args.update, registry=Skopeo(frozenset(args.insecure_registry)))
+    for image, new in result.changed:
+        print(f"{os.path.join(args.config, str(image.location))}: pinned {image.name}: {new}")
+    _print_problems(result.failed, args.config)
+    print(f"mirrorgen: {len(result.changed)} pinned, {result.unchanged} already current, {len(result.failed)} failed")
+    return EXIT_DRIFT if result.failed else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    import json
+
+    from .load import load_inventory
+    from .registry import Skopeo
+    from .verify import as_json, as_text, failed, verify
+
+    reports = verify(load_inventory(args.config), org=args.org, registry=Skopeo(frozenset(args.insecure_registry)))
+    if args.format == "json":
+        print(json.dumps(as_json(reports, args.config), indent=2))
+    else:
+        for line in as_text(reports, args.config):
+            print(line)
+        bad = sum(failed([report]) for report in reports)
+        print(f"mirrorgen: {len(reports)} line(s) verified, {bad} not ok")
+    return EXIT_DRIFT if failed(reports) else EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -188,6 +225,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "explain": cmd_explain,
     "plan": cmd_plan,
+    "pin": cmd_pin,
+    "verify": cmd_verify,
 }
 
 

@@ -208,6 +208,36 @@ class NamespacesFile:
     namespaces: dict[str, Namespace] = {}
 
 
+@frozen(kw_only=True)
+class ImgMirrorSchedule:
+    """The GitLab pipeline schedule that runs only the img-mirror job (seed 001: nightly, on production)."""
+
+    description: str = "Mirror container images onto quay.io"
+    branch: str = "production"
+    cron: str = "0 1 * * *"
+    timezone: str = "UTC"
+
+
+@frozen(kw_only=True)
+class ImagesFile:
+    """config/images.yaml: the CKI deployment's pinned external images (the IMAGES map) and its policy.
+
+    `images` maps a name to one reference per line, which Renovate bumps in place: an image in an approved
+    registry as is, any other as `<mirror_prefix>/<upstream registry>/<upstream path>:<tag>@sha256:<digest>`.
+    """
+
+    # MP_APPROVED_REGISTRIES: registries the clusters may pull from directly.
+    approved_registries: tuple[str, ...] = ()
+    mirror_prefix: str = "quay.io/cki/mirror"
+    # Where this file lives in the repository Renovate watches (its managerFilePatterns).
+    repository_path: str = "config/images.yaml"
+    # Let self-hosted Renovate run `make generate` after a bump, so its merge requests pass `mirrorgen check`.
+    renovate_post_upgrade_tasks: bool = True
+    schedule: ImgMirrorSchedule = ImgMirrorSchedule()
+    images: dict[str, str] = {}
+    file: str = by_loader("images.yaml")
+
+
 @frozen
 class Inventory:
     """Everything under config/, loaded and structured (not yet validated)."""
@@ -219,6 +249,8 @@ class Inventory:
     sources: dict[str, SourceMap] = field(eq=False, repr=False)
     # qci.yaml; None when the inventory has none (then mirrorgen leaves QCI access alone).
     qci: Optional["QciAccess"] = None
+    # The CKI image inventory, if config/images.yaml exists.
+    images: Optional[ImagesFile] = None
 
     def locate(self, file: str, *path: Any, key: bool = False) -> Location:
         source = self.sources.get(file)

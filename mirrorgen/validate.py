@@ -9,6 +9,7 @@ from typing import Callable, Iterator
 
 from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
+from .cki import check_cki_images, check_images_settings
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
 from .lint_image_names import check_image_names
@@ -286,6 +287,8 @@ RULES: tuple[Rule, ...] = (
     check_image_stream_registry,
     check_qci_access,
     check_image_names,
+    check_images_settings,
+    check_cki_images,
 )
 
 

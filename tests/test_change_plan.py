@@ -166,7 +166,7 @@ def test_every_category(repo: Path) -> None:
         {"field": "dry-run", "before": False, "after": True, "source": at("orgs/acme.yaml", "dry_run:")},
     ]}]
 
-    assert plan["pinned_images"] == [{
+    assert plan["pinned_images"]["bumped"] == [{
         "name": "quay.io/upstream/agent → quay.io/acme/agent",
         "before": f"quay.io/upstream/agent:v1@{DIGEST_1}", "after": f"quay.io/upstream/agent:v2@{DIGEST_2}",
         "tag_before": "v1", "tag_after": "v2", "digest_before": DIGEST_1, "digest_after": DIGEST_2,
@@ -273,3 +273,32 @@ def test_qci_groups_and_integrations(tmp_path: Path) -> None:
     text = run_cli("plan", "--base", "HEAD", cwd=repo).stdout
     assert "Security review: Rover groups gaining pull access to QCI" in text
     assert "  - dci: admins telcoci → telco-admins  (config/qci.yaml:" in text
+
+
+def test_cki_images_bumped_added_and_mirrored(tmp_path: Path) -> None:
+    repo = tmp_path / "cki"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    images = f"""\
+        approved_registries: [quay.io]
+        images:
+          cki_tools: quay.io/cki/cki-tools:v1@{DIGEST_1}
+        """
+    commit(repo, {**BASE, "images.yaml": images}, "base")
+    write_tree(repo / "config", {"images.yaml": images.replace(f"v1@{DIGEST_1}", f"v2@{DIGEST_2}").rstrip(" ") + (
+        f"          redis: quay.io/cki/mirror/docker.io/library/redis:7@{DIGEST_1}\n")})
+    plan = plan_json(repo, base="HEAD")
+    at = lambda needle: {"file": "config/images.yaml", "line": line_of(repo / "config/images.yaml", needle)}  # noqa: E731
+    assert plan["pinned_images"] == {
+        "bumped": [{"name": "IMAGES.cki_tools", "before": f"quay.io/cki/cki-tools:v1@{DIGEST_1}",
+                    "after": f"quay.io/cki/cki-tools:v2@{DIGEST_2}", "tag_before": "v1", "tag_after": "v2",
+                    "digest_before": DIGEST_1, "digest_after": DIGEST_2, "source": at("cki_tools:")}],
+        "added": [{"name": "IMAGES.redis", "reference": f"quay.io/cki/mirror/docker.io/library/redis:7@{DIGEST_1}",
+                   "source": at("redis:")}],
+        "removed": [],
+    }
+    # img-mirror will push the new image into a repository Quay creates private.
+    assert plan["repositories"]["added"] == [
+        {"repository": "quay.io/cki/mirror/docker.io/library/redis", "org": "cki", "source": at("redis:")}]
+    text = run_cli("plan", "--base", "HEAD", cwd=repo).stdout
+    assert f"  - IMAGES.cki_tools: quay.io/cki/cki-tools:v1@{DIGEST_1} → quay.io/cki/cki-tools:v2@{DIGEST_2}" in text

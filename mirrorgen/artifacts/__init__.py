@@ -6,6 +6,7 @@ from typing import Callable
 
 from ..model import Inventory
 from ..output import Output
+from .cki import DEPLOYMENT_DIR, plan_cki
 from .mappings import MIRRORING_DIR, plan_mappings
 from .prow import JOBS_PATH, plan_jobs
 from .qci import IMAGE_TAGGER_PATH, QCI_PULLER_PATH, plan_qci_access
@@ -18,10 +19,11 @@ FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
     plan_registry_access,
     plan_vault,
     plan_qci_access,
+    plan_cki,
 )
 
 # The directories mirrorgen writes into, searched for files it generated earlier that are now stale.
 OWNED_DIRS: tuple[str, ...] = tuple(
     sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0],
-            QCI_PULLER_PATH.rsplit("/", 1)[0], IMAGE_TAGGER_PATH.rsplit("/", 1)[0]})
+            QCI_PULLER_PATH.rsplit("/", 1)[0], IMAGE_TAGGER_PATH.rsplit("/", 1)[0], DEPLOYMENT_DIR})
 )
