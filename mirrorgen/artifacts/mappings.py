@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import attrs
 
-from ..model import Inventory, MappingFile, Org, Settings
+from ..errors import Location
+from ..model import Inventory, MappingFile, MappingLine, Org, Settings
 from ..output import Output
+from ..provenance import line_sources, nested_key_lines
 from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_text
@@ -14,21 +16,17 @@ MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
 
 
-def mapping_lines(settings: Settings, mapping: MappingFile) -> list[str]:
-    """The file's lines with single spaces (oc splits on spaces only), image-stream sources written out in the
-    registry the settings choose, and no leading blank lines."""
+def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[MappingLine, str]]:
+    """Each inventory line with its rendering: single spaces (oc splits on spaces only), image-stream sources
+    written out in the registry the settings choose, and no leading blank lines."""
     lines = []
     for line in mapping.lines:
         parsed = line.parsed
         tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
-        lines.append(attrs.evolve(parsed, tokens=tokens).render())
-    while lines and not lines[0]:
+        lines.append((line, attrs.evolve(parsed, tokens=tokens).render()))
+    while lines and not lines[0][1]:
         lines.pop(0)
     return lines
-
-
-def mapping_text(inventory: Inventory, org: Org, mapping: MappingFile) -> str:
-    return render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=mapping_lines(inventory.settings, mapping))
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:
@@ -38,22 +36,43 @@ def mapping_path(org: Org, mapping: MappingFile) -> str:
 def configmap_bytes(inventory: Inventory) -> int:
     """What counts against etcd's 1 MiB object limit: the ConfigMap's keys and values."""
     return sum(
-        len(mapping.name.encode()) + len(mapping_text(inventory, org, mapping).encode())
+        len(mapping.name.encode()) + len(mapping_output(inventory, org, mapping).text.encode())
         for org in inventory.orgs
         for mapping in org.mappings
     )
+
+
+def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Output:
+    """The mapping file, each of its lines traced to the inventory line it renders."""
+    rendered = rendered_lines(inventory.settings, mapping)
+    text = render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=[t for _, t in rendered])
+    first = text.count("\n") - len(rendered) + 1  # the template puts only the header above the lines
+    sources = line_sources((first + i, Location(org.file, line.number)) for i, (line, _) in enumerate(rendered))
+    return Output(mapping_path(org, mapping), text, mapping.location, sources)
+
+
+def configmap_line_sources(text: str, by_key: dict[str, Output]) -> list[tuple[int, Location]]:
+    """Each data key traced to its mapping entry; inside a literal block, each line to its inventory line."""
+    found = []
+    for number, key, literal in nested_key_lines(text, "data"):
+        mapping = by_key[key]
+        found.append((number, mapping.source))
+        if literal:
+            found.extend((number + i, mapping.source_of(i)) for i in range(1, mapping.text.count("\n") + 1))
+    return found
 
 
 def plan_mappings(inventory: Inventory) -> list[Output]:
     settings = inventory.settings
     outputs = []
     # Prow's config-updater keys every mapping file by its base name.
-    data = {}
+    data, by_key = {}, {}
     for org in inventory.orgs:
         for mapping in org.mappings:
-            text = mapping_text(inventory, org, mapping)
-            data[mapping.name] = text
-            outputs.append(Output(mapping_path(org, mapping), text, mapping.location))
+            output = mapping_output(inventory, org, mapping)
+            data[mapping.name] = output.text
+            by_key[mapping.name] = output
+            outputs.append(output)
         owners = owners_text(org.owners, source=org.file, header=settings.header) if org.folder else None
         if owners is not None:
             outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
@@ -64,5 +83,6 @@ def plan_mappings(inventory: Inventory) -> list[Output]:
         "data": data,
     }
     text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
-    outputs.append(Output(CONFIGMAP_PATH, text, inventory.locate(settings.file, "configmap", key=True)))
+    outputs.append(Output(CONFIGMAP_PATH, text, inventory.locate(settings.file, "configmap", key=True),
+                          line_sources(configmap_line_sources(text, by_key))))
     return outputs
