@@ -134,6 +134,9 @@ class Settings:
     # decommissioned registry, file names no job mirrors, ...): `error` blocks generation, as a new inventory
     # should; an imported repository sets `warning`, so it still generates exactly while lint reports them.
     defects: str = "error"
+    # Top-level keys of the job file besides `periodics` (presubmits, postsubmits, ...), written as they are: an
+    # imported job file keeps them, so that it comes back byte for byte.
+    job_file_extra: dict[str, Any] = {}
 
 
 @frozen

@@ -58,6 +58,9 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
             yield Problem(where("vault", "target_clusters"), f"cluster name {cluster!r} must be non-empty, without commas or spaces")
     if not s.vault.item_prefix or s.vault.item_prefix.startswith("/") or s.vault.item_prefix.endswith("/"):
         yield Problem(where("vault", "item_prefix"), "vault item_prefix must be a path like selfservice/image-mirroring (no leading or trailing /)")
+    if "periodics" in s.job_file_extra:
+        yield Problem(inventory.locate(s.file, "job_file_extra", "periodics", key=True),
+                      "job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs")
     if s.jobs.service_account is not None and not is_dns1123_subdomain(s.jobs.service_account):
         yield Problem(where("jobs", "service_account"), f"service_account {s.jobs.service_account!r} is not a valid Kubernetes name")
 
@@ -71,8 +74,9 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
         name = job_name(org)
         if len(name) > MAX_JOB_NAME:
+            # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
             yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
-                                                 f" (it becomes a label): shorten the org name")
+                                                 f" (it becomes a label): shorten the org name", defect(inventory))
         if job.interval is not None and org.job.cron is not None:
             yield Problem(at("interval"), "set either job.cron or job.interval, not both (Prow accepts exactly one)")
         problem = cron_error(job.cron) if job.interval is None and job.cron is not None else None
@@ -113,7 +117,8 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
 
 def check_orgs(inventory: Inventory) -> Iterator[Problem]:
     for org in inventory.orgs:
-        yield from _label_problem(Location(org.file, 1), "org name (the file name)", org.name)
+        # The name of an existing org folder: every setting derived from it can be overridden, so it only misleads.
+        yield from _label_problem(Location(org.file, 1), "org name (the file name)", org.name, defect(inventory))
         where = inventory.locate(org.file, "destination")
         try:
             destination = parse_image_ref(org.destination)
@@ -137,8 +142,16 @@ def check_orgs(inventory: Inventory) -> Iterator[Problem]:
             index = org.unprefixed_mappings.index(name)
             yield Problem(inventory.locate(org.file, "unprefixed_mappings", index),
                           f"{org.name}/{name} holds mapping lines but lacks the {MAPPING_PREFIX!r} prefix, so it never reaches"
-                          f" the ConfigMap and nothing mirrors it: rename it to '{resolve_job(inventory.settings, org).mapping_prefix}_{name}'"
+                          f" the ConfigMap and nothing mirrors it: rename it to"
+                          f" {_prefixed(resolve_job(inventory.settings, org).mapping_prefix, name)!r}"
                           f" (or delete it)", defect(inventory))
+
+
+def _prefixed(prefix: str, name: str) -> str:
+    """A file name the job with `prefix` mirrors: `origin_v3_9` under `mapping_origin` becomes `mapping_origin_v3_9`."""
+    if (MAPPING_PREFIX + name).startswith(prefix):
+        return MAPPING_PREFIX + name
+    return f"{prefix.rstrip('_')}_{name}"
 
 
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
@@ -155,7 +168,7 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(where, f"mapping file name {name!r} is not a valid ConfigMap key (at most 253 of [-._a-zA-Z0-9])")
             elif not name.startswith(MAPPING_PREFIX):
                 yield Problem(where, f"mapping file {name!r} lacks the {MAPPING_PREFIX!r} prefix, so it never reaches the ConfigMap;"
-                                     f" rename it to '{own_prefix}_{name}'")
+                                     f" rename it to {_prefixed(own_prefix, name)!r}")
             elif not mirrored_by:
                 yield Problem(where, f"mapping file {name!r} matches no job's MAPPING_FILE_PREFIX, so nothing ever mirrors it;"
                                      f" rename it to start with {own_prefix!r} or delete it", defect(inventory))

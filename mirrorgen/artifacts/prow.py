@@ -106,7 +106,7 @@ def jobs_in_order(inventory: Inventory) -> list[Org]:
 def plan_jobs(inventory: Inventory) -> list[Output]:
     periodics = [periodic(inventory, org, resolve_job(inventory.settings, org)) for org in jobs_in_order(inventory)]
     # No header: the job sanitizer in openshift/release rewrites files to its canonical form, dropping comments.
-    text = render("documents.yaml.j2", source="", header=False, documents=[{"periodics": periodics}])
+    text = render("documents.yaml.j2", source="", header=False, documents=[{**inventory.settings.job_file_extra, "periodics": periodics}])
     return [Output(JOBS_PATH, text, Location(inventory.settings.file), job_line_sources(inventory, text))]
 
 
