@@ -203,6 +203,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     for org in inventory.orgs:
         for mapping in org.mappings:
             mirrored_by = [job.name for job in jobs if mapping.name.startswith(job.mapping_prefix)]
+            # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
+            undeclared: set[str] = set()
             for line in mapping.lines:
                 where = Location(org.file, line.number)
                 parsed = line.parsed
@@ -219,12 +221,11 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
                     yield Problem(where, str(exc), defect(inventory))
                     continue
-                undeclared = set()
+                for registry in sorted({ref.registry for pair in pairs for ref in (pair.source, pair.destination)}
+                                       & DECOMMISSIONED_REGISTRIES.keys()):
+                    yield Problem(where, f"{registry} is decommissioned; use {DECOMMISSIONED_REGISTRIES[registry]} instead",
+                                  defect(inventory))
                 for pair in pairs:
-                    for ref in (pair.source, pair.destination):
-                        if ref.registry in DECOMMISSIONED_REGISTRIES:
-                            yield Problem(where, f"{ref.registry} is decommissioned; use"
-                                                 f" {DECOMMISSIONED_REGISTRIES[ref.registry]} instead", defect(inventory))
                     key = pair.destination_key
                     for name in mirrored_by:
                         seen = seen_by_job[name]
@@ -242,8 +243,9 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                         used_namespaces.add(namespace)
                         if namespace not in declared and namespace not in undeclared:
                             undeclared.add(namespace)
-                            yield Problem(where, f"source namespace {namespace!r} has no access decision: add it to namespaces.yaml"
-                                                 f" with `access: authenticated` (or mirror-only / public)", defect(inventory))
+                            yield Problem(where, f"source namespace {namespace!r} has no access decision (first use in"
+                                                 f" {mapping.name}): add it to namespaces.yaml with `access: authenticated`"
+                                                 f" (or mirror-only / public)", defect(inventory))
     for ns in inventory.namespaces:
         if ns.name not in used_namespaces and ns.render_manifests:
             yield Problem(inventory.locate(ns.file, "namespaces", ns.name, key=True),
