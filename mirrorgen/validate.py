@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from .artifacts.mappings import configmap_bytes
+from .artifacts.shards import ETCD_LIMIT, configmap_layout
 from .artifacts.prow import job_name
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
-from .model import Access, Inventory, Org, job_setting_location, resolve_job
+from .memo import per_inventory
+from .model import Access, ConfigMapSettings, Inventory, Org, job_setting_location, resolve_job
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     ReferenceError,
@@ -23,7 +24,6 @@ from .refs import (
     parse_image_ref,
 )
 
-CONFIGMAP_LIMIT = 1024 * 1024
 MAX_JOB_NAME = 63
 MAPPING_PREFIX = "mapping_"
 
@@ -193,11 +193,21 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
 
 
 def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
-    size = configmap_bytes(inventory)
-    if size > CONFIGMAP_LIMIT:
-        yield Problem(inventory.locate(inventory.settings.file, "configmap"),
-                      f"the {inventory.settings.configmap.name} ConfigMap would hold {size} bytes, over the 1 MiB"
-                      f" ({CONFIGMAP_LIMIT} bytes) etcd limit: remove stale mapping files")
+    """The shard budget is possible, and every org's files fit in one ConfigMap (its job mounts exactly one)."""
+    budget = inventory.settings.configmap.shard_budget
+    if not 0 < budget <= ETCD_LIMIT:
+        yield Problem(inventory.locate(inventory.settings.file, "configmap", "shard_budget"),
+                      f"configmap.shard_budget {budget} must be between 1 and {ETCD_LIMIT} bytes (etcd's object limit);"
+                      f" the default {ConfigMapSettings().shard_budget} leaves room for the object's metadata")
+        return
+    layout = configmap_layout(inventory)
+    for org, size in layout.oversized:
+        largest = max(org.mappings, key=lambda m: len(layout.texts[org.name, m.name].encode()))
+        yield Problem(inventory.locate(org.file, "mappings", key=True),
+                      f"the mapping files of org {org.name!r} take {size} bytes, over the {budget}-byte budget of one"
+                      f" ConfigMap (configmap.shard_budget), and its job mounts a single ConfigMap: split the files over"
+                      f" two org files, each with its own job.mapping_prefix (the largest file is {largest.name!r}, at"
+                      f" {largest.location})")
 
 
 RULES: tuple[Rule, ...] = (
@@ -213,4 +223,9 @@ RULES: tuple[Rule, ...] = (
 
 def validate(inventory: Inventory) -> list[Problem]:
     """All problems (errors and warnings) in the inventory, sorted by file and line."""
-    return sort_problems(problem for rule in RULES for problem in rule(inventory))
+    return list(_validate_once(inventory))
+
+
+@per_inventory
+def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
+    return tuple(sort_problems(problem for rule in RULES for problem in rule(inventory)))

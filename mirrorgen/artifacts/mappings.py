@@ -1,4 +1,4 @@
-"""`oc image mirror` mapping files, the org OWNERS files, and the image-mirror-mappings ConfigMap."""
+"""`oc image mirror` mapping files, the org OWNERS files, and the image-mirror-mappings ConfigMap(s)."""
 
 from __future__ import annotations
 
@@ -6,54 +6,41 @@ from ..model import Inventory, MappingFile, Org
 from ..output import Output
 from ..render import render
 from .owners import owners_document
+from .shards import configmap_layout, mapping_lines, mapping_text  # noqa: F401 (mapping_lines, mapping_text: public here)
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
 
 
-def mapping_lines(mapping: MappingFile) -> list[str]:
-    """The file's lines with single spaces (oc splits on spaces only) and no leading blank lines."""
-    lines = [line.parsed.render() for line in mapping.lines]
-    while lines and not lines[0]:
-        lines.pop(0)
-    return lines
-
-
-def mapping_text(inventory: Inventory, org: Org, mapping: MappingFile) -> str:
-    return render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=mapping_lines(mapping))
+def configmap_path(index: int) -> str:
+    """The manifest of the index-th ConfigMap (from 0): one file per ConfigMap, the first keeps its old name."""
+    return CONFIGMAP_PATH if index == 0 else f"{MIRRORING_DIR}/_image-mirror-mappings-{index + 1}.yaml"
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:
     return f"{MIRRORING_DIR}/{org.name}/{mapping.name}"
 
 
-def configmap_bytes(inventory: Inventory) -> int:
-    """What counts against etcd's 1 MiB object limit: the ConfigMap's keys and values."""
-    return sum(
-        len(mapping.name.encode()) + len(mapping_text(inventory, org, mapping).encode())
-        for org in inventory.orgs
-        for mapping in org.mappings
-    )
-
-
 def plan_mappings(inventory: Inventory) -> list[Output]:
     settings = inventory.settings
+    layout = configmap_layout(inventory)
     outputs = []
     # Prow's config-updater keys every mapping file by its base name.
-    data = {}
+    data: dict[str, dict[str, str]] = {shard.name: {} for shard in layout.shards}
     for org in inventory.orgs:
         for mapping in org.mappings:
-            text = mapping_text(inventory, org, mapping)
-            data[mapping.name] = text
+            text = layout.texts[org.name, mapping.name]
+            data[layout.shard_of[org.name]][mapping.name] = text
             outputs.append(Output(mapping_path(org, mapping), text, mapping.location))
         owners = render("documents.yaml.j2", source=org.file, header=settings.header, documents=[owners_document(org.owners)])
         outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
-    configmap = {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {"name": settings.configmap.name, "namespace": settings.configmap.namespace},
-        "data": data,
-    }
-    text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
-    outputs.append(Output(CONFIGMAP_PATH, text, inventory.locate(settings.file, "configmap", key=True)))
+    for index, shard in enumerate(layout.shards):
+        configmap = {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": shard.name, "namespace": settings.configmap.namespace},
+            "data": data[shard.name],
+        }
+        text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
+        outputs.append(Output(configmap_path(index), text, inventory.locate(settings.file, "configmap", key=True)))
     return outputs

@@ -8,6 +8,7 @@ from ..errors import Location
 from ..model import Inventory, Org, ResolvedJob, resolve_job
 from ..output import Output
 from ..render import render
+from .shards import configmap_layout
 
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
 REHEARSE_LABEL = "pj-rehearse.openshift.io/can-be-rehearsed"
@@ -46,7 +47,7 @@ def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]
         "containers": [container],
         "volumes": [
             {"name": "push", "secret": {"secretName": job.secret_name}},
-            {"configMap": {"name": inventory.settings.configmap.name}, "name": "config"},
+            {"configMap": {"name": configmap_layout(inventory).shard_of[org.name]}, "name": "config"},
         ],
     }
     if job.service_account:
