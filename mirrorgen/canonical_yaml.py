@@ -125,14 +125,16 @@ def _c_emitter_agrees(text: str, *, key: bool) -> bool:
         return False
     if key:
         return 0 < len(text) < _MAX_SIMPLE_KEY and "\n" not in text
-    # A multi-line string must be one that both write as a plain `|` block: whole lines, none padded with spaces.
-    return "\n" not in text or (text.endswith("\n") and not text.startswith(" ") and " \n" not in text
-                                 and "\n " not in text)
+    # A multi-line string must be one that both write as a plain `|` block: whole lines, none padded with
+    # spaces, the last one not blank (a `|+` block makes libyaml end the document with `...`).
+    return "\n" not in text or (text.endswith("\n") and not text.endswith("\n\n") and text.strip(" ") != "\n"
+                                 and not text.startswith(" ") and " \n" not in text and "\n " not in text)
 
 
 def _dumper_for(value: Any) -> type:
     """The emitter to use for `value`; raises TypeError on a non-string mapping key."""
-    use_c = _CDumper is not None
+    # A scalar document ends with `...` from one emitter only.
+    use_c = _CDumper is not None and isinstance(value, (dict, list, tuple))
     stack = [value]
     while stack:
         item = stack.pop()

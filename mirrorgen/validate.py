@@ -106,6 +106,10 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
     """File names: the ConfigMap key rules, the job prefix each file must match, and collisions across orgs."""
     first_seen: dict[str, Org] = {}
     prefixes = {org.name: resolve_job(inventory.settings, org).mapping_prefix for org in inventory.orgs}
+    # prefix → orgs, so each file name looks up its own leading substrings instead of scanning every org.
+    orgs_by_prefix: dict[str, list[str]] = {}
+    for name, prefix in prefixes.items():
+        orgs_by_prefix.setdefault(prefix, []).append(name)
     for org in inventory.orgs:
         own = prefixes[org.name]
         for mapping in org.mappings:
@@ -119,8 +123,10 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(where, f"mapping file {name!r} does not start with the job's MAPPING_FILE_PREFIX {own!r}, so"
                                      f" {job_name(org)} never mirrors it; rename it to '{own}{name[len(MAPPING_PREFIX) - 1:]}'"
                                      f" or set job.mapping_prefix")
-            for other, prefix in prefixes.items():
-                if other != org.name and name.startswith(prefix) and not own.startswith(prefix):
+            for prefix in (name[:end] for end in range(1, len(name) + 1)):
+                for other in orgs_by_prefix.get(prefix, ()):
+                    if other == org.name or own.startswith(prefix):
+                        continue
                     yield Problem(where, f"mapping file {name!r} also matches org {other!r}'s MAPPING_FILE_PREFIX {prefix!r}, so"
                                          f" that org's job would mirror it with the wrong credentials; rename the file")
             if name in first_seen:
