@@ -10,8 +10,9 @@ import yaml
 from conftest import MINIMAL, REPO, run_cli
 
 import mirrorgen
+from mirrorgen.artifacts.mappings import configmap_layout
 from mirrorgen.artifacts.prow import JOBS_PATH
-from mirrorgen.artifacts.shards import ETCD_LIMIT, configmap_layout
+from mirrorgen.artifacts.shards import ETCD_LIMIT
 from mirrorgen.load import read_inventory_files
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -79,7 +80,7 @@ def test_org_larger_than_the_budget_is_an_error_naming_where_to_split(make_inven
     config = make_inventory({"mirrorgen.yaml": "configmap:\n  shard_budget: 200\n"})
     result = run_cli("validate", "--config", str(config))
     assert result.returncode == 2
-    mappings_line = MINIMAL["orgs/acme.yaml"].splitlines().index("        mappings:") + 1
+    mappings_line = MINIMAL["orgs/acme.yaml"].splitlines().index("mappings:") + 1
     assert f"{config}/orgs/acme.yaml:{mappings_line}: the mapping files of org 'acme' take " in result.stderr
     assert "split the files over two org files, each with its own job.mapping_prefix" in result.stderr
     assert "'mapping_acme_tools', at orgs/acme.yaml:" in result.stderr

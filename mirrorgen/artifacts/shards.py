@@ -9,11 +9,9 @@ adding or removing lines moves nothing; only an org that no longer fits moves, t
 
 from __future__ import annotations
 
-import attrs
+from typing import Iterable
 
-from ..memo import per_inventory
-from ..model import Inventory, MappingFile, Org
-from ..render import render
+import attrs
 
 # etcd refuses larger objects; the budget may not exceed it.
 ETCD_LIMIT = 1024 * 1024
@@ -33,45 +31,20 @@ class Layout:
     shards: tuple[Shard, ...]
     # org name → name of the ConfigMap holding its files
     shard_of: dict[str, str]
-    # (org name, file name) → the file's text, as written to disk and into the ConfigMap
-    texts: dict[tuple[str, str], str]
-    # Orgs whose files alone exceed the budget (each still gets a ConfigMap of its own; validation fails)
-    oversized: tuple[tuple[Org, int], ...]
-
-
-def mapping_lines(mapping: MappingFile) -> list[str]:
-    """The file's lines with single spaces (oc splits on spaces only) and no leading blank lines."""
-    lines = [line.parsed.render() for line in mapping.lines]
-    while lines and not lines[0]:
-        lines.pop(0)
-    return lines
-
-
-def mapping_text(inventory: Inventory, org: Org, mapping: MappingFile) -> str:
-    return render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=mapping_lines(mapping))
+    # (org name, bytes) of orgs whose files alone exceed the budget; each still gets a ConfigMap of its own
+    oversized: tuple[tuple[str, int], ...]
 
 
 def shard_name(base: str, index: int) -> str:
     return base if index == 0 else f"{base}-{index + 1}"
 
 
-@per_inventory
-def configmap_layout(inventory: Inventory) -> Layout:
-    settings = inventory.settings.configmap
-    budget = settings.shard_budget
-    texts: dict[tuple[str, str], str] = {}
-    sizes: dict[str, int] = {}
-    for org in inventory.orgs:
-        size = 0
-        for mapping in org.mappings:
-            text = texts[org.name, mapping.name] = mapping_text(inventory, org, mapping)
-            size += len(mapping.name.encode()) + len(text.encode())
-        sizes[org.name] = size
+def pack(org_sizes: Iterable[tuple[str, int]], budget: int, base: str) -> Layout:
+    """First-fit of (org name, bytes of its mapping data), orgs in name order, into ConfigMaps of `budget` bytes."""
     members: list[list[str]] = [[]]
     used = [0]
     oversized = []
-    for org in sorted(inventory.orgs, key=lambda o: o.name):
-        size = sizes[org.name]
+    for org, size in sorted(org_sizes):
         if size > budget:
             oversized.append((org, size))
         # An oversized org gets a ConfigMap of its own, so the others keep their places once it is split.
@@ -82,16 +55,15 @@ def configmap_layout(inventory: Inventory) -> Layout:
             index = len(used)
             members.append([])
             used.append(0)
-        members[index].append(org.name)
+        members[index].append(org)
         used[index] += size
-    shards = tuple(Shard(shard_name(settings.name, i), tuple(names), used[i]) for i, names in enumerate(members))
+    shards = tuple(Shard(shard_name(base, i), tuple(names), used[i]) for i, names in enumerate(members))
     shard_of = {org: shard.name for shard in shards for org in shard.orgs}
-    return Layout(budget, shards, shard_of, texts, tuple(oversized))
+    return Layout(budget, shards, shard_of, tuple(oversized))
 
 
-def size_report(inventory: Inventory) -> str:
+def size_report(layout: Layout) -> str:
     """One line for `mirrorgen validate`: how much mapping data there is and how close the fullest ConfigMap is."""
-    layout = configmap_layout(inventory)
     fullest = max(layout.shards, key=lambda shard: shard.size)
     count = len(layout.shards)
     return (f"mirrorgen: {sum(shard.size for shard in layout.shards)} bytes of mapping data in {count}"
