@@ -21,7 +21,7 @@ from .cki import parse_cki_images
 from .errors import Location
 from .model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from .refs import ImageRef, MappingPair, mapping_pairs
-from .validate import CONFIGMAP_LIMIT
+from .artifacts.shards import ETCD_LIMIT as CONFIGMAP_LIMIT
 
 SCHEMA_VERSION = 1
 Document = dict[str, Any]

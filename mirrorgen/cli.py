@@ -161,10 +161,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .artifacts.mappings import configmap_layout
+    from .artifacts.shards import size_report
     from .load import load_and_validate
 
-    _, warnings = load_and_validate(args.config)
+    inventory, warnings = load_and_validate(args.config)
     _print_problems(warnings, args.config)
+    print(size_report(configmap_layout(inventory)))
     if args.strict and warnings:
         print(f"mirrorgen: {len(warnings)} warning(s), which --strict treats as errors", file=sys.stderr)
         return EXIT_INVALID

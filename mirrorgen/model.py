@@ -100,6 +100,9 @@ class ConfigMapSettings:
     name: str = "image-mirror-mappings"
     namespace: str = "ci"
     cluster: str = "app.ci"
+    # Bytes of mapping data (keys and values) per ConfigMap; past it the files are sharded over
+    # <name>, <name>-2, ... The default leaves 100 KiB of headroom under etcd's 1 MiB object limit.
+    shard_budget: int = 900 * 1024
 
 
 @frozen(kw_only=True)

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from .artifacts.mappings import configmap_bytes
+from .artifacts.mappings import configmap_layout, mapping_outputs
+from .artifacts.shards import ETCD_LIMIT
 from .artifacts.prow import job_name
 from .cki import check_cki_images, check_images_settings
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
+from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
-from .model import ENTRYPOINT, Access, Inventory, Org, job_setting_location, resolve_job
+from .model import ENTRYPOINT, Access, ConfigMapSettings, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
@@ -26,7 +28,6 @@ from .refs import (
     parse_image_ref,
 )
 
-CONFIGMAP_LIMIT = 1024 * 1024
 MAX_JOB_NAME = 63
 MAPPING_PREFIX = "mapping_"
 
@@ -154,16 +155,43 @@ def _prefixed(prefix: str, name: str) -> str:
     return f"{prefix.rstrip('_')}_{name}"
 
 
+@per_inventory
+def _enabled_jobs(inventory: Inventory) -> dict[str, ResolvedJob]:
+    """Org name → its resolved job, for orgs whose job is enabled, in org order."""
+    return {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
+
+
+@per_inventory
+def _jobs_by_prefix(inventory: Inventory) -> dict[str, list[tuple[int, str]]]:
+    by_prefix: dict[str, list[tuple[int, str]]] = {}
+    for index, (org, job) in enumerate(_enabled_jobs(inventory).items()):
+        by_prefix.setdefault(job.mapping_prefix, []).append((index, org))
+    return by_prefix
+
+
+def _mirrored_by(inventory: Inventory, file_name: str) -> list[str]:
+    """The orgs whose job mirrors `file_name` (their MAPPING_FILE_PREFIX starts it), in org order.
+
+    Looks up the name's leading substrings rather than testing every job's prefix, so validation grows with
+    the number of files, not with files × jobs.
+    """
+    by_prefix = _jobs_by_prefix(inventory)
+    found = sorted(entry for end in range(1, len(file_name) + 1) for entry in by_prefix.get(file_name[:end], ()))
+    return [org for _, org in found]
+
+
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
     """File names: the ConfigMap key rules, which jobs mirror each file, and collisions across orgs."""
     first_seen: dict[str, Org] = {}
-    jobs = {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
+    jobs = _enabled_jobs(inventory)
+    matched_prefixes: set[str] = set()
     for org in inventory.orgs:
         own = jobs.get(org.name)
         own_prefix = own.mapping_prefix if own else resolve_job(inventory.settings, org).mapping_prefix
         for mapping in org.mappings:
             name, where = mapping.name, mapping.location
-            mirrored_by = [other for other, job in jobs.items() if name.startswith(job.mapping_prefix)]
+            mirrored_by = _mirrored_by(inventory, name)
+            matched_prefixes.update(jobs[other].mapping_prefix for other in mirrored_by)
             if not is_configmap_key(name):
                 yield Problem(where, f"mapping file name {name!r} is not a valid ConfigMap key (at most 253 of [-._a-zA-Z0-9])")
             elif not name.startswith(MAPPING_PREFIX):
@@ -183,10 +211,9 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
                                      f" are base names, so one overwrites the other: rename one", defect(inventory))
             else:
                 first_seen[name] = org
-    every_file = [mapping.name for org in inventory.orgs for mapping in org.mappings]
     for org in inventory.orgs:
         job = jobs.get(org.name)
-        if job and not any(name.startswith(job.mapping_prefix) for name in every_file):
+        if job and job.mapping_prefix not in matched_prefixes:
             yield Problem(job_setting_location(inventory, org, "mapping_prefix"),
                           f"{job.name} mirrors files starting with {job.mapping_prefix!r}, but no mapping file does: add one,"
                           f" fix the prefix, or remove the job (job.enabled: false)", defect(inventory))
@@ -197,12 +224,12 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     declared = {ns.name for ns in inventory.namespaces}
     used_namespaces: set[str] = set()
     source_registry = inventory.settings.source_registry
-    jobs = [job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled]
+    jobs = _enabled_jobs(inventory)
     # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
-    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs}
+    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs.values()}
     for org in inventory.orgs:
         for mapping in org.mappings:
-            mirrored_by = [job.name for job in jobs if mapping.name.startswith(job.mapping_prefix)]
+            mirrored_by = [jobs[other].name for other in _mirrored_by(inventory, mapping.name)]
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
             for line in mapping.lines:
@@ -271,11 +298,23 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
 
 
 def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
-    size = configmap_bytes(inventory)
-    if size > CONFIGMAP_LIMIT:
-        yield Problem(inventory.locate(inventory.settings.file, "configmap"),
-                      f"the {inventory.settings.configmap.name} ConfigMap would hold {size} bytes, over the 1 MiB"
-                      f" ({CONFIGMAP_LIMIT} bytes) etcd limit: remove stale mapping files")
+    """The shard budget is possible, and every org's files fit in one ConfigMap (its job mounts exactly one)."""
+    budget = inventory.settings.configmap.shard_budget
+    if not 0 < budget <= ETCD_LIMIT:
+        yield Problem(inventory.locate(inventory.settings.file, "configmap", "shard_budget"),
+                      f"configmap.shard_budget {budget} must be between 1 and {ETCD_LIMIT} bytes (etcd's object limit);"
+                      f" the default {ConfigMapSettings().shard_budget} leaves room for the object's metadata")
+        return
+    orgs = {org.name: org for org in inventory.orgs}
+    rendered = mapping_outputs(inventory)
+    for name, size in configmap_layout(inventory).oversized:
+        org = orgs[name]
+        largest = max(org.mappings, key=lambda m: len(rendered[name, m.name].text.encode()))
+        yield Problem(inventory.locate(org.file, "mappings", key=True),
+                      f"the mapping files of org {org.name!r} take {size} bytes, over the {budget}-byte budget of one"
+                      f" ConfigMap (configmap.shard_budget), and its job mounts a single ConfigMap: split the files over"
+                      f" two org files, each with its own job.mapping_prefix (the largest file is {largest.name!r}, at"
+                      f" {largest.location})")
 
 
 def check_job_order(inventory: Inventory) -> Iterator[Problem]:
@@ -309,4 +348,9 @@ RULES: tuple[Rule, ...] = (
 
 def validate(inventory: Inventory) -> list[Problem]:
     """All problems (errors and warnings) in the inventory, sorted by file and line."""
-    return sort_problems(problem for rule in RULES for problem in rule(inventory))
+    return list(_validate_once(inventory))
+
+
+@per_inventory
+def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
+    return tuple(sort_problems(problem for rule in RULES for problem in rule(inventory)))

@@ -29,6 +29,11 @@ _PLAIN_TAGS = {
 # Dates and the like stay the text the user wrote: no inventory field is a timestamp.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
+# libyaml (PyYAML's C extension) composes the same node graph, with the same lines, many times faster; its
+# error messages are terser, so a file it rejects is composed again by the pure-Python loader, whose
+# messages name what it expected and found.
+FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @attrs.frozen
 class SourceMap:
@@ -131,7 +136,10 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
                          f"not UTF-8 text (byte 0x{text[exc.start]:02x}); save the file as UTF-8")]
             ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=FAST_LOADER)
+        except yaml.YAMLError:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

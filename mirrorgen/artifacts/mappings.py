@@ -1,19 +1,26 @@
-"""`oc image mirror` mapping files, the org OWNERS files, and the image-mirror-mappings ConfigMap."""
+"""`oc image mirror` mapping files, the org OWNERS files, and the image-mirror-mappings ConfigMap(s)."""
 
 from __future__ import annotations
 
 import attrs
 
 from ..errors import Location
+from ..memo import per_inventory
 from ..model import Inventory, MappingFile, MappingLine, Org, Settings
 from ..output import Output
 from ..provenance import line_sources, nested_key_lines
 from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_text
+from .shards import Layout, pack
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
+
+
+def configmap_path(index: int) -> str:
+    """The manifest of the index-th ConfigMap (from 0): one file per ConfigMap, the first keeps its old name."""
+    return CONFIGMAP_PATH if index == 0 else f"{MIRRORING_DIR}/_image-mirror-mappings-{index + 1}.yaml"
 
 
 def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[MappingLine, str]]:
@@ -34,12 +41,24 @@ def mapping_path(org: Org, mapping: MappingFile) -> str:
 
 
 def configmap_bytes(inventory: Inventory) -> int:
-    """What counts against etcd's 1 MiB object limit: the ConfigMap's keys and values."""
-    return sum(
-        len(mapping.name.encode()) + len(mapping_output(inventory, org, mapping).text.encode())
-        for org in inventory.orgs
-        for mapping in org.mappings
-    )
+    """What counts against etcd's 1 MiB object limit, over all ConfigMaps: their keys and values."""
+    return sum(shard.size for shard in configmap_layout(inventory).shards)
+
+
+@per_inventory
+def mapping_outputs(inventory: Inventory) -> dict[tuple[str, str], Output]:
+    """(org name, file name) → the mapping file, rendered once for the ConfigMap layout and the plan."""
+    return {(org.name, mapping.name): mapping_output(inventory, org, mapping) for org in inventory.orgs for mapping in org.mappings}
+
+
+@per_inventory
+def configmap_layout(inventory: Inventory) -> Layout:
+    """Which ConfigMap holds each org's files (see shards.py for the rule)."""
+    outputs = mapping_outputs(inventory)
+    sizes = [(org.name, sum(len(m.name.encode()) + len(outputs[org.name, m.name].text.encode()) for m in org.mappings))
+             for org in inventory.orgs]
+    settings = inventory.settings.configmap
+    return pack(sizes, settings.shard_budget, settings.name)
 
 
 def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Output:
@@ -64,25 +83,29 @@ def configmap_line_sources(text: str, by_key: dict[str, Output]) -> list[tuple[i
 
 def plan_mappings(inventory: Inventory) -> list[Output]:
     settings = inventory.settings
+    layout = configmap_layout(inventory)
+    rendered = mapping_outputs(inventory)
     outputs = []
     # Prow's config-updater keys every mapping file by its base name.
-    data, by_key = {}, {}
+    data: dict[str, dict[str, str]] = {shard.name: {} for shard in layout.shards}
+    by_key = {}
     for org in inventory.orgs:
         for mapping in org.mappings:
-            output = mapping_output(inventory, org, mapping)
-            data[mapping.name] = output.text
+            output = rendered[org.name, mapping.name]
+            data[layout.shard_of[org.name]][mapping.name] = output.text
             by_key[mapping.name] = output
             outputs.append(output)
         owners = owners_text(org.owners, source=org.file, header=settings.header) if org.folder else None
         if owners is not None:
             outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
-    configmap = {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {"name": settings.configmap.name, "namespace": settings.configmap.namespace},
-        "data": data,
-    }
-    text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
-    outputs.append(Output(CONFIGMAP_PATH, text, inventory.locate(settings.file, "configmap", key=True),
-                          line_sources(configmap_line_sources(text, by_key))))
+    for index, shard in enumerate(layout.shards):
+        configmap = {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": shard.name, "namespace": settings.configmap.namespace},
+            "data": data[shard.name],
+        }
+        text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
+        outputs.append(Output(configmap_path(index), text, inventory.locate(settings.file, "configmap", key=True),
+                              line_sources(configmap_line_sources(text, by_key))))
     return outputs

@@ -10,6 +10,7 @@ from ..output import Output
 from ..overrides import deep_merge
 from ..provenance import line_sources, sequence_item_lines
 from ..render import render
+from .mappings import configmap_layout
 
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
 REHEARSE_LABEL = "pj-rehearse.openshift.io/can-be-rehearsed"
@@ -72,7 +73,7 @@ def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]
         "containers": [container],
         "volumes": [
             {"name": "push", "secret": {"secretName": job.secret_name}},
-            {"configMap": {"name": inventory.settings.configmap.name}, "name": "config"},
+            {"configMap": {"name": configmap_layout(inventory).shard_of[org.name]}, "name": "config"},
         ],
     }
     if job.automount_token is not None:
