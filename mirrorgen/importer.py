@@ -30,6 +30,9 @@ from .refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs,
 from .validate import MAPPING_PREFIX, validate
 from .yamlsource import parse_yaml
 
+# Prow's plugin configuration: its config-updater section says how the mapping files reach the ConfigMap.
+PLUGINS_PATH = "core-services/prow/02_config/_plugins.yaml"
+
 JOB_NAME_PREFIX = "periodic-image-mirroring-"
 AREA_LABEL = "ci.openshift.io/area"
 ROLE_LABEL = "ci.openshift.io/role"
@@ -48,6 +51,8 @@ def read_release(root: str | Path) -> dict[str, bytes]:
     if not (root / JOBS_PATH).is_file():
         raise MirrorgenError(f"{root}: no {JOBS_PATH}; is --release-repo an openshift/release checkout?")
     files = {JOBS_PATH: (root / JOBS_PATH).read_bytes()}
+    if (root / PLUGINS_PATH).is_file():
+        files[PLUGINS_PATH] = (root / PLUGINS_PATH).read_bytes()
     for top in (MIRRORING_DIR, REGISTRY_ACCESS_DIR):
         base = root / top
         for folder in sorted(base.iterdir()) if base.is_dir() else ():
@@ -348,6 +353,20 @@ def _pair_jobs(jobs: list[_Job], org_files: dict[str, dict[str, Any]]) -> dict[s
     return paired
 
 
+def _config_updater_gzips(files: Mapping[str, bytes]) -> bool:
+    """Whether Prow's config-updater compresses the mapping files: its `gzip`, for the map of the mapping files
+    (`core-services/image-mirroring/**/mapping_*`) or for all maps. False when the plugins file is not there."""
+    try:
+        plugins = yaml.safe_load(files.get(PLUGINS_PATH, b"")) or {}
+        updater = plugins.get("config_updater") or {}
+        for pattern, spec in (updater.get("maps") or {}).items():
+            if pattern.startswith(MIRRORING_DIR + "/") and isinstance(spec, dict) and "gzip" in spec:
+                return bool(spec["gzip"])
+        return bool(updater.get("gzip", False))
+    except (yaml.YAMLError, AttributeError):
+        return False  # not ours to lint: the plugins file is only read for this one setting
+
+
 def _most_common(values: Iterable[Any]) -> Any:
     counts = Counter(values)
     return max(counts, key=lambda v: counts[v]) if counts else None  # first seen wins a tie (Counter keeps order)
@@ -405,7 +424,8 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     if defaults.get("script") == ENTRYPOINT:
         defaults["script"] = None
     settings_data: dict[str, Any] = {"header": False, "defects": "warning", "jobs": {**defaults},
-                                     "scripts": {name: text for text, name in scripts.items()}}
+                                     "scripts": {name: text for text, name in scripts.items()},
+                                     "configmap": {"shard": False, "gzip": _config_updater_gzips(files)}}
     if job_file_extra:
         settings_data["job_file_extra"] = job_file_extra
     settings = Settings(header=False, defects="warning", jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])

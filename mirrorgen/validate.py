@@ -305,9 +305,19 @@ def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
                       f"configmap.shard_budget {budget} must be between 1 and {ETCD_LIMIT} bytes (etcd's object limit);"
                       f" the default {ConfigMapSettings().shard_budget} leaves room for the object's metadata")
         return
+    layout = configmap_layout(inventory)
+    if not inventory.settings.configmap.shard:
+        size = layout.shards[0].size
+        if size > budget:
+            yield Problem(inventory.locate(inventory.settings.file, "configmap", key=True),
+                          f"the {layout.shards[0].name} ConfigMap would hold {size} bytes, over its {budget}-byte budget"
+                          f" (configmap.shard_budget; etcd refuses objects over {ETCD_LIMIT}): set configmap.shard: true"
+                          f" and map each new ConfigMap in config-updater, or configmap.gzip: true if config-updater"
+                          f" compresses", defect(inventory))
+        return
     orgs = {org.name: org for org in inventory.orgs}
     rendered = mapping_outputs(inventory)
-    for name, size in configmap_layout(inventory).oversized:
+    for name, size in layout.oversized:
         org = orgs[name]
         largest = max(org.mappings, key=lambda m: len(rendered[name, m.name].text.encode()))
         yield Problem(inventory.locate(org.file, "mappings", key=True),

@@ -15,6 +15,7 @@ from mirrorgen.overrides import deep_merge, overrides_between
 from mirrorgen.refs import split_mapping_line
 
 FIXTURE = REPO / "tests/fixtures/release"
+JOB_FILE = "ci-operator/jobs/infra-image-mirroring.yaml"
 JOBS = "ci-operator/jobs/infra-image-mirroring.yaml"
 
 
@@ -238,3 +239,38 @@ def test_the_suggested_name_for_an_unprefixed_file_is_one_its_job_mirrors() -> N
     assert _prefixed("mapping_origin", "origin_v3_9") == "mapping_origin_v3_9"
     assert _prefixed("mapping_ovirt_", "csi_quay") == "mapping_ovirt_csi_quay"
     assert _prefixed("mapping_anvil_builder", "anvil_nightly") == "mapping_anvil_builder_anvil_nightly"
+
+
+def _big_mapping(release: Path) -> None:
+    """1.3 MB of mapping lines in one org: more than one ConfigMap may hold uncompressed."""
+    lines = "".join(f"registry.ci.openshift.org/acme-ci/component-{i:05d}:v4.18 quay.io/acme/component-{i:05d}:v4.18"
+                    f" quay.io/acme/component-{i:05d}:v4.18.0 quay.io/acme/component-{i:05d}:latest\n" for i in range(6000))
+    (release / "core-services/image-mirroring/acme/mapping_acme_big").write_text(lines)
+
+
+def test_a_repository_over_the_configmap_limit_imports_unsharded(tmp_path: Path) -> None:
+    """Sharding would need config-updater changes mirrorgen does not make, so an import keeps one ConfigMap and
+    reports the size as a defect; the job file still comes back byte for byte."""
+    release, config, out = _mutated(tmp_path, _big_mapping), tmp_path / "config", tmp_path / "out"
+    _import(release, config)
+    settings = yaml.safe_load((config / "mirrorgen.yaml").read_text())
+    assert settings["configmap"] == {"gzip": False, "shard": False}
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert (out / JOB_FILE).read_bytes() == (release / JOB_FILE).read_bytes()
+    lint = run_cli("validate", "--config", str(config))
+    assert "warning: the image-mirror-mappings ConfigMap would hold" in lint.stderr
+
+
+def test_config_updater_gzip_is_read_from_the_plugins_file(tmp_path: Path) -> None:
+    def gzipped(release: Path) -> None:
+        _big_mapping(release)
+        plugins = release / "core-services/prow/02_config/_plugins.yaml"
+        plugins.parent.mkdir(parents=True)
+        plugins.write_text("config_updater:\n  gzip: false\n  maps:\n    core-services/image-mirroring/**/mapping_*:\n"
+                           "      gzip: true\n      name: image-mirror-mappings\n")
+
+    release, config = _mutated(tmp_path, gzipped), tmp_path / "config"
+    _import(release, config)
+    assert yaml.safe_load((config / "mirrorgen.yaml").read_text())["configmap"] == {"gzip": True, "shard": False}
+    lint = run_cli("validate", "--config", str(config))
+    assert "ConfigMap would hold" not in lint.stderr  # 1.3 MB of repetitive lines compress far below the budget

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import attrs
 
 from ..errors import Location
@@ -12,7 +14,7 @@ from ..provenance import line_sources, nested_key_lines
 from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_text
-from .shards import Layout, pack
+from .shards import ETCD_LIMIT, Layout, pack
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
@@ -55,10 +57,18 @@ def mapping_outputs(inventory: Inventory) -> dict[tuple[str, str], Output]:
 def configmap_layout(inventory: Inventory) -> Layout:
     """Which ConfigMap holds each org's files (see shards.py for the rule)."""
     outputs = mapping_outputs(inventory)
-    sizes = [(org.name, sum(len(m.name.encode()) + len(outputs[org.name, m.name].text.encode()) for m in org.mappings))
-             for org in inventory.orgs]
     settings = inventory.settings.configmap
-    return pack(sizes, settings.shard_budget, settings.name)
+    sizes = [(org.name, sum(stored_bytes(m.name, outputs[org.name, m.name].text, settings.gzip) for m in org.mappings))
+             for org in inventory.orgs]
+    # Unsharded, one ConfigMap holds everything, whatever the budget (validation reports it if over).
+    budget = settings.shard_budget if settings.shard else ETCD_LIMIT * 1024
+    return attrs.evolve(pack(sizes, budget, settings.name), budget=settings.shard_budget)
+
+
+def stored_bytes(key: str, text: str, gzipped: bool) -> int:
+    """What one file adds to the ConfigMap object: its key and its value, gzip-compressed if config-updater does."""
+    value = text.encode()
+    return len(key.encode()) + len(gzip.compress(value, mtime=0) if gzipped else value)
 
 
 def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Output:
