@@ -9,6 +9,7 @@ strings that would read back as another type, and `|` blocks for multi-line stri
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -31,6 +32,16 @@ def _is_letter(ch: str) -> bool:
     return ch.isalpha()
 
 
+def _is_digit(ch: str) -> bool:
+    # Go's unicode.IsDigit: decimal digits (category Nd) only, so '²' is not one.
+    return unicodedata.category(ch) == "Nd"
+
+
+def _digit_value(ch: str) -> int:
+    # go-yaml computes `rune - '0'`, also for non-ASCII digits.
+    return ord(ch) - ord("0")
+
+
 def go_key_less(a: str, b: str) -> bool:
     """go-yaml v2's keyList.Less for string keys: letters after other runes, digit runs compared as numbers."""
     for i in range(min(len(a), len(b))):
@@ -44,18 +55,18 @@ def go_key_less(a: str, b: str) -> bool:
         an = bn = 0
         if a[i] == "0" or b[i] == "0":
             j = i - 1
-            while j >= 0 and a[j].isdigit():
+            while j >= 0 and _is_digit(a[j]):
                 if a[j] != "0":
                     an = bn = 1
                     break
                 j -= 1
         ai = i
-        while ai < len(a) and a[ai].isdigit():
-            an = an * 10 + int(a[ai])
+        while ai < len(a) and _is_digit(a[ai]):
+            an = an * 10 + _digit_value(a[ai])
             ai += 1
         bi = i
-        while bi < len(b) and b[bi].isdigit():
-            bn = bn * 10 + int(b[bi])
+        while bi < len(b) and _is_digit(b[bi]):
+            bn = bn * 10 + _digit_value(b[bi])
             bi += 1
         if an != bn:
             return an < bn

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Optional
 
 import attrs
 
-from .artifacts.mappings import configmap_bytes
+from .artifacts.mappings import configmap_layout
 from .artifacts.prow import job_name, jobs_in_order
 from .artifacts.vault import item_sources, vault_items
 from .cki import parse_cki_images
@@ -154,9 +154,12 @@ def _jobs(base: Inventory, head: Inventory) -> Document:
 
 
 def _configmap(base: Inventory, head: Inventory) -> Document:
-    before, after = configmap_bytes(base), configmap_bytes(head)
-    return {"name": head.settings.configmap.name, "before": before, "after": after, "limit": CONFIGMAP_LIMIT,
-            "margin": CONFIGMAP_LIMIT - after}
+    """The fullest ConfigMap on each side: with shards, that is the one nearest etcd's limit."""
+    before, after = configmap_layout(base).shards, configmap_layout(head).shards
+    fullest = max(after, key=lambda shard: shard.size)
+    size_before = max(shard.size for shard in before)
+    return {"name": fullest.name, "before": size_before, "after": fullest.size, "limit": CONFIGMAP_LIMIT,
+            "margin": CONFIGMAP_LIMIT - fullest.size, "configmaps_before": len(before), "configmaps_after": len(after)}
 
 
 def _pinned(base: Inventory, head: Inventory) -> Document:
@@ -308,7 +311,9 @@ def sections(plan: Document) -> list[Section]:
 def configmap_line(plan: Document) -> str:
     cm = plan["configmap"]
     delta = cm["after"] - cm["before"]
-    return (f"ConfigMap {cm['name']}: {cm['before']:,} → {cm['after']:,} bytes ({delta:+,}); "
+    count = cm["configmaps_after"]
+    shards = f" (the fullest of {count} ConfigMaps, {cm['configmaps_before']} before)" if count > 1 else ""
+    return (f"ConfigMap {cm['name']}{shards}: {cm['before']:,} → {cm['after']:,} bytes ({delta:+,}); "
             f"{cm['margin']:,} bytes left under the 1 MiB limit")
 
 

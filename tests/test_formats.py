@@ -127,3 +127,10 @@ def test_mapping_line_forms() -> None:
         mapping_pairs(("a.io/x/y:1=b.io/z:3", "c.io/q:1"))
     with pytest.raises(ReferenceError, match="has no destination"):
         mapping_pairs(("a.io/x/y:1",))
+
+
+def test_go_key_order_with_non_ascii_digits() -> None:
+    # '²' is no decimal digit for Go (category No): against the digit run "1" it counts as the number 0, so it
+    # sorts first (keyList.Less: an=0 < bn=1); '٣' is a digit (category Nd) worth ord('٣') - ord('0').
+    assert canonical_yaml.sorted_keys(dict.fromkeys(["a²", "a1", "b"])) == ["a²", "a1", "b"]
+    assert canonical_yaml.sorted_keys(dict.fromkeys(["x٣", "x2"])) == ["x2", "x٣"]

@@ -42,11 +42,6 @@ def mapping_path(org: Org, mapping: MappingFile) -> str:
     return f"{MIRRORING_DIR}/{org.name}/{mapping.name}"
 
 
-def configmap_bytes(inventory: Inventory) -> int:
-    """What counts against etcd's 1 MiB object limit, over all ConfigMaps: their keys and values."""
-    return sum(shard.size for shard in configmap_layout(inventory).shards)
-
-
 @per_inventory
 def mapping_outputs(inventory: Inventory) -> dict[tuple[str, str], Output]:
     """(org name, file name) → the mapping file, rendered once for the ConfigMap layout and the plan."""
