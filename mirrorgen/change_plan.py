@@ -20,7 +20,7 @@ from .artifacts.vault import item_sources, vault_items
 from .cki import parse_cki_images
 from .errors import Location
 from .model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
-from .refs import ImageRef, MappingPair, mapping_pairs
+from .refs import ImageRef, MappingPair
 from .artifacts.shards import ETCD_LIMIT as CONFIGMAP_LIMIT
 
 SCHEMA_VERSION = 1
@@ -40,8 +40,7 @@ def _pairs(inventory: Inventory) -> Iterator[tuple[Org, Location, MappingPair]]:
     for org in inventory.orgs:
         for mapping in org.mappings:
             for line in mapping.lines:
-                tokens = line.parsed.tokens
-                for pair in mapping_pairs(tokens) if tokens else ():
+                for pair in line.pairs if line.parsed.tokens else ():
                     yield org, Location(org.file, line.number), pair
 
 

@@ -13,7 +13,7 @@ from typing import Iterator
 from .errors import Location, Problem, Severity
 from .model import Inventory
 from .qci import QCI_REPOSITORY
-from .refs import ReferenceError, mapping_pairs
+from .refs import ReferenceError
 
 OPENSHIFT_PREFIX = "quay.io/openshift/"
 # Listed in the guidelines as names that came in before the rules: existing, not to be copied.
@@ -67,7 +67,7 @@ def check_image_names(inventory: Inventory) -> Iterator[Problem]:
         for mapping in org.mappings:
             for line in mapping.lines:
                 try:
-                    pairs = mapping_pairs(line.parsed.tokens)
+                    pairs = line.pairs
                 except ReferenceError:
                     continue  # check_mapping_lines reports it
                 for pair in pairs:

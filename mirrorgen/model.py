@@ -7,13 +7,13 @@ names, dictionary keys or the text of mapping blocks), never structured straight
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Any, Optional
 
-import attrs
 from attrs import field, frozen
 
 from .errors import Location
-from .refs import ParsedLine, split_mapping_line
+from .refs import MappingPair, ParsedLine, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 
 
@@ -153,10 +153,17 @@ class MappingLine:
 
     number: int
     text: str
+    # Parsed once here: validation, lint, rendering and verification all read every line.
+    parsed: ParsedLine = field(init=False, eq=False, repr=False)
 
-    @property
-    def parsed(self) -> ParsedLine:
+    @parsed.default
+    def _parse(self) -> ParsedLine:
         return split_mapping_line(self.text)
+
+    @functools.cached_property
+    def pairs(self) -> list[MappingPair]:
+        """The (source, destination) pairs oc reads from the line; raises ReferenceError where oc would fail."""
+        return mapping_pairs(self.parsed.tokens)
 
 
 @frozen

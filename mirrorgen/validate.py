@@ -24,7 +24,6 @@ from .refs import (
     dns1123_label_error,
     is_configmap_key,
     is_dns1123_subdomain,
-    mapping_pairs,
     parse_image_ref,
 )
 
@@ -241,7 +240,7 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                 if not parsed.tokens:
                     continue
                 try:
-                    pairs = mapping_pairs(parsed.tokens)
+                    pairs = line.pairs
                     for pair in pairs:
                         resolve_source(pair.source, inventory.settings.image_stream_registry, source_registry)
                 except ReferenceError as exc:

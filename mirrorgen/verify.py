@@ -12,7 +12,7 @@ import attrs
 from .cki import parse_cki_images
 from .errors import Location, MirrorgenError
 from .model import Inventory
-from .refs import ImageRef, ReferenceError, mapping_pairs
+from .refs import ImageRef, ReferenceError
 from .registry import Resolution, Skopeo
 
 OK, MISSING, STALE, ERROR, SKIPPED = "ok", "missing", "stale", "error", "skipped"
@@ -79,7 +79,7 @@ def mapping_checks(inventory: Inventory, org_name: Optional[str] = None) -> list
                     continue
                 where = Location(org.file, line.number)
                 try:
-                    pairs = mapping_pairs(tokens)
+                    pairs = line.pairs
                 except ReferenceError as exc:
                     checks.append(Check(where, " ".join(tokens), (), skip_reason=f"not a valid mapping line: {exc}"))
                     continue
