@@ -7,7 +7,6 @@ names, dictionary keys or the text of mapping blocks), never structured straight
 from __future__ import annotations
 
 import enum
-import functools
 from typing import Any, Optional
 
 from attrs import field, frozen
@@ -160,7 +159,7 @@ class MappingLine:
     def _parse(self) -> ParsedLine:
         return split_mapping_line(self.text)
 
-    @functools.cached_property
+    @property
     def pairs(self) -> list[MappingPair]:
         """The (source, destination) pairs oc reads from the line; raises ReferenceError where oc would fail."""
         return mapping_pairs(self.parsed.tokens)
