@@ -168,6 +168,10 @@ def is_configmap_key(name: str) -> bool:
     return len(name) <= 253 and bool(_CONFIGMAP_KEY.fullmatch(name))
 
 
+def is_registry_host(name: str) -> bool:
+    return bool(_DOMAIN_RE.fullmatch(name))
+
+
 def dns1123_hint(name: str) -> str:
     """A suggested valid label for `name`, for error messages."""
     fixed = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63].strip("-")

@@ -7,7 +7,7 @@ and builds plain Python data plus a map from each value's path to its line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import attrs
 import yaml
@@ -39,6 +39,8 @@ class SourceMap:
     key_lines: dict[Path, int]
     # For a literal block scalar, the line of its first content line; others: the value's line.
     content_lines: dict[Path, int]
+    # The parsed document, for rules that look at every value whatever file it is in (credentials, text).
+    data: Any = attrs.field(default=None, eq=False, repr=False)
 
     def locate(self, path: Path, *, key: bool = False) -> Location:
         """The line of `path`, or of its nearest ancestor that the file spells out."""
@@ -51,6 +53,28 @@ class SourceMap:
                 return Location(self.file, self.key_lines[probe])
             probe = probe[:-1]
         return Location(self.file, self.value_lines.get((), 1))
+
+    def strings(self) -> Iterator[tuple[Path, bool, str]]:
+        """Every key and every text value of the document: (path, is_key, text)."""
+
+        def walk(value: Any, path: Path) -> Iterator[tuple[Path, bool, str]]:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    yield path + (key,), True, key
+                    yield from walk(item, path + (key,))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    yield from walk(item, path + (index,))
+            elif isinstance(value, str):
+                yield path, False, value
+
+        return walk(self.data, ())
+
+    def locate_in_text(self, path: Path, text: str, offset: int) -> Location:
+        """The line of character `offset` of the text value at `path` (exact for `|` blocks, else its first line)."""
+        if path in self.content_lines and self.content_lines[path] != self.value_lines.get(path):
+            return Location(self.file, self.content_lines[path] + text.count("\n", 0, offset))
+        return self.locate(path)
 
 
 class _Reader:
@@ -158,4 +182,4 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
         raise InvalidInventory([Problem(Location(file, 1), "the document nests too deeply (or an alias refers to itself)")]) from None
     if reader.problems:
         raise InvalidInventory(reader.problems)
-    return data, SourceMap(file, reader.value_lines, reader.key_lines, reader.content_lines)
+    return data, SourceMap(file, reader.value_lines, reader.key_lines, reader.content_lines, data)

@@ -1,0 +1,84 @@
+"""Rules for text that people write and other tools read: characters, one-line fields, names, line lengths.
+
+Rendering escapes every value for its format, so these rules are not what keeps outputs parseable; they reject
+what no consumer accepts, and what a reviewer of a pull request cannot see (control and invisible characters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator
+
+from .errors import Location, Problem
+from .model import Inventory, Owners
+
+# Control characters (TAB and newline aside), lone surrogates (not encodable as UTF-8), line and paragraph
+# separators (line breaks to YAML 1.1, not to oc), and format characters: bidi overrides, zero-width spaces,
+# byte-order marks — invisible in a diff, so a reviewer cannot see what they approve.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Cf", "Zl", "Zp"}
+_ALLOWED_CONTROLS = {"\t", "\n"}
+
+# A GitHub login (at most 39 letters, digits and single hyphens) or an OWNERS_ALIASES alias, which Prow reads as
+# the same kind of name; underscores appear in aliases.
+_OWNER_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,99}")
+# oc reads mapping files with bufio.Scanner, which fails the whole file on a line of 64 KiB or more.
+MAX_MAPPING_LINE_BYTES = 65535
+
+
+def forbidden_character(text: str) -> str | None:
+    for char in text:
+        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            return char
+    return None
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
+
+
+def check_characters(inventory: Inventory) -> Iterator[Problem]:
+    """No control or invisible characters anywhere, keys included, in any inventory file."""
+    for source in inventory.sources.values():
+        for path, is_key, text in source.strings():
+            char = forbidden_character(text)
+            if char is None:
+                continue
+            what = f"key {ascii(text)}" if is_key else ".".join(map(str, path)) or "value"
+            where = source.locate(path, key=True) if is_key else source.locate_in_text(path, text, text.index(char))
+            yield Problem(where, f"{what} contains the invisible or control character {_describe(char)}; remove it"
+                                 f" (retype the text if you cannot see it)")
+
+
+def _owner_problems(inventory: Inventory, file: str, owners: Owners, *path: str) -> Iterator[Problem]:
+    for role in ("approvers", "reviewers"):
+        for index, name in enumerate(getattr(owners, role)):
+            if not _OWNER_NAME.fullmatch(name):
+                yield Problem(inventory.locate(file, *path, "owners", role, index),
+                              f"owners.{role} entry {ascii(name)} is not a GitHub login or OWNERS_ALIASES alias"
+                              f" (letters, digits, '-' and '_', starting with a letter or digit); write one name per entry")
+
+
+def check_people_text(inventory: Inventory) -> Iterator[Problem]:
+    """OWNERS names Prow can resolve, and one-line display names and descriptions."""
+    for org in inventory.orgs:
+        yield from _owner_problems(inventory, org.file, org.owners)
+    for ns in inventory.namespaces:
+        yield from _owner_problems(inventory, ns.file, ns.owners, "namespaces", ns.name)
+        for field in ("display_name", "description"):
+            value = getattr(ns, field)
+            if value is not None and (not value.strip() or "\n" in value.strip()):
+                yield Problem(inventory.locate(ns.file, "namespaces", ns.name, field),
+                              f"{field} of namespace {ns.name!r} must be one line of text (it becomes an annotation shown"
+                              f" in the console); leave the key out if there is nothing to say")
+
+
+def check_mapping_line_length(inventory: Inventory) -> Iterator[Problem]:
+    for org in inventory.orgs:
+        for mapping in org.mappings:
+            for line in mapping.lines:
+                size = len(line.parsed.render().encode("utf-8", "surrogatepass"))
+                if size > MAX_MAPPING_LINE_BYTES:
+                    yield Problem(Location(org.file, line.number),
+                                  f"line of {size} bytes: oc cannot read mapping lines over {MAX_MAPPING_LINE_BYTES} bytes"
+                                  f" and would fail the whole file; split it into several lines")
