@@ -39,9 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """`text` with every unprintable character escaped: file names and values in messages come from the
+    inventory, and must neither break the line, print a terminal escape sequence, nor fail to encode."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
 def _print_problems(problems, config: str) -> None:
     for problem in problems:
-        print(os.path.join(config, str(problem)), file=sys.stderr)
+        print(one_line(os.path.join(config, str(problem))), file=sys.stderr)
 
 
 def _load_and_plan(config: str):
@@ -127,7 +133,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"mirrorgen: {errors} error(s) in the inventory; nothing was written", file=sys.stderr)
         return EXIT_INVALID
     except MirrorgenError as error:
-        print(f"mirrorgen: error: {error}", file=sys.stderr)
+        print(one_line(f"mirrorgen: error: {error}"), file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("mirrorgen: interrupted", file=sys.stderr)
@@ -136,6 +142,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"mirrorgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
-                  file=sys.stderr)
+            print(one_line(f"mirrorgen: internal error: {type(exc).__name__}: {exc}") + " (rerun with --debug for the"
+                  " traceback)", file=sys.stderr)
         return EXIT_INTERNAL

@@ -38,7 +38,7 @@ class Problem:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.location, p.message))
+    return sorted(set(problems), key=lambda p: (p.location, p.message))
 
 
 class MirrorgenError(Exception):

@@ -14,6 +14,7 @@ from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, overri
 
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .model import Access, Inventory, MappingFile, MappingLine, NamespacesFile, Org, Settings
+from .text_rules import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
 SETTINGS_FILE = "mirrorgen.yaml"
@@ -210,6 +211,10 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
 
     orgs = []
     for path in sorted(files):
+        bad_name = file_name_problem(path)
+        if bad_name:
+            problems.append(Problem(Location(path), bad_name))
+            continue
         parent, _, filename = path.rpartition("/")
         if parent == ORGS_DIR:
             stem, dot, ext = filename.rpartition(".")

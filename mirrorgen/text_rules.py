@@ -13,10 +13,9 @@ from typing import Iterator
 from .errors import Location, Problem
 from .model import Inventory, Owners
 
-# Control characters (TAB and newline aside), lone surrogates (not encodable as UTF-8), line and paragraph
-# separators (line breaks to YAML 1.1, not to oc), and format characters: bidi overrides, zero-width spaces,
+# Control characters (TAB and newline aside), line and paragraph separators (line breaks to YAML 1.1, not to oc), and format characters: bidi overrides, zero-width spaces,
 # byte-order marks — invisible in a diff, so a reviewer cannot see what they approve.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Cf", "Zl", "Zp"}
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 _ALLOWED_CONTROLS = {"\t", "\n"}
 
 # A GitHub login (at most 39 letters, digits and single hyphens) or an OWNERS_ALIASES alias, which Prow reads as
@@ -30,6 +29,16 @@ def forbidden_character(text: str) -> str | None:
     for char in text:
         if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
             return char
+    return None
+
+
+def file_name_problem(path: str) -> str | None:
+    """Why an inventory file's name cannot be used (it ends up in headers, messages and output paths), or None."""
+    if any("\udc80" <= char <= "\udcff" for char in path):
+        return "the file name is not UTF-8; rename the file"
+    char = forbidden_character(path)
+    if char is not None:
+        return f"the file name contains {_describe(char)}; rename the file"
     return None
 
 

@@ -7,6 +7,7 @@ and builds plain Python data plus a map from each value's path to its line.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import attrs
@@ -26,6 +27,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:float",
 }
+# Only a `\ud800`-style escape can produce one; no UTF-8 file can hold it, so no output could either.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_MESSAGE = "a \\uD800-\\uDFFF escape is half of a UTF-16 pair, not a character: write the character itself"
 # Dates and the like stay the text the user wrote: no inventory field is a timestamp.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
@@ -114,6 +118,9 @@ class _Reader:
                 continue
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
+            if _SURROGATE.search(key):
+                self.fail(key_node, _SURROGATE_MESSAGE)
+                continue
             if key in first_line:
                 self.fail(
                     key_node,
@@ -131,6 +138,9 @@ class _Reader:
             return node.value
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain value")
+            return None
+        if _SURROGATE.search(node.value):
+            self.fail(node, _SURROGATE_MESSAGE)
             return None
         try:
             return self.constructor.construct_object(node, deep=True)
