@@ -224,6 +224,9 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
             parsed = attempt(parse_org, stem, path, files[path], sources)
             if parsed:
                 orgs.append(parsed[0])
+        elif parent.startswith(ORGS_DIR + "/"):
+            problems.append(Problem(Location(path), f"org files go directly in {ORGS_DIR}/ (one <org>.yaml each), not in"
+                                                    f" sub-folders; move it up or remove it"))
         elif not parent and filename.endswith((".yaml", ".yml")) and filename not in KNOWN_TOP_FILES:
             near = difflib.get_close_matches(filename, KNOWN_TOP_FILES, n=1)
             hint = f"did you mean {near[0]}?" if near else f"known files: {', '.join(KNOWN_TOP_FILES)}, {ORGS_DIR}/<org>.yaml"
