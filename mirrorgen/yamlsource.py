@@ -19,6 +19,7 @@ Path = tuple[Any, ...]
 
 # Expanding aliases beyond this many extra nodes means the file is an alias bomb, not configuration.
 MAX_ALIAS_EXPANSION = 100_000
+MAX_DEPTH = 50
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -30,6 +31,7 @@ _PLAIN_TAGS = {
 # Only a `\ud800`-style escape can produce one; no UTF-8 file can hold it, so no output could either.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_MESSAGE = "a \\uD800-\\uDFFF escape is half of a UTF-16 pair, not a character: write the character itself"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 # Dates and the like stay the text the user wrote: no inventory field is a timestamp.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
@@ -102,6 +104,9 @@ class _Reader:
             raise _AliasBomb(node)
         line = node.start_mark.line + 1
         self.value_lines[path] = line
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain list or mapping")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -154,6 +159,19 @@ class _AliasBomb(Exception):
         self.node = node
 
 
+def _check_depth(text: str, file: str) -> None:
+    """Refuse deep nesting before composing: PyYAML's composer recurses per level and would crash the process."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InvalidInventory([Problem(Location(file, event.start_mark.line + 1),
+                                                f"values nest more than {MAX_DEPTH} levels deep; no setting needs that")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]:
     """Parse one inventory document: a mapping at the top. Raises InvalidInventory with file:line problems."""
     if isinstance(text, bytes):
@@ -165,6 +183,7 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
                          f"not UTF-8 text (byte 0x{text[exc.start]:02x}); save the file as UTF-8")]
             ) from None
     try:
+        _check_depth(text, file)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
