@@ -33,6 +33,12 @@ def parse_manifest(text: str) -> dict[str, str]:
     return entries
 
 
+def is_plain_relative_path(path: str) -> bool:
+    """Relative, `/`-separated, every component a visible name that is not `.` or `..`."""
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") and part.isprintable() and "\\" not in part for part in parts)
+
+
 def plan(inventory: Inventory) -> list[Output]:
     """Every output, sorted by path, ending with the manifest. Raises InvalidInventory on any error."""
     errors = [p for p in validate(inventory) if p.severity is Severity.ERROR]
@@ -41,6 +47,10 @@ def plan(inventory: Inventory) -> list[Output]:
     outputs: dict[str, Output] = {}
     for family in FAMILIES:
         for output in family(inventory):
+            if not is_plain_relative_path(output.path):
+                # Validation should have refused the name; this keeps a family added later from escaping the tree.
+                raise InvalidInventory([Problem(output.source, f"renders to {output.path!r}, which is not a plain path"
+                                                               f" inside the output tree; rename the entry")])
             if output.path in outputs:
                 first = outputs[output.path].source
                 raise InvalidInventory([Problem(output.source, f"renders {output.path}, which {first} renders too; rename one")])

@@ -19,7 +19,7 @@ import attrs
 from .artifacts import OWNED_DIRS
 from .errors import Location, MirrorgenError
 from .output import Output
-from .plan import MANIFEST, parse_manifest, sha256
+from .plan import MANIFEST, is_plain_relative_path, parse_manifest, sha256
 from .render import MARKER
 
 _TMP = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")
@@ -83,12 +83,9 @@ def _symlink_on_the_way(root: Path, relative: str) -> Optional[Path]:
 
 def _is_owned_location(relative: str) -> bool:
     """A plain path inside one of mirrorgen's directories (or the manifest), reached without symlinked folders."""
-    parts = relative.split("/")
     if relative == MANIFEST:
         return True
-    if any(part in ("", ".", "..") or "\0" in part for part in parts):
-        return False
-    return any(relative.startswith(top + "/") for top in OWNED_DIRS)
+    return is_plain_relative_path(relative) and any(relative.startswith(top + "/") for top in OWNED_DIRS)
 
 
 def _walk_files(root: Path, top: str) -> Iterator[str]:
