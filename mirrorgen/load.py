@@ -126,7 +126,8 @@ def _problems(exc: BaseException, path: tuple, cls: type, source: SourceMap) -> 
         return found
     if isinstance(exc, KeyError):
         name = path[-1] if path else exc.args[0]
-        return [Problem(source.locate(path[:-1]), f"missing required key '{name}'")]
+        # At the key that owns the mapping (`acme-ci:`), not at the mapping's first line, which may be any other key.
+        return [Problem(source.locate(path[:-1], key=True), f"missing required key '{name}'")]
     return [Problem(source.locate(path), f"{'.'.join(map(str, path)) or 'value'}: {exc}")]
 
 

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
+from .access_rules import check_job_namespace, check_mirror_only_clusters
 from .credentials import check_credentials
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
@@ -229,6 +230,8 @@ RULES: tuple[Rule, ...] = (
     check_characters,
     check_people_text,
     check_mapping_line_length,
+    check_job_namespace,
+    check_mirror_only_clusters,
 )
 
 

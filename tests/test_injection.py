@@ -90,6 +90,12 @@ def _public(tree: dict, value: str) -> None:
     namespace["public_acknowledged"] = value
 
 
+def _job_namespace(tree: dict, value: str) -> None:
+    """The ConfigMap and the push secret live where the job pods run: the two settings go together."""
+    _set("mirrorgen.yaml", "configmap", "namespace")(tree, value)
+    _set("mirrorgen.yaml", "vault", "target_namespace")(tree, value)
+
+
 def _list_item(file: str, *path: str) -> Callable[[dict, str], None]:
     def apply(tree: dict, value: str) -> None:
         node = tree[file]
@@ -110,10 +116,9 @@ SLOTS: dict[str, tuple[Callable[[dict, str], None], str]] = {
     "jobs.cpu_request": (_set("mirrorgen.yaml", "jobs", "cpu_request"), "777m"),
     "jobs.service_account": (_mirror_only, "qqq-sa"),
     "configmap.name": (_set("mirrorgen.yaml", "configmap", "name"), "qqq-mappings"),
-    "configmap.namespace": (_set("mirrorgen.yaml", "configmap", "namespace"), "qqq-cm-ns"),
+    "job namespace": (_job_namespace, "qqq-job-ns"),
     "configmap.cluster": (_set("mirrorgen.yaml", "configmap", "cluster"), "qqq.cluster"),
     "vault.item_prefix": (_set("mirrorgen.yaml", "vault", "item_prefix"), "qqq/prefix"),
-    "vault.target_namespace": (_set("mirrorgen.yaml", "vault", "target_namespace"), "qqq-target"),
     "vault.target_clusters": (lambda tree, value: _set("mirrorgen.yaml", "vault", "target_clusters")(tree, [value]),
                               "qqq.sync"),
     "source_registry": (_set("mirrorgen.yaml", "source_registry"), "qqq.registry.example.com"),
