@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Iterator, Optional
+
+import attrs
+from typing import Iterable, Iterator, Optional
 
 from .errors import Problem
 from .model import Inventory
@@ -43,8 +45,8 @@ _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+
 _USER_PASSWORD = re.compile(r"[\x21-\x39\x3b-\x7e]+:[\x21-\x7e]+")
 
 
-def _base64_user_password(text: str) -> Optional[int]:
-    """Offset of a base64 `user:password` (the `auth` of a docker config.json), if the text holds one."""
+def _base64_user_password(text: str) -> Optional[tuple[int, int]]:
+    """Span of a base64 `user:password` (the `auth` of a docker config.json), if the text holds one."""
     for match in _BASE64.finditer(text):
         token = match.group()
         if len(token) % 4:
@@ -54,19 +56,19 @@ def _base64_user_password(text: str) -> Optional[int]:
         except (binascii.Error, UnicodeDecodeError):
             continue
         if _USER_PASSWORD.fullmatch(decoded):
-            return match.start()
+            return match.span()
     return None
 
 
-def find_credential(text: str) -> Optional[tuple[str, int]]:
-    """What kind of credential `text` holds and where it starts, or None."""
+def find_credential(text: str) -> Optional[tuple[str, int, int]]:
+    """What kind of credential `text` holds and its span, or None."""
     for kind, pattern in _PATTERNS:
         match = pattern.search(text)
         if match:
-            return kind, match.start()
-    offset = _base64_user_password(text)
-    if offset is not None:
-        return "a base64 user:password, the `auth` of a docker config.json", offset
+            return kind, match.start(), match.end()
+    span = _base64_user_password(text)
+    if span is not None:
+        return "a base64 user:password, the `auth` of a docker config.json", *span
     return None
 
 
@@ -79,7 +81,24 @@ def check_credentials(inventory: Inventory) -> Iterator[Problem]:
                 continue
             found = find_credential(text)
             if found:
-                kind, offset = found
+                kind, start, _ = found
                 what = "this key" if is_key else name
-                where = source.locate(path, key=True) if is_key else source.locate_in_text(path, text, offset)
+                where = source.locate(path, key=True) if is_key else source.locate_in_text(path, text, start)
                 yield Problem(where, f"{what} looks like it holds {kind}; {WHERE_CREDENTIALS_BELONG}")
+
+
+def redact(text: str) -> str:
+    found = find_credential(text)
+    while found:
+        text = text[: found[1]] + "<credential>" + text[found[2]:]
+        found = find_credential(text)
+    return text
+
+
+def without_echoes(problems: Iterable[Problem]) -> list[Problem]:
+    """Other rules' messages quote values, and error output ends up in CI logs: drop the other problems where a
+    credential was found, and blank out any credential another message still quotes."""
+    problems = list(problems)
+    spots = {p.location for p in problems if WHERE_CREDENTIALS_BELONG in p.message}
+    return [attrs.evolve(p, message=redact(p.message)) for p in problems
+            if p.location not in spots or WHERE_CREDENTIALS_BELONG in p.message]

@@ -12,6 +12,7 @@ import cattrs
 from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, override
 
+from .credentials import without_echoes
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .model import Access, Inventory, MappingFile, MappingLine, NamespacesFile, Org, Settings
 from .text_rules import file_name_problem
@@ -267,7 +268,7 @@ def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, lis
         if invalid.partial is None:
             raise
         more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
-        raise InvalidInventory(invalid.problems + more) from None
+        raise InvalidInventory(without_echoes(invalid.problems + more)) from None
     problems = validate(inventory)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:

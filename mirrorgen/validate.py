@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
 from .access_rules import check_job_namespace, check_mirror_only_clusters
-from .credentials import check_credentials
+from .credentials import check_credentials, without_echoes
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
 from .model import Access, Inventory, Org, job_setting_location, resolve_job
@@ -237,4 +237,4 @@ RULES: tuple[Rule, ...] = (
 
 def validate(inventory: Inventory) -> list[Problem]:
     """All problems (errors and warnings) in the inventory, sorted by file and line."""
-    return sort_problems(problem for rule in RULES for problem in rule(inventory))
+    return sort_problems(without_echoes(problem for rule in RULES for problem in rule(inventory)))
