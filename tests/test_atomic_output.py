@@ -26,7 +26,7 @@ def big_inventory(root: Path, variant: str, orgs: range) -> Path:
     (root / "orgs").mkdir(parents=True)
     (root / "mirrorgen.yaml").write_text(
         f"jobs:\n  cron: '{'@hourly' if variant == 'old' else '@every 30m'}'\n"
-        f"vault:\n  target_namespace: ci-{variant}\n")
+        f"  secret_name: push-{{org}}-{variant}\n")
     namespaces = ["namespaces:"]
     for i in orgs:
         namespaces += [f"  ns{i}:", "    access: authenticated", f"    description: {variant} images of team {i}",

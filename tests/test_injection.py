@@ -229,7 +229,7 @@ def test_every_slot_renders_its_harmless_value() -> None:
         assert harmless_rendering(slot), slot
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(slot=st.sampled_from(sorted(SLOTS)), value=hostile)
 @example(slot="namespace description", value="x\n- y: z")
 @example(slot="org approver", value="yes")
@@ -248,7 +248,7 @@ visible_text = st.one_of(
 ).filter(lambda v: v.strip())
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(slot=st.sampled_from(["namespace display_name", "namespace description", "mapping comment",
                              "namespace public_acknowledged"]), value=visible_text)
 def test_visible_one_line_text_is_rendered_exactly_never_rejected(slot: str, value: str) -> None:
@@ -267,7 +267,7 @@ _TOKENS = st.sampled_from([
 mapping_blocks = st.lists(st.lists(_TOKENS, max_size=6).map(" ".join), max_size=6).map("\n".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(block=mapping_blocks)
 def test_mapping_files_tell_oc_what_the_inventory_says(block: str) -> None:
     tree = base_tree()
