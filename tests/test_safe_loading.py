@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -88,7 +86,7 @@ def test_self_referencing_alias_is_refused() -> None:
     (b"base: &b {x: 1}\nother:\n  <<: *b\n", 3, "only plain keys are allowed here (no merge keys `<<`"),
     (b"? [a, b]\n: c\n", 1, "only plain keys are allowed here"),
     (b'a: "x\\ud800y"\n', 1, "half of a UTF-16 pair"),
-    (b"a: [[[[" + b"[" * 2000 + b"]" * 2004 + b"\n", 1, ""),
+    (b"a: [[[[" + b"[" * 2000 + b"]" * 2004 + b"\n", 1, "values nest more than 50 levels deep"),
 ])
 def test_unreadable_files_get_a_clear_message(content: bytes, line: int, message: str) -> None:
     found = problems_of(content, "orgs/acme.yaml")
@@ -115,13 +113,3 @@ def test_cli_refuses_unreadable_files_with_exit_2(make_inventory, tmp_path: Path
 def test_timestamps_stay_the_text_that_was_written() -> None:
     data, _ = parse_yaml("a: 2001-12-14\n", "f.yaml")
     assert data == {"a": "2001-12-14"}
-
-
-def test_deep_nesting_is_an_error_not_a_crash() -> None:
-    # PyYAML itself recurses while composing; the process must not die either way.
-    code = ("from mirrorgen.yamlsource import parse_yaml; from mirrorgen.errors import InvalidInventory\n"
-            "try:\n    parse_yaml('a: ' + '[' * 50000 + ']' * 50000, 'f.yaml')\nexcept InvalidInventory as e:\n"
-            "    print(e.problems[0])\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.startswith("f.yaml:1: ")
