@@ -13,6 +13,8 @@ The pipeline is load → validate → plan → write | check:
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # Public name → defining module. Resolved on first use so that `mirrorgen --help` imports almost nothing.
@@ -27,6 +29,7 @@ _EXPORTS = {
     "Inventory": "model",
     "Output": "output",
     "plan": "plan",
+    "qci_reference": "qci",
     "Drift": "tree",
     "FileDrift": "tree",
     "WriteSummary": "tree",
@@ -42,8 +45,22 @@ if TYPE_CHECKING:
     from .model import Inventory
     from .output import Output
     from .plan import plan
+    from .qci import qci_reference
     from .tree import Drift, FileDrift, WriteSummary, check, write
     from .validate import validate
+
+
+class _Package(types.ModuleType):
+    """Keeps `mirrorgen.plan` and `mirrorgen.validate` the functions: importing a submodule normally rebinds
+    the package attribute of the same name to the submodule object."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

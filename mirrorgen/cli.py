@@ -1,4 +1,4 @@
-"""The command line: `mirrorgen generate | check | validate`.
+"""The command line: `mirrorgen generate | check | validate | pin | verify`.
 
 Exit codes: 0 success, 1 drift (check), 2 invalid input, 3 internal error (rerun with --debug for the traceback).
 """
@@ -36,6 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     command("check", "compare the output tree with the inventory; write nothing (exit 1 on drift)")
     validate = command("validate", "check the inventory without rendering anything", output=False)
     validate.add_argument("--strict", action="store_true", help="fail (exit 2) on warnings too")
+    imports = command("import", "write an inventory that generates an openshift/release checkout's mirroring files again",
+                      output=False)
+    imports.add_argument("--release-repo", required=True, metavar="PATH", help="the openshift/release checkout to read")
+    imports.add_argument("--force", action="store_true", help="replace an existing inventory in --config")
+    insecure = dict(action="append", default=[], metavar="HOST",
+                    help="reach this registry (host[:port]) without TLS verification; repeatable")
+    pin = command("pin", "write the digest each image tag points to into images.yaml (only images without one)", output=False)
+    pin.add_argument("--update", action="store_true", help="re-resolve every image, not only those without a digest")
+    pin.add_argument("--insecure-registry", **insecure)
+    verify = command("verify", "check that every mirror destination holds its source's digest (exit 1 if not)", output=False)
+    verify.add_argument("--org", metavar="ORG", help="only this org's mapping lines (and no CKI images)")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    verify.add_argument("--insecure-registry", **insecure)
     return parser
 
 
@@ -114,10 +127,59 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import InvalidInventory
+    from .importer import import_release, read_release, write_inventory
+
+    try:
+        inventory_files, findings = import_release(read_release(args.release_repo))
+    except InvalidInventory as invalid:
+        _print_problems(invalid.problems, args.release_repo)
+        print(f"mirrorgen: {len(invalid.problems)} problem(s) keep the import from being lossless; nothing was written",
+              file=sys.stderr)
+        return EXIT_INVALID
+    write_inventory(args.config, inventory_files, force=args.force)
+    warnings = sum(p.severity.value == "warning" for p in findings)
+    print(f"mirrorgen: imported {args.release_repo} into {args.config} ({len(inventory_files)} files); it generates the"
+          f" same files again. {warnings} warning(s): see them with: mirrorgen validate --config {shlex.quote(args.config)}")
+    return EXIT_OK
+def cmd_pin(args: argparse.Namespace) -> int:
+    from .pin import pin
+    from .registry import Skopeo
+
+    result = pin(Path(args.config), update=args.update, registry=Skopeo(frozenset(args.insecure_registry)))
+    for image, new in result.changed:
+        print(f"{os.path.join(args.config, str(image.location))}: pinned {image.name}: {new}")
+    _print_problems(result.failed, args.config)
+    print(f"mirrorgen: {len(result.changed)} pinned, {result.unchanged} already current, {len(result.failed)} failed")
+    return EXIT_DRIFT if result.failed else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    import json
+
+    from .load import load_inventory
+    from .registry import Skopeo
+    from .verify import as_json, as_text, failed, verify
+
+    reports = verify(load_inventory(args.config), org=args.org, registry=Skopeo(frozenset(args.insecure_registry)))
+    if args.format == "json":
+        print(json.dumps(as_json(reports, args.config), indent=2))
+    else:
+        for line in as_text(reports, args.config):
+            print(line)
+        bad = sum(failed([report]) for report in reports)
+        print(f"mirrorgen: {len(reports)} line(s) verified, {bad} not ok")
+    return EXIT_DRIFT if failed(reports) else EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": cmd_import,
     "generate": cmd_generate,
     "check": cmd_check,
     "validate": cmd_validate,
+    "pin": cmd_pin,
+    "verify": cmd_verify,
 }
 
 

@@ -14,14 +14,16 @@ from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, overri
 
 from .credentials import without_echoes
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-from .model import Access, Inventory, MappingFile, MappingLine, NamespacesFile, Org, Settings
+from .model import Access, ImagesFile, Inventory, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings
 from .text_rules import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
 SETTINGS_FILE = "mirrorgen.yaml"
 NAMESPACES_FILE = "namespaces.yaml"
+QCI_FILE = "qci.yaml"
 ORGS_DIR = "orgs"
-KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE)
+IMAGES_FILE = "images.yaml"
+KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE, QCI_FILE, IMAGES_FILE)
 
 
 def _type_name(value: Any) -> str:
@@ -210,6 +212,13 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
     settings = attempt(read_top, SETTINGS_FILE, Settings) or Settings()
     namespaces_file = attempt(read_top, NAMESPACES_FILE, NamespacesFile) or NamespacesFile()
     namespaces = tuple(attrs.evolve(ns, name=name) for name, ns in sorted(namespaces_file.namespaces.items()))
+    qci = attempt(read_top, QCI_FILE, QciAccess)
+    if qci is not None:
+        qci = attrs.evolve(
+            qci,
+            groups={name: attrs.evolve(g, name=name) for name, g in qci.groups.items()},
+            integrations={name: attrs.evolve(i, name=name) for name, i in qci.integrations.items()},
+        )
 
     orgs = []
     for path in sorted(files):
@@ -233,7 +242,8 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
             near = difflib.get_close_matches(filename, KNOWN_TOP_FILES, n=1)
             hint = f"did you mean {near[0]}?" if near else f"known files: {', '.join(KNOWN_TOP_FILES)}, {ORGS_DIR}/<org>.yaml"
             problems.append(Problem(Location(path), f"unknown inventory file ({hint})"))
-    inventory = Inventory(settings, tuple(orgs), namespaces, sources)
+    images = attempt(read_top, IMAGES_FILE, ImagesFile)
+    inventory = Inventory(settings, tuple(orgs), namespaces, sources, qci=qci, images=images)
     if problems:
         raise InvalidInventory(problems, partial=inventory)
     return inventory

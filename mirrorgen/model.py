@@ -27,6 +27,14 @@ class Owners:
 
     approvers: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
+    # The file's exact text, for OWNERS files the two lists cannot reproduce (comments, `options`, other keys);
+    # written as is, without a header. Set either this or the lists.
+    verbatim: Optional[str] = None
+    # False: the folder has no OWNERS file, and mirrorgen writes none.
+    write: bool = True
+
+
+ENTRYPOINT = "entrypoint"
 
 
 @frozen(kw_only=True)
@@ -44,6 +52,15 @@ class JobDefaults:
     cpu_request: str = "500m"
     # Run the job as this ServiceAccount (namespace of the ConfigMap); needed for `mirror-only` namespaces.
     service_account: Optional[str] = None
+    # The `ci.openshift.io/role` label.
+    role: str = "image-mirroring"
+    # A name from `scripts:` in mirrorgen.yaml: the job runs it with `/bin/bash -c` instead of the image's entrypoint.
+    # `entrypoint` (ENTRYPOINT) in an org's job runs the entrypoint despite a default script.
+    script: Optional[str] = None
+    # `spec.automountServiceAccountToken`; null leaves the key out.
+    automount_token: Optional[bool] = True
+    # `decoration_config.timeout` (a Go duration such as 2h0m0s); null leaves Prow's default.
+    timeout: Optional[str] = None
 
 
 @frozen(kw_only=True)
@@ -59,6 +76,23 @@ class JobOverrides:
     cpu_request: Optional[str] = None
     # The MAPPING_FILE_PREFIX: the job mirrors every ConfigMap key starting with it. Default `mapping_<org>`.
     mapping_prefix: Optional[str] = None
+    # false: the org has mapping files but no job of its own (another org's job may mirror them).
+    enabled: Optional[bool] = None
+    # The job name; default periodic-image-mirroring-<org>.
+    name: Optional[str] = None
+    # Run every `interval` (Prow's `interval:`, e.g. 12h) instead of on the cron schedule.
+    interval: Optional[str] = None
+    timeout: Optional[str] = None
+    # The `ci.openshift.io/area` label; default the org name.
+    area: Optional[str] = None
+    role: Optional[str] = None
+    # Further job labels.
+    labels: Optional[dict[str, str]] = None
+    script: Optional[str] = None
+    automount_token: Optional[bool] = None
+    # Deep-merged into the rendered job last (README "The override block"): mappings merge key by key, a null
+    # value deletes the key, lists and scalars replace.
+    overrides: Optional[dict[str, Any]] = None
 
 
 @frozen(kw_only=True)
@@ -89,6 +123,17 @@ class Settings:
     configmap: ConfigMapSettings = ConfigMapSettings()
     vault: VaultSettings = VaultSettings()
     file: str = by_loader("mirrorgen.yaml")
+    # Where mapping sources written as image-stream tags `ns/name:tag` are pulled from: `app.ci` (source_registry)
+    # or `qci` (quay.io/openshift/ci:ns_name_tag).
+    image_stream_registry: str = "app.ci"
+    # Bash scripts jobs may run (job.script names one); `{mapping_prefix}` in the text becomes the job's prefix.
+    scripts: dict[str, str] = {}
+    # Org names in the order their jobs appear in the job file; orgs not listed follow in file name order.
+    job_order: tuple[str, ...] = ()
+    # Severity of the defects real release repositories contain (a destination tag named twice, TABs, the
+    # decommissioned registry, file names no job mirrors, ...): `error` blocks generation, as a new inventory
+    # should; an imported repository sets `warning`, so it still generates exactly while lint reports them.
+    defects: str = "error"
 
 
 @frozen
@@ -120,6 +165,13 @@ class Org:
     mappings: tuple[MappingFile, ...] = by_loader(())
     name: str = by_loader("")
     file: str = by_loader("")
+    # false: there is no core-services/image-mirroring/<org>/ folder (a job without mapping files of its own).
+    folder: bool = True
+    # Files in the org folder that mirrorgen neither reads nor writes (documentation, tool configuration).
+    other_files: tuple[str, ...] = ()
+    # Files in the org folder that hold mapping lines but lack the `mapping_` prefix, so they never reach the
+    # ConfigMap; kept here so that lint reports them.
+    unprefixed_mappings: tuple[str, ...] = ()
 
 
 class Access(enum.Enum):
@@ -145,6 +197,8 @@ class Namespace:
     public_acknowledged: Optional[str] = None
     name: str = by_loader("")
     file: str = by_loader("namespaces.yaml")
+    # false: the folder's manifests are written by hand (imported folders); mirrorgen writes only its OWNERS.
+    render_manifests: bool = True
 
 
 @frozen(kw_only=True)
@@ -152,6 +206,36 @@ class NamespacesFile:
     """config/namespaces.yaml."""
 
     namespaces: dict[str, Namespace] = {}
+
+
+@frozen(kw_only=True)
+class ImgMirrorSchedule:
+    """The GitLab pipeline schedule that runs only the img-mirror job (seed 001: nightly, on production)."""
+
+    description: str = "Mirror container images onto quay.io"
+    branch: str = "production"
+    cron: str = "0 1 * * *"
+    timezone: str = "UTC"
+
+
+@frozen(kw_only=True)
+class ImagesFile:
+    """config/images.yaml: the CKI deployment's pinned external images (the IMAGES map) and its policy.
+
+    `images` maps a name to one reference per line, which Renovate bumps in place: an image in an approved
+    registry as is, any other as `<mirror_prefix>/<upstream registry>/<upstream path>:<tag>@sha256:<digest>`.
+    """
+
+    # MP_APPROVED_REGISTRIES: registries the clusters may pull from directly.
+    approved_registries: tuple[str, ...] = ()
+    mirror_prefix: str = "quay.io/cki/mirror"
+    # Where this file lives in the repository Renovate watches (its managerFilePatterns).
+    repository_path: str = "config/images.yaml"
+    # Let self-hosted Renovate run `make generate` after a bump, so its merge requests pass `mirrorgen check`.
+    renovate_post_upgrade_tasks: bool = True
+    schedule: ImgMirrorSchedule = ImgMirrorSchedule()
+    images: dict[str, str] = {}
+    file: str = by_loader("images.yaml")
 
 
 @frozen
@@ -163,6 +247,10 @@ class Inventory:
     namespaces: tuple[Namespace, ...]
     # SourceMaps by file (relative to the inventory root), for pointing at lines.
     sources: dict[str, SourceMap] = field(eq=False, repr=False)
+    # qci.yaml; None when the inventory has none (then mirrorgen leaves QCI access alone).
+    qci: Optional["QciAccess"] = None
+    # The CKI image inventory, if config/images.yaml exists.
+    images: Optional[ImagesFile] = None
 
     def locate(self, file: str, *path: Any, key: bool = False) -> Location:
         source = self.sources.get(file)
@@ -174,7 +262,7 @@ class ResolvedJob:
     """An org's job settings after applying the global defaults."""
 
     cluster: str
-    cron: str
+    cron: Optional[str]
     image: str
     dry_run: bool
     secret_name: str
@@ -182,6 +270,16 @@ class ResolvedJob:
     cpu_request: str
     mapping_prefix: str
     service_account: Optional[str]
+    enabled: bool = True
+    name: str = ""
+    interval: Optional[str] = None
+    timeout: Optional[str] = None
+    area: str = ""
+    role: str = "image-mirroring"
+    labels: dict[str, str] = {}
+    script: Optional[str] = None
+    automount_token: Optional[bool] = True
+    overrides: dict[str, Any] = {}
 
 
 def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
@@ -191,9 +289,11 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         value = getattr(own, name)
         return getattr(defaults, name) if value is None else value
 
+    # An org's own cron or interval replaces the default schedule of either kind.
+    own_schedule = own.cron is not None or own.interval is not None
     return ResolvedJob(
         cluster=pick("cluster"),
-        cron=pick("cron"),
+        cron=own.cron if own_schedule else defaults.cron,
         image=pick("image"),
         dry_run=pick("dry_run"),
         secret_name=pick("secret_name").replace("{org}", org.name),
@@ -201,6 +301,16 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         cpu_request=pick("cpu_request"),
         mapping_prefix=own.mapping_prefix if own.mapping_prefix is not None else f"mapping_{org.name}",
         service_account=defaults.service_account,
+        enabled=own.enabled is not False,
+        name=own.name if own.name is not None else f"periodic-image-mirroring-{org.name}",
+        interval=own.interval if own_schedule else None,
+        timeout=pick("timeout"),
+        area=own.area if own.area is not None else org.name,
+        role=pick("role"),
+        labels=own.labels or {},
+        script=None if pick("script") == ENTRYPOINT else pick("script"),
+        automount_token=defaults.automount_token if own.automount_token is None else own.automount_token,
+        overrides=own.overrides or {},
     )
 
 
@@ -209,3 +319,33 @@ def job_setting_location(inventory: Inventory, org: Org, name: str) -> Location:
     if name == "mapping_prefix" or getattr(org.job, name, None) is not None:
         return inventory.locate(org.file, "job", name)
     return inventory.locate(inventory.settings.file, "jobs", name)
+
+
+@frozen(kw_only=True)
+class QciGroup:
+    """A Rover group whose members (humans) may pull from QCI through quay-proxy."""
+
+    owners: Owners = Owners()
+    name: str = by_loader("")
+
+
+@frozen(kw_only=True)
+class QciIntegration:
+    """Programmatic QCI access: a namespace on app.ci holding the ServiceAccount `image-puller`."""
+
+    # The Rover group whose members may create bound (short-lived) tokens for the ServiceAccount.
+    admins: str
+    owners: Owners = Owners()
+    display_name: Optional[str] = None
+    description: Optional[str] = None
+    name: str = by_loader("")
+
+
+@frozen(kw_only=True)
+class QciAccess:
+    """config/qci.yaml: who may pull from QCI, and the namespaces ci-operator promotes into for mirroring."""
+
+    groups: dict[str, QciGroup] = {}
+    integrations: dict[str, QciIntegration] = {}
+    promotion_namespaces: tuple[str, ...] = ()
+    file: str = by_loader("qci.yaml")

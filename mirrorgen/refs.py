@@ -107,10 +107,16 @@ class ParsedLine:
     tokens: tuple[str, ...]
     comment: str  # from `#` to the end of the line, trailing spaces removed; "" if none
     has_tab: bool
+    # The text before the comment with runs of spaces collapsed; kept only when it holds a TAB.
+    tabbed_body: str = ""
 
     def render(self) -> str:
-        """The line with single spaces between tokens (oc splits on the space character only)."""
-        body = " ".join(self.tokens)
+        """The line with single spaces between tokens (oc splits on the space character only).
+
+        A TAB is kept where it was: replacing it would change what oc reads from the line, and generating must not
+        change what a job mirrors; lint reports the TAB instead.
+        """
+        body = self.tabbed_body or " ".join(self.tokens)
         if body and self.comment:
             return f"{body} {self.comment}"
         return body or self.comment
@@ -121,7 +127,8 @@ def split_mapping_line(text: str) -> ParsedLine:
     comment = (hash_ + comment).rstrip()
     has_tab = "\t" in body
     tokens = tuple(t for t in body.replace("\t", " ").split(" ") if t)
-    return ParsedLine(tokens, comment, has_tab)
+    tabbed = " ".join(t for t in body.strip(" \t").split(" ") if t) if has_tab else ""
+    return ParsedLine(tokens, comment, has_tab, tabbed)
 
 
 def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:
@@ -170,6 +177,14 @@ def is_configmap_key(name: str) -> bool:
 
 def is_registry_host(name: str) -> bool:
     return bool(_DOMAIN_RE.fullmatch(name))
+
+
+def dns1123_label_error(what: str, name: str) -> Optional[str]:
+    """Why `name` cannot be a namespace or Secret name (DNS-1123 label), with a suggestion; None if it can."""
+    if is_dns1123_label(name):
+        return None
+    return (f"{what} {name!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
+            f" starting and ending alphanumeric); try {dns1123_hint(name)!r}")
 
 
 def dns1123_hint(name: str) -> str:

@@ -60,11 +60,12 @@ class WriteSummary:
 
 @attrs.frozen
 class Snapshot:
-    """What the tree holds that matters for a plan: planned paths and every file that might be mirrorgen's."""
+    """What the tree holds that matters for a plan: the planned paths' contents, and which other files in
+    mirrorgen's directories carry its marker (path → marked)."""
 
     contents: dict[str, bytes]
     manifest: dict[str, str]
-    candidates: tuple[str, ...]  # other regular files in mirrorgen's directories
+    others: dict[str, bool]
 
 
 def _is_marked(head: bytes) -> bool:
@@ -100,13 +101,15 @@ def _walk_files(root: Path, top: str) -> Iterator[str]:
                 yield full.relative_to(root).as_posix()
 
 
-def _read(root: Path, relative: str) -> Optional[bytes]:
-    """A regular file's bytes; None for what is missing, a symlink, or behind a symlinked folder (never followed)."""
+def _read(root: Path, relative: str, limit: int = -1) -> Optional[bytes]:
+    """A regular file's bytes (the first `limit`); None for what is missing, a symlink, or behind a symlinked folder
+    (never followed)."""
     path = root / relative
     try:
         if not path.is_file() or path.is_symlink() or _symlink_on_the_way(root, relative):
             return None
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read(limit)
     except OSError:
         return None
 
@@ -124,11 +127,13 @@ def snapshot(root: Path, outputs: list[Output]) -> Snapshot:
     candidates = {path for path in manifest if _is_owned_location(path)} - planned
     for top in OWNED_DIRS:
         candidates.update(p for p in _walk_files(root, top) if p not in planned)
+    # Only the head of other files is read: the output may be a whole release checkout.
+    others = {}
     for path in sorted(candidates):
-        data = _read(root, path)
-        if data is not None:
-            contents[path] = data
-    return Snapshot(contents, manifest, tuple(sorted(p for p in candidates if p in contents)))
+        head = _read(root, path, _HEAD)
+        if head is not None:
+            others[path] = _is_marked(head)
+    return Snapshot(contents, manifest, others)
 
 
 def compare(outputs: list[Output], snap: Snapshot) -> Drift:
@@ -143,10 +148,9 @@ def compare(outputs: list[Output], snap: Snapshot) -> Drift:
             hand_edited = output.path != MANIFEST and recorded is not None and recorded != sha256(actual)
             drifted.append(FileDrift(output.path, "changed", output.source, output.text,
                                      actual.decode("utf-8", "replace"), hand_edited))
-    for path in snap.candidates:
-        data = snap.contents[path]
-        if path in snap.manifest or _is_marked(data):
-            drifted.append(FileDrift(path, "stale", None, None, data.decode("utf-8", "replace")))
+    for path, marked in snap.others.items():
+        if marked or path in snap.manifest:
+            drifted.append(FileDrift(path, "stale", None, None, None))
         else:
             unmanaged.append(path)
     return Drift(tuple(drifted), tuple(unmanaged))

@@ -11,16 +11,19 @@ from typing import Callable, Iterator
 from .artifacts.mappings import configmap_bytes
 from .artifacts.prow import job_name
 from .access_rules import check_job_namespace, check_mirror_only_clusters
+from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
-from .model import Access, Inventory, Org, job_setting_location, resolve_job
+from .lint_image_names import check_image_names
+from .lint_qci import check_image_stream_registry, check_qci_access
+from .model import ENTRYPOINT, Access, Inventory, Org, job_setting_location, resolve_job
+from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     ReferenceError,
-    dns1123_hint,
+    dns1123_label_error,
     is_configmap_key,
-    is_dns1123_label,
     is_dns1123_subdomain,
     is_registry_host,
     mapping_pairs,
@@ -39,15 +42,22 @@ _CPU_QUANTITY = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:m|[kMGTPE]|[KMGT
 _VAULT_SEGMENT = re.compile(r"[-._A-Za-z0-9]+")
 
 
-def _label_problem(where: Location, what: str, value: str) -> Iterator[Problem]:
-    if not is_dns1123_label(value):
-        yield Problem(where, f"{what} {value!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
-                             f" starting and ending alphanumeric); try {dns1123_hint(value)!r}")
+def _label_problem(where: Location, what: str, value: str, severity: Severity = Severity.ERROR) -> Iterator[Problem]:
+    error = dns1123_label_error(what, value)
+    if error:
+        yield Problem(where, error, severity)
+
+
+def defect(inventory: Inventory) -> Severity:
+    """The severity of a defect that breaks a mirroring run but not the loading of the files (see Settings.defects)."""
+    return Severity.WARNING if inventory.settings.defects == "warning" else Severity.ERROR
 
 
 def check_settings(inventory: Inventory) -> Iterator[Problem]:
     s = inventory.settings
     where = lambda *path: inventory.locate(s.file, *path)  # noqa: E731
+    if s.defects not in ("error", "warning"):
+        yield Problem(where("defects"), f"defects must be `error` or `warning`, not {s.defects!r}")
     yield from _label_problem(where("configmap", "namespace"), "configmap namespace", s.configmap.namespace)
     if not is_dns1123_subdomain(s.configmap.name):
         yield Problem(where("configmap", "name"), f"configmap name {s.configmap.name!r} is not a valid Kubernetes name")
@@ -72,15 +82,30 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
     secrets: dict[str, tuple[str, Org]] = {}
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
+        if not job.enabled:
+            continue
         at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
         name = job_name(org)
         if len(name) > MAX_JOB_NAME:
             yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
                                                  f" (it becomes a label): shorten the org name")
-        problem = cron_error(job.cron)
+        if job.interval is not None and org.job.cron is not None:
+            yield Problem(at("interval"), "set either job.cron or job.interval, not both (Prow accepts exactly one)")
+        problem = cron_error(job.cron) if job.interval is None and job.cron is not None else None
         if problem:
             yield Problem(at("cron"), f"invalid cron {job.cron!r}: {problem}")
-        yield from _label_problem(at("secret_name"), "secret name", job.secret_name)
+        if ENTRYPOINT in inventory.settings.scripts:
+            yield Problem(inventory.locate(inventory.settings.file, "scripts", ENTRYPOINT, key=True),
+                          f"{ENTRYPOINT!r} means the image's own entrypoint: give the script another name")
+        if job.script is not None and job.script not in inventory.settings.scripts:
+            known = ", ".join(sorted(inventory.settings.scripts)) or "none defined"
+            yield Problem(at("script"), f"script {job.script!r} is not defined under `scripts:` in mirrorgen.yaml ({known})")
+        if job.script is not None and job.dry_run:
+            yield Problem(at("dry_run"), "dry_run only reaches the image's entrypoint; a job running a script mirrors for real",
+                          Severity.WARNING)
+        # Vault's secretsync refuses such names, but the secret exists on the cluster and the job still runs.
+        yield from _label_problem(at("secret_name"), "secret name (Vault's secretsync would reject it)", job.secret_name,
+                                  defect(inventory))
         if not is_configmap_key(job.credentials_key):
             yield Problem(at("credentials_key"), f"credentials_key {job.credentials_key!r} is not a valid Secret key ([-._a-zA-Z0-9]+)")
         if not _CLUSTER.fullmatch(job.cluster):
@@ -97,8 +122,10 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
             yield Problem(at("mapping_prefix"), f"mapping_prefix {job.mapping_prefix!r} must start with {MAPPING_PREFIX!r} and use only [-._a-zA-Z0-9]")
         if job.secret_name in secrets and secrets[job.secret_name][0] != job.credentials_key:
             other = secrets[job.secret_name][1]
+            # One of the two jobs finds no credentials when it runs; the files themselves load fine.
             yield Problem(at("credentials_key"), f"secret {job.secret_name!r} is shared with org {other.name!r}, which mounts key"
-                                                 f" {secrets[job.secret_name][0]!r}, not {job.credentials_key!r}: use the same credentials_key")
+                                                 f" {secrets[job.secret_name][0]!r}, not {job.credentials_key!r}: use the same credentials_key",
+                          defect(inventory))
         secrets.setdefault(job.secret_name, (job.credentials_key, org))
 
 
@@ -112,40 +139,62 @@ def check_orgs(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(where, f"destination {org.destination!r} must be a registry and organisation such as quay.io/{org.name}, without tag")
         except ReferenceError as exc:
             yield Problem(where, f"destination: {exc}")
-        if not org.owners.approvers:
+        if org.owners.verbatim is not None and (org.owners.approvers or org.owners.reviewers):
+            yield Problem(inventory.locate(org.file, "owners", "verbatim"), "owners: set either `verbatim` or the approvers/reviewers"
+                                                                             " lists, not both")
+        elif org.owners.write and org.folder and org.owners.verbatim is None and not org.owners.approvers:
             yield Problem(inventory.locate(org.file, "owners"), "no owners.approvers: nobody could approve changes to this org's"
                                                                 " mappings; list at least one GitHub user", Severity.WARNING)
-        if not org.mappings:
+        if not org.folder and (org.mappings or org.other_files or org.unprefixed_mappings):
+            yield Problem(inventory.locate(org.file, "folder"), "an org with `folder: false` has no folder to hold files:"
+                                                                " remove its mappings or set folder: true")
+        elif not org.mappings and org.job.enabled is not False and org.folder:
             yield Problem(inventory.locate(org.file, "mappings"), "the org has no mapping files, so its job mirrors nothing",
                           Severity.WARNING)
+        for name in org.unprefixed_mappings:
+            index = org.unprefixed_mappings.index(name)
+            yield Problem(inventory.locate(org.file, "unprefixed_mappings", index),
+                          f"{org.name}/{name} holds mapping lines but lacks the {MAPPING_PREFIX!r} prefix, so it never reaches"
+                          f" the ConfigMap and nothing mirrors it: rename it to '{resolve_job(inventory.settings, org).mapping_prefix}_{name}'"
+                          f" (or delete it)", defect(inventory))
 
 
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
-    """File names: the ConfigMap key rules, the job prefix each file must match, and collisions across orgs."""
+    """File names: the ConfigMap key rules, which jobs mirror each file, and collisions across orgs."""
     first_seen: dict[str, Org] = {}
-    prefixes = {org.name: resolve_job(inventory.settings, org).mapping_prefix for org in inventory.orgs}
+    jobs = {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
     for org in inventory.orgs:
-        own = prefixes[org.name]
+        own = jobs.get(org.name)
+        own_prefix = own.mapping_prefix if own else resolve_job(inventory.settings, org).mapping_prefix
         for mapping in org.mappings:
             name, where = mapping.name, mapping.location
+            mirrored_by = [other for other, job in jobs.items() if name.startswith(job.mapping_prefix)]
             if not is_configmap_key(name):
                 yield Problem(where, f"mapping file name {name!r} is not a valid ConfigMap key (at most 253 of [-._a-zA-Z0-9])")
             elif not name.startswith(MAPPING_PREFIX):
                 yield Problem(where, f"mapping file {name!r} lacks the {MAPPING_PREFIX!r} prefix, so it never reaches the ConfigMap;"
-                                     f" rename it to '{own}_{name}'")
-            elif not name.startswith(own):
-                yield Problem(where, f"mapping file {name!r} does not start with the job's MAPPING_FILE_PREFIX {own!r}, so"
-                                     f" {job_name(org)} never mirrors it; rename it to '{own}{name[len(MAPPING_PREFIX) - 1:]}'"
-                                     f" or set job.mapping_prefix")
-            for other, prefix in prefixes.items():
-                if other != org.name and name.startswith(prefix) and not own.startswith(prefix):
-                    yield Problem(where, f"mapping file {name!r} also matches org {other!r}'s MAPPING_FILE_PREFIX {prefix!r}, so"
-                                         f" that org's job would mirror it with the wrong credentials; rename the file")
+                                     f" rename it to '{own_prefix}_{name}'")
+            elif not mirrored_by:
+                yield Problem(where, f"mapping file {name!r} matches no job's MAPPING_FILE_PREFIX, so nothing ever mirrors it;"
+                                     f" rename it to start with {own_prefix!r} or delete it", defect(inventory))
+            elif own and org.name not in mirrored_by:
+                yield Problem(where, f"mapping file {name!r} is mirrored by {', '.join(mirrored_by)}'s job, not by {job_name(org)}"
+                                     f" (prefix {own_prefix!r}): rename it to start with {own_prefix!r}", defect(inventory))
+            elif len(mirrored_by) > 1:
+                yield Problem(where, f"mapping file {name!r} is mirrored by the jobs of {', '.join(mirrored_by)}, each with its"
+                                     f" own credentials: rename it so one MAPPING_FILE_PREFIX matches", defect(inventory))
             if name in first_seen:
                 yield Problem(where, f"mapping file name {name!r} is also used by org {first_seen[name].name!r}; ConfigMap keys"
-                                     f" are base names, so one would overwrite the other: rename one")
+                                     f" are base names, so one overwrites the other: rename one", defect(inventory))
             else:
                 first_seen[name] = org
+    every_file = [mapping.name for org in inventory.orgs for mapping in org.mappings]
+    for org in inventory.orgs:
+        job = jobs.get(org.name)
+        if job and not any(name.startswith(job.mapping_prefix) for name in every_file):
+            yield Problem(job_setting_location(inventory, org, "mapping_prefix"),
+                          f"{job.name} mirrors files starting with {job.mapping_prefix!r}, but no mapping file does: add one,"
+                          f" fix the prefix, or remove the job (job.enabled: false)", defect(inventory))
 
 
 def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
@@ -153,49 +202,63 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     declared = {ns.name for ns in inventory.namespaces}
     used_namespaces: set[str] = set()
     source_registry = inventory.settings.source_registry
+    jobs = [job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled]
+    # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
+    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs}
     for org in inventory.orgs:
-        seen_destinations: dict[str, Location] = {}
         for mapping in org.mappings:
+            mirrored_by = [job.name for job in jobs if mapping.name.startswith(job.mapping_prefix)]
             for line in mapping.lines:
                 where = Location(org.file, line.number)
                 parsed = line.parsed
                 if parsed.has_tab:
-                    yield Problem(where, "TAB between fields: oc splits on spaces only and misreads the line; use single spaces")
+                    yield Problem(where, "TAB between fields: oc splits on spaces only and misreads the line; use single spaces",
+                                  defect(inventory))
                 if not parsed.tokens:
                     continue
                 try:
                     pairs = mapping_pairs(parsed.tokens)
+                    for pair in pairs:
+                        resolve_source(pair.source, inventory.settings.image_stream_registry, source_registry)
                 except ReferenceError as exc:
-                    yield Problem(where, str(exc))
+                    # Only this file's run of oc fails: an adopted repository still generates the rest.
+                    yield Problem(where, str(exc), defect(inventory))
                     continue
+                undeclared = set()
                 for pair in pairs:
                     for ref in (pair.source, pair.destination):
                         if ref.registry in DECOMMISSIONED_REGISTRIES:
                             yield Problem(where, f"{ref.registry} is decommissioned; use"
-                                                 f" {DECOMMISSIONED_REGISTRIES[ref.registry]} instead")
+                                                 f" {DECOMMISSIONED_REGISTRIES[ref.registry]} instead", defect(inventory))
                     key = pair.destination_key
-                    if key in seen_destinations:
-                        yield Problem(where, f"destination {key} is already written at {seen_destinations[key]}; oc aborts the"
-                                             f" whole run of {job_name(org)} when a destination tag repeats: keep one")
-                    else:
-                        seen_destinations[key] = where
+                    for name in mirrored_by:
+                        seen = seen_by_job[name]
+                        if key in seen:
+                            yield Problem(where, f"destination {key} is already written at {seen[key]}; oc aborts the"
+                                                 f" whole run of {name} when a destination tag repeats: keep one",
+                                          defect(inventory))
+                        else:
+                            seen[key] = where
                     if not pair.destination.repository.startswith(org.destination.rstrip("/") + "/"):
                         yield Problem(where, f"destination {pair.destination.repository} is outside this org's destination"
                                              f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
-                    if pair.source.registry == source_registry:
-                        namespace = pair.source.path.split("/", 1)[0]
+                    namespace = image_stream_namespace(pair.source, source_registry)
+                    if namespace is not None:
                         used_namespaces.add(namespace)
-                        if namespace not in declared:
+                        if namespace not in declared and namespace not in undeclared:
+                            undeclared.add(namespace)
                             yield Problem(where, f"source namespace {namespace!r} has no access decision: add it to namespaces.yaml"
-                                                 f" with `access: authenticated` (or mirror-only / public)")
+                                                 f" with `access: authenticated` (or mirror-only / public)", defect(inventory))
     for ns in inventory.namespaces:
-        if ns.name not in used_namespaces:
+        if ns.name not in used_namespaces and ns.render_manifests:
             yield Problem(inventory.locate(ns.file, "namespaces", ns.name, key=True),
                           f"namespace {ns.name!r} is declared but no mapping copies from it", Severity.WARNING)
 
 
 def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
     for ns in inventory.namespaces:
+        if not ns.render_manifests:
+            continue  # written by hand: its name and access are whatever the folder's manifests say
         where = inventory.locate(ns.file, "namespaces", ns.name, key=True)
         yield from _label_problem(where, "namespace", ns.name)
         access_at = inventory.locate(ns.file, "namespaces", ns.name, "access")
@@ -218,7 +281,20 @@ def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
                       f" ({CONFIGMAP_LIMIT} bytes) etcd limit: remove stale mapping files")
 
 
+def check_job_order(inventory: Inventory) -> Iterator[Problem]:
+    with_job = {org.name for org in inventory.orgs if org.job.enabled is not False}
+    seen: set[str] = set()
+    for index, name in enumerate(inventory.settings.job_order):
+        where = inventory.locate(inventory.settings.file, "job_order", index)
+        if name not in with_job:
+            yield Problem(where, f"job_order names {name!r}, which is no org with a job: remove it or add orgs/{name}.yaml")
+        elif name in seen:
+            yield Problem(where, f"job_order names {name!r} twice: keep one")
+        seen.add(name)
+
+
 RULES: tuple[Rule, ...] = (
+    check_job_order,
     check_settings,
     check_jobs,
     check_orgs,
@@ -226,6 +302,11 @@ RULES: tuple[Rule, ...] = (
     check_mapping_lines,
     check_namespaces,
     check_configmap_size,
+    check_image_stream_registry,
+    check_qci_access,
+    check_image_names,
+    check_images_settings,
+    check_cki_images,
     check_credentials,
     check_characters,
     check_people_text,

@@ -13,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 # A small valid inventory: one org, one namespace. Tests copy it and change what they exercise.
-MINIMAL: dict[str, str] = {
+_MINIMAL: dict[str, str] = {
     "mirrorgen.yaml": "{}\n",
     "namespaces.yaml": """\
         namespaces:
@@ -32,6 +32,7 @@ MINIMAL: dict[str, str] = {
             registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest quay.io/acme/tools:v1
         """,
 }
+MINIMAL = {name: textwrap.dedent(text) for name, text in _MINIMAL.items()}
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes | None]) -> Path:

@@ -6,8 +6,10 @@ from typing import Callable
 
 from ..model import Inventory
 from ..output import Output
+from .cki import DEPLOYMENT_DIR, plan_cki
 from .mappings import MIRRORING_DIR, plan_mappings
 from .prow import JOBS_PATH, plan_jobs
+from .qci import IMAGE_TAGGER_PATH, QCI_PULLER_PATH, plan_qci_access
 from .rbac import REGISTRY_ACCESS_DIR, plan_registry_access
 from .vault import VAULT_PATH, plan_vault
 
@@ -16,9 +18,12 @@ FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
     plan_jobs,
     plan_registry_access,
     plan_vault,
+    plan_qci_access,
+    plan_cki,
 )
 
 # The directories mirrorgen writes into, searched for files it generated earlier that are now stale.
 OWNED_DIRS: tuple[str, ...] = tuple(
-    sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0]})
+    sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0],
+            QCI_PULLER_PATH.rsplit("/", 1)[0], IMAGE_TAGGER_PATH.rsplit("/", 1)[0], DEPLOYMENT_DIR})
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..model import Owners
+from ..render import render
 
 
 def owners_document(owners: Owners) -> dict[str, Any]:
@@ -15,3 +16,12 @@ def owners_document(owners: Owners) -> dict[str, Any]:
         if names:
             document[role] = names
     return document
+
+
+def owners_text(owners: Owners, *, source: str, header: bool) -> Optional[str]:
+    """The OWNERS file to write, or None when the folder has none."""
+    if not owners.write:
+        return None
+    if owners.verbatim is not None:
+        return owners.verbatim
+    return render("documents.yaml.j2", source=source, header=header, documents=[owners_document(owners)])

@@ -7,6 +7,7 @@ from typing import Any
 from ..errors import Location
 from ..model import Inventory, Org, ResolvedJob, resolve_job
 from ..output import Output
+from ..overrides import deep_merge
 from ..render import render
 
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
@@ -17,21 +18,33 @@ MAPPINGS_MOUNT = "/etc/imagemirror"
 
 
 def job_name(org: Org) -> str:
-    return f"periodic-image-mirroring-{org.name}"
+    return org.job.name or f"periodic-image-mirroring-{org.name}"
+
+
+def script_text(inventory: Inventory, job: ResolvedJob) -> str:
+    # Plain replacement, not a template: inventory text is never compiled.
+    return inventory.settings.scripts[job.script or ""].replace("{mapping_prefix}", job.mapping_prefix)
 
 
 def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]:
     """The job exactly as the documented template writes it (seed 000), filled from the inventory."""
-    labels = {"ci.openshift.io/area": org.name, "ci.openshift.io/role": "image-mirroring"}
+    labels = {"ci.openshift.io/area": job.area, "ci.openshift.io/role": job.role, **job.labels}
     if job.dry_run:
         labels[REHEARSE_LABEL] = "true"
+    home = {"name": "HOME", "value": "/home/mirror"}
+    if job.script is None:
+        run: dict[str, Any] = {
+            "command": ["/tp-entrypoint.sh"],
+            "env": [
+                home,
+                {"name": "MAPPING_FILE_PREFIX", "value": job.mapping_prefix},
+                {"name": "dry_run", "value": "true" if job.dry_run else "false"},
+            ],
+        }
+    else:
+        run = {"args": ["-c", script_text(inventory, job)], "command": ["/bin/bash"], "env": [home]}
     container = {
-        "command": ["/tp-entrypoint.sh"],
-        "env": [
-            {"name": "HOME", "value": "/home/mirror"},
-            {"name": "MAPPING_FILE_PREFIX", "value": job.mapping_prefix},
-            {"name": "dry_run", "value": "true" if job.dry_run else "false"},
-        ],
+        **run,
         "image": job.image,
         "imagePullPolicy": "Always",
         "name": "",
@@ -42,28 +55,42 @@ def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]
         ],
     }
     spec: dict[str, Any] = {
-        "automountServiceAccountToken": True,
         "containers": [container],
         "volumes": [
             {"name": "push", "secret": {"secretName": job.secret_name}},
             {"configMap": {"name": inventory.settings.configmap.name}, "name": "config"},
         ],
     }
+    if job.automount_token is not None:
+        spec["automountServiceAccountToken"] = job.automount_token
     if job.service_account:
         spec["serviceAccountName"] = job.service_account
-    return {
+    rendered: dict[str, Any] = {
         "agent": "kubernetes",
         "cluster": job.cluster,
-        "cron": job.cron,
         "decorate": True,
         "labels": labels,
-        "name": job_name(org),
+        "name": job.name,
         "spec": spec,
     }
+    if job.interval is not None:
+        rendered["interval"] = job.interval
+    else:
+        rendered["cron"] = job.cron
+    if job.timeout is not None:
+        rendered["decoration_config"] = {"timeout": job.timeout}
+    return deep_merge(rendered, job.overrides)
+
+
+def jobs_in_order(inventory: Inventory) -> list[Org]:
+    """Orgs with a job, in `job_order` (the job file's order upstream keeps), then the rest in file order."""
+    position = {name: i for i, name in enumerate(inventory.settings.job_order)}
+    with_job = [org for org in inventory.orgs if org.job.enabled is not False]
+    return sorted(with_job, key=lambda org: position.get(org.name, len(position)))
 
 
 def plan_jobs(inventory: Inventory) -> list[Output]:
-    periodics = [periodic(inventory, org, resolve_job(inventory.settings, org)) for org in inventory.orgs]
+    periodics = [periodic(inventory, org, resolve_job(inventory.settings, org)) for org in jobs_in_order(inventory)]
     # No header: the job sanitizer in openshift/release rewrites files to its canonical form, dropping comments.
     text = render("documents.yaml.j2", source="", header=False, documents=[{"periodics": periodics}])
     return [Output(JOBS_PATH, text, Location(inventory.settings.file))]

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..model import Access, Inventory, Namespace
 from ..output import Output
 from ..render import render
-from .owners import owners_document
+from .owners import owners_text
 
 REGISTRY_ACCESS_DIR = "clusters/app.ci/registry-access"
 RBAC_API = "rbac.authorization.k8s.io"
 
 
-def _group(name: str) -> dict[str, str]:
+def group_subject(name: str) -> dict[str, str]:
     return {"apiGroup": RBAC_API, "kind": "Group", "name": name}
+
+
+def namespace_document(name: str, display_name: Optional[str], description: Optional[str]) -> dict[str, Any]:
+    """A Namespace with the OpenShift console's description and display-name annotations, when given."""
+    metadata: dict[str, Any] = {"name": name}
+    annotations = {}
+    if description:
+        annotations["openshift.io/description"] = description
+    if display_name:
+        annotations["openshift.io/display-name"] = display_name
+    if annotations:
+        metadata["annotations"] = annotations
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
 
 
 def puller_subjects(inventory: Inventory, namespace: Namespace) -> list[dict[str, str]]:
@@ -25,23 +38,15 @@ def puller_subjects(inventory: Inventory, namespace: Namespace) -> list[dict[str
             "name": inventory.settings.jobs.service_account or "",
             "namespace": inventory.settings.configmap.namespace,
         }]
-    subjects = [_group("system:authenticated")]
+    subjects = [group_subject("system:authenticated")]
     if namespace.access is Access.PUBLIC:
-        subjects.append(_group("system:unauthenticated"))
+        subjects.append(group_subject("system:unauthenticated"))
     return subjects
 
 
 def namespace_manifests(inventory: Inventory, namespace: Namespace) -> list[dict[str, Any]]:
-    metadata: dict[str, Any] = {"name": namespace.name}
-    annotations = {}
-    if namespace.description:
-        annotations["openshift.io/description"] = namespace.description
-    if namespace.display_name:
-        annotations["openshift.io/display-name"] = namespace.display_name
-    if annotations:
-        metadata["annotations"] = annotations
     return [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata},
+        namespace_document(namespace.name, namespace.display_name, namespace.description),
         {
             "apiVersion": f"{RBAC_API}/v1",
             "kind": "RoleBinding",
@@ -58,10 +63,11 @@ def plan_registry_access(inventory: Inventory) -> list[Output]:
     for namespace in inventory.namespaces:
         folder = f"{REGISTRY_ACCESS_DIR}/{namespace.name}"
         where = inventory.locate(namespace.file, "namespaces", namespace.name, key=True)
-        manifests = render("documents.yaml.j2", source=namespace.file, header=header,
-                           documents=namespace_manifests(inventory, namespace))
-        outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where))
-        owners = render("documents.yaml.j2", source=namespace.file, header=header,
-                        documents=[owners_document(namespace.owners)])
-        outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))
+        if namespace.render_manifests:
+            manifests = render("documents.yaml.j2", source=namespace.file, header=header,
+                               documents=namespace_manifests(inventory, namespace))
+            outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where))
+        owners = owners_text(namespace.owners, source=namespace.file, header=header)
+        if owners is not None:
+            outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))
     return outputs

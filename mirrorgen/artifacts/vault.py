@@ -18,6 +18,8 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
     by_secret: dict[str, dict[str, Any]] = {}
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
+        if not job.enabled:
+            continue
         item = by_secret.setdefault(job.secret_name, {
             "item": f"{vault.item_prefix}/{job.secret_name}",
             # The docker config.json goes under this key: the jobs mount it as their volume's subPath.

@@ -1,0 +1,191 @@
+"""The CKI image inventory (config/images.yaml): which images are mirrored, where from, and the lint rules.
+
+An IMAGES entry is one reference on one line. An image in an approved registry is written as is; any other
+as `<mirror_prefix>/<upstream registry>/<upstream path>:<tag>@sha256:<digest>`, so the mirror path names
+where the image really lives (that is where Renovate looks it up and where img-mirror copies it from).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+import attrs
+
+from .cron import cron_error
+from .errors import Location, Problem, Severity
+from .model import ImagesFile, Inventory
+from .refs import ImageRef, ReferenceError, parse_image_ref
+
+SHA256_RE = re.compile(r"sha256:[a-f0-9]{64}")
+# cki-tools renders `cki_variable('IMAGES').<name>`: a name must be usable as an attribute.
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Docker Hub's aliases, all served as docker.io; its one-component names live under library/.
+DOCKER_HUB = "docker.io"
+DOCKER_HUB_ALIASES = {"index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+
+
+@attrs.frozen
+class CkiImage:
+    """One IMAGES entry, parsed."""
+
+    name: str
+    text: str  # the reference as written
+    location: Location
+    reference: ImageRef  # what the clusters pull
+    upstream: ImageRef  # where the image really lives (the reference itself unless mirrored)
+
+    @property
+    def mirrored(self) -> bool:
+        return self.reference != self.upstream
+
+    @property
+    def lookup(self) -> str:
+        """What a registry client resolves to pin this image: the upstream repository and tag."""
+        return f"{self.upstream.repository}:{self.upstream.tag}"
+
+
+def mirror_repository(prefix: str, upstream: ImageRef) -> str:
+    return f"{prefix.rstrip('/')}/{upstream.registry}/{upstream.path}"
+
+
+def _upstream(prefix: str, reference: ImageRef) -> Optional[ImageRef]:
+    """The image a mirror reference copies, or None when `reference` is not under the mirror prefix."""
+    mirror = prefix.rstrip("/") + "/"
+    if not reference.repository.startswith(mirror):
+        return None
+    rest = parse_image_ref(reference.repository[len(mirror):])
+    return ImageRef(rest.registry, rest.path, reference.tag, reference.digest)
+
+
+def parse_cki_images(inventory: Inventory) -> tuple[list[CkiImage], list[Problem]]:
+    """Every entry that parses, and a problem for every entry that does not (pure)."""
+    spec = inventory.images
+    if spec is None:
+        return [], []
+    images, problems = [], []
+    for name, text in spec.images.items():
+        where = inventory.locate(spec.file, "images", name)
+        try:
+            reference = parse_image_ref(text.strip())
+            upstream = _upstream(spec.mirror_prefix, reference) or reference
+        except ReferenceError as exc:
+            problems.append(Problem(where, f"image {name!r}: {exc}"))
+            continue
+        images.append(CkiImage(name, text, where, reference, upstream))
+    return images, problems
+
+
+def _approved(spec: ImagesFile, registry: str) -> bool:
+    return registry in spec.approved_registries
+
+
+def check_images_settings(inventory: Inventory) -> Iterator[Problem]:
+    spec = inventory.images
+    if spec is None:
+        return
+    where = lambda *path: inventory.locate(spec.file, *path)  # noqa: E731
+    for index, registry in enumerate(spec.approved_registries):
+        try:
+            ref = parse_image_ref(f"{registry}/x")
+            valid = ref.registry == registry
+        except ReferenceError:
+            valid = False
+        if not valid:
+            yield Problem(where("approved_registries", index), f"approved registry {registry!r} is not a registry host"
+                                                               f" such as quay.io or registry.example.com:5000")
+    try:
+        prefix = parse_image_ref(spec.mirror_prefix)
+        if not prefix.registry or prefix.tag or prefix.digest:
+            yield Problem(where("mirror_prefix"), f"mirror_prefix {spec.mirror_prefix!r} must be a registry and path such as"
+                                                  f" quay.io/cki/mirror, without tag or digest")
+        elif not _approved(spec, prefix.registry):
+            yield Problem(where("mirror_prefix"), f"the mirror registry {prefix.registry} is not in approved_registries, so"
+                                                  f" the clusters could not pull the mirrored images: approve it")
+    except ReferenceError as exc:
+        yield Problem(where("mirror_prefix"), f"mirror_prefix: {exc}")
+    problem = cron_error(spec.schedule.cron)
+    if problem:
+        yield Problem(where("schedule", "cron"), f"invalid cron {spec.schedule.cron!r}: {problem}")
+    if not spec.schedule.branch.strip():
+        yield Problem(where("schedule", "branch"), "schedule.branch is empty: name the branch img-mirror runs on")
+    path = spec.repository_path
+    if not path or path.startswith("/") or ".." in path.split("/"):
+        yield Problem(where("repository_path"), f"repository_path {path!r} must be this file's path relative to the"
+                                                f" repository root, such as config/images.yaml")
+
+
+def _line_problems(inventory: Inventory, spec: ImagesFile) -> Iterator[Problem]:
+    """One image per line: Renovate's regex and `mirrorgen pin` both work on single lines."""
+    source = inventory.sources.get(spec.file)
+    if source is None:
+        return
+    for name in spec.images:
+        key_line = source.key_lines.get(("images", name))
+        value_line = source.value_lines.get(("images", name))
+        if key_line != value_line:
+            yield Problem(Location(spec.file, key_line or 0), f"image {name!r}: write the reference on the same line as"
+                                                              f" its name (Renovate and mirrorgen pin edit single lines)")
+
+
+def check_cki_images(inventory: Inventory) -> Iterator[Problem]:
+    spec = inventory.images
+    if spec is None:
+        return
+    yield from _line_problems(inventory, spec)
+    images, problems = parse_cki_images(inventory)
+    yield from problems
+    destinations: dict[str, CkiImage] = {}
+    for image in images:
+        where, name, ref, up = image.location, image.name, image.reference, image.upstream
+        if not NAME_RE.fullmatch(name):
+            yield Problem(where, f"image name {name!r} cannot be used as cki_variable('IMAGES').{name}: use letters, digits"
+                                 f" and _ (not starting with a digit)")
+        if ref.tag is None:
+            yield Problem(where, f"image {name!r} has no tag: write <image>:<tag> (Renovate bumps the tag), then run"
+                                 f" mirrorgen pin for the digest")
+        if ref.digest is None:
+            yield Problem(where, f"image {name!r} is not pinned to a digest: run `mirrorgen pin` (it writes"
+                                 f" @sha256:... as `skopeo inspect --format '{{{{.Digest}}}}'` reports it)")
+        elif not SHA256_RE.fullmatch(ref.digest):
+            yield Problem(where, f"image {name!r}: digest {ref.digest!r} must be sha256: and 64 lowercase hex digits")
+        if not up.registry:
+            what = f"the mirror path {ref.repository} does not match its upstream: after {spec.mirror_prefix}/ n" if image.mirrored else "n"
+            yield Problem(where, f"image {name!r}: {what}ame the registry ({DOCKER_HUB}/library/{up.path} for a Docker Hub"
+                                 f" image), so the lookup and the mirror path are unambiguous")
+            continue
+        if not image.mirrored:
+            if not _approved(spec, up.registry):
+                suggestion = mirror_repository(spec.mirror_prefix, up)
+                yield Problem(where, f"image {name!r} is neither in an approved registry nor mirrored: write"
+                                     f" {suggestion}:{ref.tag or '<tag>'}@<digest> so img-mirror copies it, or add"
+                                     f" {up.registry} to approved_registries if the Managed Platform approves it")
+            continue
+        yield from _mirror_problems(spec, image)
+        if ref.tag is not None:
+            key = f"{ref.repository}:{ref.tag}"
+            first = destinations.setdefault(key, image)
+            if first is not image and first.reference.digest != ref.digest:
+                yield Problem(where, f"image {name!r} mirrors to {key} like {first.name!r} ({first.location}) but with"
+                                     f" another digest; img-mirror cannot write one tag twice: use one digest")
+
+
+def _mirror_problems(spec: ImagesFile, image: CkiImage) -> Iterator[Problem]:
+    where, up = image.location, image.upstream
+    canonical = up
+    if up.registry in DOCKER_HUB_ALIASES:
+        canonical = attrs.evolve(canonical, registry=DOCKER_HUB)
+    if canonical.registry == DOCKER_HUB and "/" not in up.path:
+        canonical = attrs.evolve(canonical, path=f"library/{up.path}")
+    if ":" in up.registry:
+        yield Problem(where, f"image {image.name!r}: the mirror path {image.reference.repository} does not match its upstream:"
+                             f" a registry port cannot be part of a repository path, so {up.registry} cannot be mirrored"
+                             f" this way; approve the registry or publish the image elsewhere")
+    elif canonical != up:
+        yield Problem(where, f"image {image.name!r}: the mirror path {image.reference.repository} does not match its upstream"
+                             f" {canonical.repository}: write {mirror_repository(spec.mirror_prefix, canonical)}")
+    elif up.repository.startswith(spec.mirror_prefix.rstrip("/") + "/"):
+        yield Problem(where, f"image {image.name!r} mirrors the mirror itself: write the upstream after {spec.mirror_prefix}/")
+    elif _approved(spec, up.registry):
+        yield Problem(where, f"image {image.name!r} comes from the approved registry {up.registry}: reference"
+                             f" {up.repository} directly instead of mirroring it", Severity.WARNING)

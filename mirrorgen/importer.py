@@ -1,0 +1,522 @@
+"""Import: an openshift/release checkout → an inventory that generates the same files again (lossless or loud).
+
+`read_release` (shell) collects the files that matter; `import_release` (pure) converts them and then renders the
+result and compares it with the source: the job file byte for byte, every mapping file line for line (whitespace
+normalised), every OWNERS file byte for byte. What the inventory cannot express is an error naming the release
+file and line, never a silent difference. What it expresses but a consumer would object to (duplicate
+destinations, TABs, unmatched prefixes ...) is imported as is and left to `mirrorgen validate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+import yaml
+
+from . import canonical_yaml
+from .artifacts.mappings import MIRRORING_DIR
+from .artifacts.owners import owners_text
+from .artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT, periodic
+from .artifacts.rbac import REGISTRY_ACCESS_DIR
+from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+from .load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
+from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
+from .overrides import overrides_between
+from .plan import plan
+from .refs import ReferenceError, dns1123_hint, mapping_pairs, split_mapping_line
+from .validate import MAPPING_PREFIX, validate
+from .yamlsource import parse_yaml
+
+JOB_NAME_PREFIX = "periodic-image-mirroring-"
+AREA_LABEL = "ci.openshift.io/area"
+ROLE_LABEL = "ci.openshift.io/role"
+PREFIX_PLACEHOLDER = "{mapping_prefix}"
+# How a hand-written script names the files it mirrors: a glob over the mounted ConfigMap.
+_GLOB = re.compile(re.escape(MAPPINGS_MOUNT) + r"/([-._a-zA-Z0-9]*)\*")
+# Characters YAML cannot hold in a `|` block (the inventory keeps mapping lines readable, one per line).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]")
+# Job fields whose most common value becomes the global default (JobDefaults), the rest per-org overrides.
+_DEFAULTED = ("cluster", "cron", "image", "credentials_key", "cpu_request", "role", "script", "automount_token", "timeout")
+
+
+def read_release(root: str | Path) -> dict[str, bytes]:
+    """Shell side: the job file and every file one level below the org and registry-access folders."""
+    root = Path(root)
+    if not (root / JOBS_PATH).is_file():
+        raise MirrorgenError(f"{root}: no {JOBS_PATH}; is --release-repo an openshift/release checkout?")
+    files = {JOBS_PATH: (root / JOBS_PATH).read_bytes()}
+    for top in (MIRRORING_DIR, REGISTRY_ACCESS_DIR):
+        base = root / top
+        for folder in sorted(base.iterdir()) if base.is_dir() else ():
+            if not folder.is_dir():
+                continue  # files beside the org folders (README, tool configuration) are not per-org
+            for path in sorted(folder.iterdir()):
+                relative = path.relative_to(root).as_posix()
+                # A sub-folder is recorded by name so that nothing in an org folder goes unmentioned.
+                files[relative + "/" if path.is_dir() else relative] = b"" if path.is_dir() else path.read_bytes()
+    return files
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.found.append(Problem(Location(file, line), message))
+
+
+def _text(files: Mapping[str, bytes], path: str, problems: _Problems) -> Optional[str]:
+    try:
+        return files[path].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = files[path][: exc.start].count(b"\n") + 1
+        problems.add(path, line, "not UTF-8 text; mirrorgen cannot carry it into the inventory: save it as UTF-8")
+        return None
+
+
+def _get(value: Any, *path: Any) -> Any:
+    for step in path:
+        if isinstance(value, dict) and isinstance(step, str) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def _named(items: Any, name: str) -> Any:
+    return next((item for item in items if isinstance(item, dict) and item.get("name") == name), None) if isinstance(items, list) else None
+
+
+def _str(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
+
+
+# --- the job file -------------------------------------------------------------------------------------------
+
+
+class _Job:
+    """One periodic of the job file: the fields the inventory structures, and where the job is."""
+
+    def __init__(self, raw: dict[str, Any], line: int, fields: dict[str, Any], prefix: str, script: Optional[str]):
+        self.raw, self.line, self.fields, self.prefix, self.script = raw, line, fields, prefix, script
+        self.name: str = raw.get("name", "")
+        self.suffix = self.name[len(JOB_NAME_PREFIX):] if self.name.startswith(JOB_NAME_PREFIX) else self.name
+
+
+def _read_job(raw: Any, line: int, problems: _Problems) -> Optional[_Job]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        problems.add(JOBS_PATH, line, "a periodic without a `name`: mirrorgen cannot tell which org it belongs to")
+        return None
+    labels = raw.get("labels") if isinstance(raw.get("labels"), dict) else {}
+    container = _get(raw, "spec", "containers", 0)
+    fields: dict[str, Any] = {
+        "cluster": _str(raw.get("cluster")),
+        "cron": _str(raw.get("cron")),
+        "interval": _str(raw.get("interval")),
+        "timeout": _str(_get(raw, "decoration_config", "timeout")),
+        "area": _str(labels.get(AREA_LABEL)),
+        "role": _str(labels.get(ROLE_LABEL)),
+        "labels": {k: v for k, v in labels.items() if k not in (AREA_LABEL, ROLE_LABEL) and isinstance(v, str)} or None,
+        "image": _str(_get(container, "image")),
+        "cpu_request": _str(_get(container, "resources", "requests", "cpu")),
+        "credentials_key": _str(_get(_named(_get(container, "volumeMounts"), "push"), "subPath")),
+        "secret_name": _str(_get(_named(_get(raw, "spec", "volumes"), "push"), "secret", "secretName")),
+        "automount_token": _get(raw, "spec", "automountServiceAccountToken"),
+    }
+    if not isinstance(fields["automount_token"], bool):
+        fields["automount_token"] = None
+    command, args = _get(container, "command"), _get(container, "args")
+    env = _get(container, "env")
+    if command == ["/tp-entrypoint.sh"]:
+        prefix = _str(_get(_named(env, "MAPPING_FILE_PREFIX"), "value"))
+        fields["dry_run"] = _get(_named(env, "dry_run"), "value") == "true"
+        fields["script"] = ENTRYPOINT
+        script = None
+    elif command == ["/bin/bash"] and isinstance(args, list) and len(args) == 2 and args[0] == "-c" and isinstance(args[1], str):
+        script = args[1]
+        globs = sorted(set(_GLOB.findall(script)))
+        prefix = globs[0] if len(globs) == 1 else None
+        if PREFIX_PLACEHOLDER in script:
+            problems.add(JOBS_PATH, line, f"the script of {raw['name']} contains {PREFIX_PLACEHOLDER!r}, which mirrorgen"
+                                          " uses as its placeholder for the mapping prefix")
+            return None
+        if prefix is None:
+            found = ", ".join(globs) or "none"
+            problems.add(JOBS_PATH, line, f"the script of {raw['name']} must name exactly one `{MAPPINGS_MOUNT}/<prefix>*`"
+                                          f" glob, the mapping files it mirrors (found: {found})")
+            return None
+        script = script.replace(f"{MAPPINGS_MOUNT}/{prefix}*", f"{MAPPINGS_MOUNT}/{PREFIX_PLACEHOLDER}*")
+    else:
+        problems.add(JOBS_PATH, line, f"{raw['name']} runs neither /tp-entrypoint.sh nor `/bin/bash -c SCRIPT`:"
+                                      " mirrorgen cannot tell which mapping files it mirrors")
+        return None
+    if prefix is None:
+        problems.add(JOBS_PATH, line, f"{raw['name']} sets no MAPPING_FILE_PREFIX")
+        return None
+    if fields["labels"] and fields.get("dry_run"):
+        fields["labels"].pop("pj-rehearse.openshift.io/can-be-rehearsed", None)
+    return _Job(raw, line, fields, prefix, script)
+
+
+def _read_jobs(files: Mapping[str, bytes], problems: _Problems) -> list[_Job]:
+    text = _text(files, JOBS_PATH, problems)
+    if text is None:
+        return []
+    try:
+        data, source = parse_yaml(text, JOBS_PATH)
+    except InvalidInventory as invalid:
+        problems.found.extend(invalid.problems)
+        return []
+    extra = sorted(set(data) - {"periodics"})
+    if extra:
+        problems.add(JOBS_PATH, source.locate((extra[0],), key=True).line,
+                     f"only `periodics` can be imported, not {', '.join(extra)}: move those jobs to another file")
+    periodics = data.get("periodics")
+    if not isinstance(periodics, list):
+        problems.add(JOBS_PATH, 1, "`periodics` must be a list of jobs")
+        return []
+    jobs = [_read_job(raw, source.locate(("periodics", i)).line, problems) for i, raw in enumerate(periodics)]
+    seen: dict[str, int] = {}
+    for job in filter(None, jobs):
+        if job.name in seen:
+            problems.add(JOBS_PATH, job.line, f"job {job.name} is defined twice (first at line {seen[job.name]}): Prow rejects that")
+        seen.setdefault(job.name, job.line)
+    return [job for job in jobs if job is not None]
+
+
+# --- the org and registry-access folders --------------------------------------------------------------------
+
+
+def _folders(files: Mapping[str, bytes], top: str) -> dict[str, list[str]]:
+    folders: dict[str, list[str]] = {}
+    for path in files:
+        if path.startswith(top + "/"):
+            folder, _, name = path[len(top) + 1:].partition("/")
+            folders.setdefault(folder, []).append(name)
+    return {folder: sorted(names) for folder, names in sorted(folders.items())}
+
+
+def _owners(files: Mapping[str, bytes], path: str, problems: _Problems) -> dict[str, Any]:
+    """Owners as structured lists when they render back to the same bytes, else the file verbatim."""
+    if path not in files:
+        return {"write": False}
+    text = _text(files, path, problems)
+    if text is None:
+        return {}
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict) and set(data) <= {"approvers", "reviewers"} and all(
+        isinstance(v, list) and all(isinstance(n, str) for n in v) for v in data.values()
+    ):
+        structured = {role: list(names) for role, names in data.items()}
+        owners = Owners(**{role: tuple(names) for role, names in structured.items()})
+        if owners_text(owners, source="", header=False) == text:
+            return structured
+    return {"verbatim": text}
+
+
+def _mapping_text(path: str, text: str, problems: _Problems) -> str:
+    """The file's lines as the inventory keeps them: whitespace normalised, outer blank lines dropped."""
+    lines = []
+    for number, line in enumerate(text.splitlines(), 1):
+        bad = _UNPRINTABLE.search(line)
+        if bad:
+            problems.add(path, number, f"control character {bad.group()!r}: oc reads it as part of a reference; delete it")
+        lines.append(split_mapping_line(line).render())
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _holds_mapping_lines(text: str) -> bool:
+    for line in text.splitlines():
+        tokens = split_mapping_line(line).tokens
+        try:
+            if tokens and mapping_pairs(tokens):
+                return True
+        except ReferenceError:
+            continue
+    return False
+
+
+def _destination(mappings: dict[str, str], fallback: str) -> str:
+    """The registry and organisation most of the org's destinations are in."""
+    counts: Counter[str] = Counter()
+    for text in mappings.values():
+        for line in text.splitlines():
+            try:
+                pairs = mapping_pairs(split_mapping_line(line).tokens)
+            except ReferenceError:
+                continue
+            for pair in pairs:
+                dst = pair.destination
+                if dst.registry:
+                    counts[f"{dst.registry}/{dst.path.split('/', 1)[0]}"] += 1
+    return counts.most_common(1)[0][0] if counts else fallback
+
+
+def _read_org_folder(files: Mapping[str, bytes], folder: str, names: list[str], problems: _Problems) -> dict[str, Any]:
+    mappings: dict[str, str] = {}
+    other, unprefixed = [], []
+    for name in names:
+        path = f"{MIRRORING_DIR}/{folder}/{name}"
+        if name == "OWNERS":
+            continue
+        text = None if name.endswith("/") else _text(files, path, problems)
+        if name.startswith(MAPPING_PREFIX) and text is not None:
+            mappings[name] = _mapping_text(path, text, problems)
+        elif text is not None and _holds_mapping_lines(text):
+            unprefixed.append(name)
+        else:
+            other.append(name)
+    return {"mappings": mappings, "other_files": other, "unprefixed_mappings": unprefixed,
+            "owners": _owners(files, f"{MIRRORING_DIR}/{folder}/OWNERS", problems)}
+
+
+def _access(files: Mapping[str, bytes], folder: str, names: list[str]) -> dict[str, Any]:
+    """The access decision the folder's image-puller RoleBinding expresses."""
+    groups: set[str] = set()
+    for name in names:
+        if not name.endswith((".yaml", ".yml")):
+            continue
+        path = f"{REGISTRY_ACCESS_DIR}/{folder}/{name}"
+        try:
+            documents = list(yaml.safe_load_all(files[path].decode("utf-8")))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # not mirrorgen's file: it stays as it is, it only cannot tell the access level
+        for doc in documents:
+            if _get(doc, "kind") == "RoleBinding" and _get(doc, "roleRef", "name") == "system:image-puller":
+                for subject in _get(doc, "subjects") or []:
+                    if _get(subject, "kind") == "Group":
+                        groups.add(str(_get(subject, "name")))
+    if "system:unauthenticated" in groups:
+        return {"access": "public", "public_acknowledged": f"imported: {REGISTRY_ACCESS_DIR}/{folder} already grants"
+                                                          " system:unauthenticated the image-puller role"}
+    if "system:authenticated" in groups:
+        return {"access": "authenticated"}
+    return {"access": "mirror-only"}
+
+
+# --- conversion ---------------------------------------------------------------------------------------------
+
+
+def _pair_jobs(jobs: list[_Job], org_files: dict[str, dict[str, Any]]) -> dict[str, Optional[str]]:
+    """job name → the org folder it belongs to: the folder named like the job, else the one its prefix matches."""
+    paired: dict[str, Optional[str]] = {}
+    taken: set[str] = set()
+    for job in jobs:
+        if job.suffix in org_files and job.suffix not in taken:
+            paired[job.name] = job.suffix
+            taken.add(job.suffix)
+    for job in jobs:
+        if job.name in paired:
+            continue
+        matches = Counter({folder: sum(name.startswith(job.prefix) for name in data["mappings"])
+                           for folder, data in org_files.items() if folder not in taken})
+        best = [folder for folder, n in matches.most_common() if n and n == matches.most_common(1)[0][1]]
+        paired[job.name] = best[0] if len(best) == 1 else None
+        if paired[job.name]:
+            taken.add(best[0])
+    return paired
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    counts = Counter(values)
+    return max(counts, key=lambda v: counts[v]) if counts else None  # first seen wins a tie (Counter keeps order)
+
+
+def _script_names(jobs: list[_Job]) -> dict[str, str]:
+    """script text → name; the most used is `mirror-loop`, the others numbered by use."""
+    counts = Counter(job.script for job in jobs if job.script is not None)
+    ordered = sorted(counts, key=lambda text: -counts[text])
+    return {text: "mirror-loop" if i == 0 else f"mirror-loop-{i + 1}" for i, text in enumerate(ordered)}
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return canonical_yaml.dump(data) if data else "{}\n"
+
+
+def _literal_blocks(key: str, blocks: dict[str, str]) -> str:
+    """`key:` with each text as a `|` block, so mapping lines stay one per line (and TABs stay TABs)."""
+    out = [f"{key}:\n"]
+    for name, text in blocks.items():
+        label = canonical_yaml.dump(name).split("\n", 1)[0]
+        if not text:
+            out.append(f'  {label}: ""\n')
+            continue
+        out.append(f"  {label}: |\n")
+        out.extend(f"    {line}\n" if line else "\n" for line in text.rstrip("\n").split("\n"))
+    return "".join(out)
+
+
+def convert(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Pure: release files → inventory files (path → text). Raises InvalidInventory naming release files."""
+    problems = _Problems()
+    jobs = _read_jobs(files, problems)
+    org_files = {folder: _read_org_folder(files, folder, names, problems)
+                 for folder, names in _folders(files, MIRRORING_DIR).items()}
+    if problems.found:
+        raise InvalidInventory(problems.found)
+    paired = _pair_jobs(jobs, org_files)
+    scripts = _script_names(jobs)
+    for job in jobs:
+        if job.script is not None:
+            job.fields["script"] = scripts[job.script]
+
+    defaults = {name: _most_common(job.fields.get(name) for job in jobs if name != "cron" or job.fields["cron"])
+                for name in _DEFAULTED}
+    defaults = {name: value for name, value in defaults.items() if value is not None or name in ("automount_token", "timeout")}
+    if defaults.get("script") == ENTRYPOINT:
+        defaults["script"] = None
+    settings_data: dict[str, Any] = {"header": False, "defects": "warning", "jobs": {**defaults},
+                                     "scripts": {name: text for text, name in scripts.items()}}
+    settings = Settings(header=False, defects="warning", jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])
+
+    orgs: dict[str, dict[str, Any]] = {folder: {"job": {"enabled": False}} for folder in org_files}
+    order = []
+    for job in jobs:
+        org = paired[job.name] or job.suffix
+        if org in orgs and paired[job.name] is None:
+            problems.add(JOBS_PATH, job.line, f"{job.name} matches no org folder, and its name ends in {org!r}, an org folder"
+                                              " that another job already mirrors: rename the job")
+            continue
+        own: dict[str, Any] = {}
+        for name, value in job.fields.items():
+            if value is None or name in ("secret_name", "area", "dry_run"):
+                continue
+            inherited = (defaults[name] or ENTRYPOINT) if name == "script" else defaults.get(name)
+            if name in defaults and value == inherited and (name != "cron" or not job.fields["interval"]):
+                continue
+            own[name] = value
+        if job.fields.get("dry_run"):
+            own["dry_run"] = True
+        if job.fields["area"] is not None and job.fields["area"] != org:
+            own["area"] = job.fields["area"]
+        secret = job.fields["secret_name"]
+        if secret is not None and secret != JobDefaults().secret_name.replace("{org}", org):
+            own["secret_name"] = secret
+        if job.prefix != f"mapping_{org}":
+            own["mapping_prefix"] = job.prefix
+        if job.name != f"{JOB_NAME_PREFIX}{org}":
+            own["name"] = job.name
+        org_data = orgs.setdefault(org, {"folder": False})
+        org_data["job"] = own
+        model_org = Org(destination="", job=JobOverrides(**own), name=org)
+        inventory = Inventory(settings, (model_org,), (), {})
+        base = periodic(inventory, model_org, resolve_job(settings, model_org))
+        block = overrides_between(base, job.raw)
+        if block:
+            own["overrides"] = block
+        order.append(org)
+
+    inventory_files: dict[str, str] = {}
+    for name, org_data in sorted(orgs.items()):
+        folder = org_files.get(name, {})
+        mappings = folder.get("mappings", {})
+        data: dict[str, Any] = {"destination": _destination(mappings, f"quay.io/{dns1123_hint(name)}")}
+        if org_data.get("folder") is False:
+            data["folder"] = False
+            data["owners"] = {"write": False}
+        else:
+            data["owners"] = folder["owners"]
+        if org_data["job"]:
+            data["job"] = org_data["job"]
+        for key in ("other_files", "unprefixed_mappings"):
+            if folder.get(key):
+                data[key] = folder[key]
+        text = "# Imported by `mirrorgen import`.\n" + _dump(data)
+        if mappings:
+            text += _literal_blocks("mappings", mappings)
+        inventory_files[f"{ORGS_DIR}/{name}.yaml"] = text
+    settings_data["job_order"] = order
+    inventory_files[SETTINGS_FILE] = "# Imported by `mirrorgen import`; job defaults are the values most jobs use.\n" + _dump(settings_data)
+    namespaces = {}
+    for folder, names in _folders(files, REGISTRY_ACCESS_DIR).items():
+        namespaces[folder] = {**_access(files, folder, names), "render_manifests": False,
+                              "owners": _owners(files, f"{REGISTRY_ACCESS_DIR}/{folder}/OWNERS", problems)}
+    inventory_files[NAMESPACES_FILE] = ("# Imported by `mirrorgen import`: the folders' manifests stay hand-written;"
+                                        " access is what their image-puller RoleBinding grants.\n"
+                                        + _dump({"namespaces": namespaces}))
+    if problems.found:
+        raise InvalidInventory(problems.found)
+    return inventory_files
+
+
+# --- the round-trip self-check -------------------------------------------------------------------------------
+
+
+def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
+    want, got = expected.splitlines(), actual.splitlines()
+    for number, (a, b) in enumerate(zip(want, got), 1):
+        if a != b:
+            return number, a, b
+    number = min(len(want), len(got)) + 1
+    return number, (want[number - 1] if number <= len(want) else "(end of file)"), (got[number - 1] if number <= len(got) else "(end of file)")
+
+
+def _normalised_lines(text: str) -> list[str]:
+    return [line for line in (split_mapping_line(raw).render() for raw in text.splitlines()) if line]
+
+
+def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> list[Problem]:
+    """Every source file the inventory does not reproduce, at the first line that differs."""
+    outputs = {output.path: output.text for output in plan(inventory)}
+    problems = []
+    for path, data in files.items():
+        name = path.rsplit("/", 1)[-1]
+        is_mapping = path.startswith(MIRRORING_DIR + "/") and name.startswith(MAPPING_PREFIX)
+        if not (path == JOBS_PATH or name == "OWNERS" or is_mapping):
+            continue
+        source = data.decode("utf-8")
+        rendered = outputs.get(path)
+        if rendered is None:
+            problems.append(Problem(Location(path, 1), "the imported inventory does not generate this file"))
+        elif is_mapping and _normalised_lines(rendered) != _normalised_lines(source):
+            number, want, got = _first_difference("\n".join(_normalised_lines(source)), "\n".join(_normalised_lines(rendered)))
+            problems.append(Problem(Location(path, number), f"would come back as {got!r}, not {want!r}"))
+        elif not is_mapping and rendered != source:
+            number, want, got = _first_difference(source, rendered)
+            hint = " (is the file in the job sanitizer's canonical form? run `make jobs` in the release repo)" if path == JOBS_PATH else ""
+            problems.append(Problem(Location(path, number), f"would come back as {got!r}, not {want!r}{hint}"))
+    return problems
+
+
+def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
+    """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings."""
+    inventory_files = convert(files)
+    inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
+    found = validate(inventory)
+    errors = [p for p in found if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidInventory([Problem(p.location, f"(imported inventory) {p.message}") for p in errors])
+    mismatches = round_trip_problems(files, inventory)
+    if mismatches:
+        raise InvalidInventory(mismatches)
+    return inventory_files, found
+
+
+INVENTORY_FILES = (SETTINGS_FILE, NAMESPACES_FILE)
+
+
+def write_inventory(config_dir: str | Path, inventory_files: Mapping[str, str], *, force: bool) -> None:
+    """Shell side: write the inventory; refuse to replace an existing one unless `force`."""
+    config_dir = Path(config_dir)
+    existing = [config_dir / name for name in INVENTORY_FILES if (config_dir / name).exists()]
+    existing += sorted((config_dir / ORGS_DIR).glob("*.yaml")) if (config_dir / ORGS_DIR).is_dir() else []
+    if existing and not force:
+        raise MirrorgenError(f"{config_dir} already holds an inventory ({existing[0]}); pass --force to replace it")
+    for path in existing:
+        path.unlink()
+    for relative, text in sorted(inventory_files.items()):
+        target = config_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")

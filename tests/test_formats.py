@@ -1,0 +1,129 @@
+"""The low-level formats: go-yaml v2 layout, Prow's cron syntax, image references and oc mapping lines."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from mirrorgen import canonical_yaml
+from mirrorgen.cron import cron_error
+from mirrorgen.refs import ReferenceError, mapping_pairs, parse_image_ref, split_mapping_line
+
+# Written by hand in the form openshift/release's job sanitizer produces (keys sorted, sequences flush
+# with their key, quoted look-alikes, '@' needing single quotes, a `|` block, and a long single-quoted
+# string folded as libyaml does: at the first space once the line passes column 80).
+SANITIZED = """\
+periodics:
+- agent: kubernetes
+  cron: '@every 20m'
+  decorate: true
+  decoration_config:
+    timeout: 5h0m0s
+  labels:
+    ci.openshift.io/area: acme
+    pj-rehearse.openshift.io/can-be-rehearsed: "true"
+  name: periodic-image-mirroring-acme
+  reporter_config:
+    slack:
+      channel: '#acme-dev'
+      job_states_to_report:
+      - failure
+      report_template: ' Job *{{.Spec.Job}}* ended with *{{.Status.State}}*. Look
+        at the logs <{{.Status.URL}}|here> '
+  spec:
+    containers:
+    - args:
+      - -c
+      - |
+        set -o errexit
+        for mapping in /etc/imagemirror/mapping_acme*; do
+          oc image mirror -f="$mapping"
+        done
+      command:
+      - /bin/bash
+      env:
+      - name: dry_run
+        value: "false"
+      - name: EMPTY
+        value: ""
+      name: ""
+      resources: {}
+"""
+
+
+def test_canonical_yaml_reproduces_sanitized_form() -> None:
+    assert canonical_yaml.dump(yaml.safe_load(SANITIZED)) == SANITIZED
+
+
+@pytest.mark.parametrize("keys, expected", [
+    (["b", "a10", "a9", "A"], ["A", "a9", "a10", "b"]),
+    (["name", "labels", "cluster", "agent"], ["agent", "cluster", "labels", "name"]),
+    (["image", "imagePullPolicy"], ["image", "imagePullPolicy"]),
+    (["a_b", "ab", "a.b"], ["a.b", "a_b", "ab"]),
+])
+def test_go_yaml_key_order(keys, expected) -> None:
+    assert canonical_yaml.sorted_keys(dict.fromkeys(keys)) == expected
+
+
+@pytest.mark.parametrize("text", ["true", "False", "yes", "n", "1", "4.6", "1e3", "0x1F", "null", "~", "2024-01-02", "1:20"])
+def test_look_alike_strings_are_double_quoted(text) -> None:
+    assert canonical_yaml.dump({"v": text}) == f'v: "{text}"\n'
+    assert yaml.safe_load(canonical_yaml.dump({"v": text})) == {"v": text}
+
+
+@pytest.mark.parametrize("cron", ["@hourly", "@daily", "@every 20m", "@every 1h30m", "0 1 * * *", "13 3 28 */12 *",
+                                  "*/5 0-6 ? jan-mar mon,fri", "0 0 1,15 * sun"])
+def test_valid_cron(cron) -> None:
+    assert cron_error(cron) is None
+
+
+@pytest.mark.parametrize("cron, message", [
+    ("@every", "unknown descriptor"),
+    ("@every 0s", "positive Go duration"),
+    ("@every 5 minutes", "positive Go duration"),
+    ("@fortnightly", "unknown descriptor"),
+    ("0 1 * *", "exactly 5 fields"),
+    ("0 1 * * * *", "exactly 5 fields"),
+    ("60 * * * *", "60 is outside 0-59"),
+    ("0 0 0 * *", "0 is outside 1-31"),
+    ("0 0 * 13 *", "13 is outside 1-12"),
+    ("0 0 * * 7", "7 is outside 0-6"),
+    ("0 5-1 * * *", "runs backwards"),
+    ("*/0 * * * *", "step '0'"),
+    ("TZ=UTC 0 1 * * *", "UTC"),
+    ("", "empty"),
+])
+def test_invalid_cron(cron, message) -> None:
+    assert message in cron_error(cron)
+
+
+@pytest.mark.parametrize("text, registry, path, tag, digest", [
+    ("registry.ci.openshift.org/ocp/4.6:cli", "registry.ci.openshift.org", "ocp/4.6", "cli", None),
+    ("localhost:5000/a/b/c:v1.2_3-RC", "localhost:5000", "a/b/c", "v1.2_3-RC", None),
+    ("docker.io/library/busybox@sha256:" + "0" * 64, "docker.io", "library/busybox", None, "sha256:" + "0" * 64),
+    ("busybox:latest", "", "busybox", "latest", None),
+    ("quay.io/a/b:1@sha256:" + "f" * 64, "quay.io", "a/b", "1", "sha256:" + "f" * 64),
+])
+def test_parse_image_ref(text, registry, path, tag, digest) -> None:
+    ref = parse_image_ref(text)
+    assert (ref.registry, ref.path, ref.tag, ref.digest) == (registry, path, tag, digest)
+    assert str(ref) == text
+
+
+@pytest.mark.parametrize("text", ["quay.io/A/b:1", "quay.io/a//b:1", "quay.io/a/b:-x", "quay.io/a/b@sha256:12", "", "quay.io/a/b:" + "x" * 129])
+def test_bad_image_refs(text) -> None:
+    with pytest.raises(ReferenceError):
+        parse_image_ref(text)
+
+
+def test_mapping_line_forms() -> None:
+    line = split_mapping_line("  a.io/x/y:1   b.io/x/y   b.io/x/y:2  # keep me ")
+    assert line.tokens == ("a.io/x/y:1", "b.io/x/y", "b.io/x/y:2") and line.comment == "# keep me"
+    assert line.render() == "a.io/x/y:1 b.io/x/y b.io/x/y:2 # keep me"
+    pairs = mapping_pairs(line.tokens)
+    assert [p.destination_key for p in pairs] == ["b.io/x/y:1", "b.io/x/y:2"]
+    assert [p.destination_key for p in mapping_pairs(("a.io/x/y:1=b.io/z:3", "a.io/x/w:2=b.io/z"))] == ["b.io/z:3", "b.io/z:2"]
+    with pytest.raises(ReferenceError, match="mixes SRC=DST"):
+        mapping_pairs(("a.io/x/y:1=b.io/z:3", "c.io/q:1"))
+    with pytest.raises(ReferenceError, match="has no destination"):
+        mapping_pairs(("a.io/x/y:1",))
