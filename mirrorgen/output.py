@@ -14,3 +14,9 @@ class Output:
     path: str
     text: str
     source: Location
+
+
+def is_plain_relative_path(path: str) -> bool:
+    """Relative, `/`-separated, every component a visible name that is not `.` or `..`."""
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") and part.isprintable() and "\\" not in part for part in parts)

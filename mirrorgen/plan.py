@@ -7,7 +7,7 @@ import hashlib
 from .artifacts import FAMILIES
 from .errors import InvalidInventory, Location, Problem, Severity
 from .model import Inventory
-from .output import Output
+from .output import Output, is_plain_relative_path
 from .validate import validate
 
 # Lists every file mirrorgen wrote with its sha256, in `sha256sum` format (`sha256sum -c` checks it). It is how
@@ -31,12 +31,6 @@ def parse_manifest(text: str) -> dict[str, str]:
         if sep and len(digest) == 64:
             entries[path] = digest
     return entries
-
-
-def is_plain_relative_path(path: str) -> bool:
-    """Relative, `/`-separated, every component a visible name that is not `.` or `..`."""
-    parts = path.split("/")
-    return all(part not in ("", ".", "..") and part.isprintable() and "\\" not in part for part in parts)
 
 
 def plan(inventory: Inventory) -> list[Output]:

@@ -68,18 +68,29 @@ def _owner_problems(inventory: Inventory, file: str, owners: Owners, *path: str)
                               f" (letters, digits, '-' and '_', starting with a letter or digit); write one name per entry")
 
 
+def _one_line_problems(inventory: Inventory, file: str, entry: object, what: str, *path: str) -> Iterator[Problem]:
+    for field in ("display_name", "description"):
+        value = getattr(entry, field)
+        if value is not None and (not value.strip() or "\n" in value.strip()):
+            yield Problem(inventory.locate(file, *path, field),
+                          f"{field} of {what} must be one line of text (it becomes an annotation shown in the console);"
+                          f" leave the key out if there is nothing to say")
+
+
 def check_people_text(inventory: Inventory) -> Iterator[Problem]:
     """OWNERS names Prow can resolve, and one-line display names and descriptions."""
     for org in inventory.orgs:
         yield from _owner_problems(inventory, org.file, org.owners)
     for ns in inventory.namespaces:
         yield from _owner_problems(inventory, ns.file, ns.owners, "namespaces", ns.name)
-        for field in ("display_name", "description"):
-            value = getattr(ns, field)
-            if value is not None and (not value.strip() or "\n" in value.strip()):
-                yield Problem(inventory.locate(ns.file, "namespaces", ns.name, field),
-                              f"{field} of namespace {ns.name!r} must be one line of text (it becomes an annotation shown"
-                              f" in the console); leave the key out if there is nothing to say")
+        yield from _one_line_problems(inventory, ns.file, ns, f"namespace {ns.name!r}", "namespaces", ns.name)
+    qci = inventory.qci
+    if qci is not None:
+        for name, group in qci.groups.items():
+            yield from _owner_problems(inventory, qci.file, group.owners, "groups", name)
+        for name, integration in qci.integrations.items():
+            yield from _owner_problems(inventory, qci.file, integration.owners, "integrations", name)
+            yield from _one_line_problems(inventory, qci.file, integration, f"integration {name!r}", "integrations", name)
 
 
 def check_mapping_line_length(inventory: Inventory) -> Iterator[Problem]:

@@ -18,8 +18,8 @@ import attrs
 
 from .artifacts import OWNED_DIRS
 from .errors import Location, MirrorgenError
-from .output import Output
-from .plan import MANIFEST, is_plain_relative_path, parse_manifest, sha256
+from .output import Output, is_plain_relative_path
+from .plan import MANIFEST, parse_manifest, sha256
 from .render import MARKER
 
 _TMP = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")

@@ -37,7 +37,7 @@ def file_type(path: str) -> str:
     name = posixpath.basename(path)
     if path == MANIFEST:
         return "manifest"
-    if name.startswith("mapping_"):
+    if name.startswith("mapping_") or name == "mapping.txt":
         return "mapping"
     if name == "OWNERS" or name.endswith((".yaml", ".yml")):
         return "yaml"

@@ -10,7 +10,8 @@ import pytest
 from conftest import MINIMAL, run_cli
 from mirrorgen import tree
 from mirrorgen.load import load_inventory
-from mirrorgen.plan import MANIFEST, is_plain_relative_path, plan
+from mirrorgen.output import is_plain_relative_path
+from mirrorgen.plan import MANIFEST, plan
 from mirrorgen.render import MARKER
 
 ORG_DIR = "core-services/image-mirroring/acme"
