@@ -28,18 +28,19 @@ def big_inventory(root: Path, variant: str, orgs: range) -> Path:
         f"jobs:\n  cron: '{'@hourly' if variant == 'old' else '@every 30m'}'\n"
         f"  secret_name: push-{{org}}-{variant}\n")
     namespaces = ["namespaces:"]
+    # Fixed-width numbers: `mapping_org1` would be a prefix of `mapping_org10`.
     for i in orgs:
-        namespaces += [f"  ns{i}:", "    access: authenticated", f"    description: {variant} images of team {i}",
-                       "    owners:", f"      approvers: [owner{i}-{variant}]"]
+        namespaces += [f"  ns{i:03d}:", "    access: authenticated", f"    description: {variant} images of team {i:03d}",
+                       "    owners:", f"      approvers: [owner{i:03d}-{variant}]"]
     (root / "namespaces.yaml").write_text("\n".join(namespaces) + "\n")
     for i in orgs:
         mappings = []
         for k in range(2):
-            mappings.append(f"  mapping_org{i}_{k}: |")
-            mappings += [f"    registry.ci.openshift.org/ns{i}/img{j}:latest quay.io/org{i}/img{k}-{j}:latest"
-                         f" quay.io/org{i}/img{k}-{j}:v1  # {variant}" for j in range(10)]
-        (root / "orgs" / f"org{i}.yaml").write_text(
-            f"destination: quay.io/org{i}\nowners:\n  approvers: [owner{i}-{variant}]\nmappings:\n"
+            mappings.append(f"  mapping_org{i:03d}_{k}: |")
+            mappings += [f"    registry.ci.openshift.org/ns{i:03d}/img{j}:latest quay.io/org{i:03d}/img{k}-{j}:latest"
+                         f" quay.io/org{i:03d}/img{k}-{j}:v1  # {variant}" for j in range(10)]
+        (root / "orgs" / f"org{i:03d}.yaml").write_text(
+            f"destination: quay.io/org{i:03d}\nowners:\n  approvers: [owner{i:03d}-{variant}]\nmappings:\n"
             + "\n".join(mappings) + "\n")
     return root
 
@@ -80,6 +81,10 @@ def test_killed_generate_never_leaves_a_torn_file(old_and_new, tmp_path: Path) -
     old, new, old_files, new_files = old_and_new
     out = tmp_path / "out"
     assert run_cli("generate", "--config", str(old), "--output", str(out)).returncode == 0
+    # Kill between the end of planning (what `check` does too) and the end of a full rewrite.
+    started = time.monotonic()
+    assert run_cli("check", "--config", str(new), "--output", str(out)).returncode == 1
+    planning = time.monotonic() - started
     started = time.monotonic()
     assert run_cli("generate", "--config", str(new), "--output", str(out)).returncode == 0
     full_run = time.monotonic() - started
@@ -87,14 +92,17 @@ def test_killed_generate_never_leaves_a_torn_file(old_and_new, tmp_path: Path) -
 
     rng = random.Random(int(os.environ.get("KILL_SEED", "7")))
     mixed = 0
-    for attempt in range(10):
-        process = start_generate((new, old)[attempt % 2], out)
-        time.sleep(rng.uniform(0.2, 1.0) * full_run)
+    attempts = 0
+    # At least ten kills; more (up to 30) while too few of them landed in the writing phase.
+    while attempts < 10 or (mixed < 3 and attempts < 30):
+        process = start_generate((new, old)[attempts % 2], out)
+        attempts += 1
+        time.sleep(rng.uniform(0.8 * planning, full_run))
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert_each_file_old_or_new(out, old_files, new_files)
         mixed += tree_files(out) not in (old_files, new_files)
-    print(f"{mixed} of 10 kills landed while writing (full run {full_run:.1f} s)")
+    print(f"{mixed} of {attempts} kills landed while writing (planning {planning:.1f} s, full run {full_run:.1f} s)")
 
     result = run_cli("generate", "--config", str(new), "--output", str(out))
     assert result.returncode == 0, result.stderr
