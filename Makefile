@@ -33,3 +33,8 @@ test: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# Scale benchmark (issue 6): synthetic inventories of 1k/10k/100k lines against a floor; prints a table and
+# writes .cache/bench/results.json. Takes a few minutes. BENCH_ARGS="--sizes 1000 10000 --repeat 3" for less.
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

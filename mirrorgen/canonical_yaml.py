@@ -103,27 +103,66 @@ _Dumper.add_representer(dict, _represent_dict)
 _Dumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
 
 
-def dump(value: Any) -> str:
-    """One YAML document (no `---`, no `...`) in go-yaml v2 form; empty mappings/lists as `{}`/`[]`."""
-    for key in _all_keys(value):
-        if not isinstance(key, str):
-            raise TypeError(f"mapping keys must be strings, got {key!r}")
+# PyYAML's C emitter (libyaml) is some 20 times faster, which matters for the multi-megabyte ConfigMap, but it
+# breaks long double-quoted lines, escapes characters and writes complex keys differently from the pure-Python
+# emitter. It writes the same bytes for the strings _c_emitter_agrees accepts (tests compare both emitters), so a
+# document made only of those goes through C; any other document keeps the pure-Python emitter.
+_CDumper = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _CDumper(yaml.CSafeDumper):  # type: ignore[no-redef]
+        pass
+
+    for _type, _representer in _Dumper.yaml_representers.items():
+        _CDumper.add_representer(_type, _representer)
+    _CDumper.ignore_aliases = _Dumper.ignore_aliases  # type: ignore[method-assign]
+
+_ASCII_TEXT = re.compile(r"[\x20-\x7e\n]*")
+_MAX_SIMPLE_KEY = 128
+
+
+def _c_emitter_agrees(text: str, *, key: bool) -> bool:
+    if not _ASCII_TEXT.fullmatch(text):
+        return False
+    if key:
+        return 0 < len(text) < _MAX_SIMPLE_KEY and "\n" not in text
+    # A multi-line string must be one that both write as a plain `|` block: whole lines, none padded with
+    # spaces, the last one not blank (a `|+` block makes libyaml end the document with `...`).
+    return "\n" not in text or (text.endswith("\n") and not text.endswith("\n\n") and text.strip(" ") != "\n"
+                                 and not text.startswith(" ") and " \n" not in text and "\n " not in text)
+
+
+def _dumper_for(value: Any) -> type:
+    """The emitter to use for `value`; raises TypeError on a non-string mapping key."""
+    # A scalar document ends with `...` from one emitter only.
+    use_c = _CDumper is not None and isinstance(value, (dict, list, tuple))
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, nested in item.items():
+                if not isinstance(key, str):
+                    raise TypeError(f"mapping keys must be strings, got {key!r}")
+                use_c = use_c and _c_emitter_agrees(key, key=True)
+                stack.append(nested)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, str):
+            use_c = use_c and _c_emitter_agrees(item, key=False)
+    return _CDumper if use_c else _Dumper
+
+
+def dump(value: Any, *, dumper: type | None = None) -> str:
+    """One YAML document (no `---`, no `...`) in go-yaml v2 form; empty mappings/lists as `{}`/`[]`.
+
+    `dumper` forces one emitter (for tests comparing them); by default the fastest that writes these bytes.
+    """
+    chosen = _dumper_for(value)
     return yaml.dump(
         value,
-        Dumper=_Dumper,
+        Dumper=dumper or chosen,
         default_flow_style=False,
         allow_unicode=True,
         width=80,
         indent=2,
         sort_keys=False,
     )
-
-
-def _all_keys(value: Any):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _all_keys(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _all_keys(item)

@@ -26,9 +26,12 @@ from .load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
 from .overrides import overrides_between
 from .plan import plan
-from .refs import ReferenceError, dns1123_hint, mapping_pairs, split_mapping_line
+from .refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
 from .validate import MAPPING_PREFIX, validate
 from .yamlsource import parse_yaml
+
+# Prow's plugin configuration: its config-updater section says how the mapping files reach the ConfigMap.
+PLUGINS_PATH = "core-services/prow/02_config/_plugins.yaml"
 
 JOB_NAME_PREFIX = "periodic-image-mirroring-"
 AREA_LABEL = "ci.openshift.io/area"
@@ -48,6 +51,8 @@ def read_release(root: str | Path) -> dict[str, bytes]:
     if not (root / JOBS_PATH).is_file():
         raise MirrorgenError(f"{root}: no {JOBS_PATH}; is --release-repo an openshift/release checkout?")
     files = {JOBS_PATH: (root / JOBS_PATH).read_bytes()}
+    if (root / PLUGINS_PATH).is_file():
+        files[PLUGINS_PATH] = (root / PLUGINS_PATH).read_bytes()
     for top in (MIRRORING_DIR, REGISTRY_ACCESS_DIR):
         base = root / top
         for folder in sorted(base.iterdir()) if base.is_dir() else ():
@@ -57,6 +62,11 @@ def read_release(root: str | Path) -> dict[str, bytes]:
                 relative = path.relative_to(root).as_posix()
                 # A sub-folder is recorded by name so that nothing in an org folder goes unmentioned.
                 files[relative + "/" if path.is_dir() else relative] = b"" if path.is_dir() else path.read_bytes()
+    # config-updater takes mapping files from any depth; those not directly in an org folder are refused by name.
+    for path in sorted((root / MIRRORING_DIR).rglob(MAPPING_PREFIX + "*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in files:
+            files[relative] = b""
     return files
 
 
@@ -163,41 +173,44 @@ def _read_job(raw: Any, line: int, problems: _Problems) -> Optional[_Job]:
     return _Job(raw, line, fields, prefix, script)
 
 
-def _read_jobs(files: Mapping[str, bytes], problems: _Problems) -> list[_Job]:
+def _read_jobs(files: Mapping[str, bytes], problems: _Problems) -> tuple[list[_Job], dict[str, Any]]:
+    """The periodics, and the file's other top-level keys (presubmits, ...), which the inventory keeps as they are."""
     text = _text(files, JOBS_PATH, problems)
     if text is None:
-        return []
+        return [], {}
     try:
         data, source = parse_yaml(text, JOBS_PATH)
     except InvalidInventory as invalid:
         problems.found.extend(invalid.problems)
-        return []
-    extra = sorted(set(data) - {"periodics"})
-    if extra:
-        problems.add(JOBS_PATH, source.locate((extra[0],), key=True).line,
-                     f"only `periodics` can be imported, not {', '.join(extra)}: move those jobs to another file")
+        return [], {}
+    if not isinstance(data, dict):
+        problems.add(JOBS_PATH, 1, "the job file must be a mapping with a `periodics` list")
+        return [], {}
+    extra = {key: value for key, value in data.items() if key != "periodics"}
     periodics = data.get("periodics")
     if not isinstance(periodics, list):
         problems.add(JOBS_PATH, 1, "`periodics` must be a list of jobs")
-        return []
+        return [], extra
     jobs = [_read_job(raw, source.locate(("periodics", i)).line, problems) for i, raw in enumerate(periodics)]
     seen: dict[str, int] = {}
     for job in filter(None, jobs):
         if job.name in seen:
             problems.add(JOBS_PATH, job.line, f"job {job.name} is defined twice (first at line {seen[job.name]}): Prow rejects that")
         seen.setdefault(job.name, job.line)
-    return [job for job in jobs if job is not None]
+    return [job for job in jobs if job is not None], extra
 
 
 # --- the org and registry-access folders --------------------------------------------------------------------
 
 
 def _folders(files: Mapping[str, bytes], top: str) -> dict[str, list[str]]:
+    """folder → the names one level below it (a sub-folder as `name/`)."""
     folders: dict[str, list[str]] = {}
     for path in files:
         if path.startswith(top + "/"):
             folder, _, name = path[len(top) + 1:].partition("/")
-            folders.setdefault(folder, []).append(name)
+            if name and "/" not in name.rstrip("/"):
+                folders.setdefault(folder, []).append(name)
     return {folder: sorted(names) for folder, names in sorted(folders.items())}
 
 
@@ -237,8 +250,9 @@ def _mapping_text(path: str, text: str, problems: _Problems) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _holds_mapping_lines(text: str) -> bool:
-    for line in text.splitlines():
+def _holds_mapping_lines(data: bytes) -> bool:
+    # Not mirrorgen's file, so any encoding: what does not decode cannot be a reference either.
+    for line in data.decode("utf-8", "replace").splitlines():
         tokens = split_mapping_line(line).tokens
         try:
             if tokens and mapping_pairs(tokens):
@@ -271,15 +285,25 @@ def _read_org_folder(files: Mapping[str, bytes], folder: str, names: list[str], 
         path = f"{MIRRORING_DIR}/{folder}/{name}"
         if name == "OWNERS":
             continue
-        text = None if name.endswith("/") else _text(files, path, problems)
-        if name.startswith(MAPPING_PREFIX) and text is not None:
-            mappings[name] = _mapping_text(path, text, problems)
-        elif text is not None and _holds_mapping_lines(text):
+        if name.startswith(MAPPING_PREFIX) and not name.endswith("/"):
+            text = _text(files, path, problems)
+            if text is not None:
+                mappings[name] = _mapping_text(path, text, problems)
+        elif _holds_mapping_lines(files[path] if path in files else b""):
             unprefixed.append(name)
         else:
             other.append(name)
     return {"mappings": mappings, "other_files": other, "unprefixed_mappings": unprefixed,
             "owners": _owners(files, f"{MIRRORING_DIR}/{folder}/OWNERS", problems)}
+
+
+def _misplaced_mappings(files: Mapping[str, bytes], problems: _Problems) -> None:
+    depth = MIRRORING_DIR.count("/") + 2
+    for path in files:
+        name = path.rsplit("/", 1)[-1]
+        if path.startswith(MIRRORING_DIR + "/") and name.startswith(MAPPING_PREFIX) and path.count("/") != depth:
+            problems.add(path, 1, f"config-updater puts this file into the ConfigMap as {name!r}, but mirrorgen keeps mapping"
+                                  f" files only directly in an org folder: move it to {MIRRORING_DIR}/<org>/")
 
 
 def _access(files: Mapping[str, bytes], folder: str, names: list[str]) -> dict[str, Any]:
@@ -329,6 +353,20 @@ def _pair_jobs(jobs: list[_Job], org_files: dict[str, dict[str, Any]]) -> dict[s
     return paired
 
 
+def _config_updater_gzips(files: Mapping[str, bytes]) -> bool:
+    """Whether Prow's config-updater compresses the mapping files: its `gzip`, for the map of the mapping files
+    (`core-services/image-mirroring/**/mapping_*`) or for all maps. False when the plugins file is not there."""
+    try:
+        plugins = yaml.safe_load(files.get(PLUGINS_PATH, b"")) or {}
+        updater = plugins.get("config_updater") or {}
+        for pattern, spec in (updater.get("maps") or {}).items():
+            if pattern.startswith(MIRRORING_DIR + "/") and isinstance(spec, dict) and "gzip" in spec:
+                return bool(spec["gzip"])
+        return bool(updater.get("gzip", False))
+    except (yaml.YAMLError, AttributeError):
+        return False  # not ours to lint: the plugins file is only read for this one setting
+
+
 def _most_common(values: Iterable[Any]) -> Any:
     counts = Counter(values)
     return max(counts, key=lambda v: counts[v]) if counts else None  # first seen wins a tie (Counter keeps order)
@@ -358,10 +396,18 @@ def _literal_blocks(key: str, blocks: dict[str, str]) -> str:
     return "".join(out)
 
 
-def convert(files: Mapping[str, bytes]) -> dict[str, str]:
-    """Pure: release files → inventory files (path → text). Raises InvalidInventory naming release files."""
+def _org_name(job: _Job) -> str:
+    """The org a job without a folder of its own becomes: its name's suffix, made a valid org (file) name."""
+    return job.suffix if is_dns1123_label(job.suffix) else dns1123_hint(job.suffix)
+
+
+def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Location]]:
+    """Pure: release files → inventory files (path → text), and for each the release file it comes from.
+
+    Raises InvalidInventory naming release files."""
     problems = _Problems()
-    jobs = _read_jobs(files, problems)
+    _misplaced_mappings(files, problems)
+    jobs, job_file_extra = _read_jobs(files, problems)
     org_files = {folder: _read_org_folder(files, folder, names, problems)
                  for folder, names in _folders(files, MIRRORING_DIR).items()}
     if problems.found:
@@ -378,13 +424,18 @@ def convert(files: Mapping[str, bytes]) -> dict[str, str]:
     if defaults.get("script") == ENTRYPOINT:
         defaults["script"] = None
     settings_data: dict[str, Any] = {"header": False, "defects": "warning", "jobs": {**defaults},
-                                     "scripts": {name: text for text, name in scripts.items()}}
+                                     "scripts": {name: text for text, name in scripts.items()},
+                                     "configmap": {"shard": False, "gzip": _config_updater_gzips(files)}}
+    if job_file_extra:
+        settings_data["job_file_extra"] = job_file_extra
     settings = Settings(header=False, defects="warning", jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])
+    origins = {SETTINGS_FILE: Location(JOBS_PATH), NAMESPACES_FILE: Location(REGISTRY_ACCESS_DIR)}
+    origins.update({f"{ORGS_DIR}/{folder}.yaml": Location(f"{MIRRORING_DIR}/{folder}") for folder in org_files})
 
     orgs: dict[str, dict[str, Any]] = {folder: {"job": {"enabled": False}} for folder in org_files}
     order = []
     for job in jobs:
-        org = paired[job.name] or job.suffix
+        org = paired[job.name] or _org_name(job)
         if org in orgs and paired[job.name] is None:
             problems.add(JOBS_PATH, job.line, f"{job.name} matches no org folder, and its name ends in {org!r}, an org folder"
                                               " that another job already mirrors: rename the job")
@@ -409,6 +460,7 @@ def convert(files: Mapping[str, bytes]) -> dict[str, str]:
         if job.name != f"{JOB_NAME_PREFIX}{org}":
             own["name"] = job.name
         org_data = orgs.setdefault(org, {"folder": False})
+        origins[f"{ORGS_DIR}/{org}.yaml"] = Location(JOBS_PATH, job.line)
         org_data["job"] = own
         model_org = Org(destination="", job=JobOverrides(**own), name=org)
         inventory = Inventory(settings, (model_org,), (), {})
@@ -448,7 +500,7 @@ def convert(files: Mapping[str, bytes]) -> dict[str, str]:
                                         + _dump({"namespaces": namespaces}))
     if problems.found:
         raise InvalidInventory(problems.found)
-    return inventory_files
+    return inventory_files, origins
 
 
 # --- the round-trip self-check -------------------------------------------------------------------------------
@@ -492,12 +544,14 @@ def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> lis
 
 def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
     """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings."""
-    inventory_files = convert(files)
+    inventory_files, origins = convert(files)
     inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
     found = validate(inventory)
     errors = [p for p in found if p.severity is Severity.ERROR]
     if errors:
-        raise InvalidInventory([Problem(p.location, f"(imported inventory) {p.message}") for p in errors])
+        # The inventory is not written, so the release file the setting came from is where to look.
+        raise InvalidInventory([Problem(origins.get(p.location.file, Location(JOBS_PATH)),
+                                        f"(imported as {p.location}) {p.message}") for p in errors])
     mismatches = round_trip_problems(files, inventory)
     if mismatches:
         raise InvalidInventory(mismatches)

@@ -100,6 +100,14 @@ class ConfigMapSettings:
     name: str = "image-mirror-mappings"
     namespace: str = "ci"
     cluster: str = "app.ci"
+    # Bytes of mapping data (keys and values) per ConfigMap; past it the files are sharded over
+    # <name>, <name>-2, ... The default leaves 100 KiB of headroom under etcd's 1 MiB object limit.
+    shard_budget: int = 900 * 1024
+    # Spread the files over several ConfigMaps once they outgrow the budget. An imported repository starts with
+    # `false`: each new ConfigMap also needs its own entry in config-updater's `maps`, which mirrorgen does not write.
+    shard: bool = True
+    # config-updater compresses each file (its `gzip: true`), so the bytes that count are the compressed ones.
+    gzip: bool = False
 
 
 @frozen(kw_only=True)
@@ -134,6 +142,9 @@ class Settings:
     # decommissioned registry, file names no job mirrors, ...): `error` blocks generation, as a new inventory
     # should; an imported repository sets `warning`, so it still generates exactly while lint reports them.
     defects: str = "error"
+    # Top-level keys of the job file besides `periodics` (presubmits, postsubmits, ...), written as they are: an
+    # imported job file keeps them, so that it comes back byte for byte.
+    job_file_extra: dict[str, Any] = {}
 
 
 @frozen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from .errors import Location
+from .provenance import LineSources, source_at
 
 
 @attrs.frozen
@@ -14,6 +15,13 @@ class Output:
     path: str
     text: str
     source: Location
+    # Finer provenance where a file gathers several inventory entries: (first line, source) pairs in line
+    # order; a line belongs to the last pair starting at or before it, lines before the first to `source`.
+    line_sources: LineSources = ()
+
+    def source_of(self, line: int) -> Location:
+        """The inventory location that governs line `line` (1-based) of this file."""
+        return source_at(self.source, self.line_sources, line)
 
 
 def is_plain_relative_path(path: str) -> bool:

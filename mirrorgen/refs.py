@@ -148,8 +148,12 @@ def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:
     else:
         raw = [(tokens[0], dst) for dst in tokens[1:]]
     pairs = []
+    # `SRC DST DST ...` repeats one source: parse it once.
+    sources: dict[str, ImageRef] = {}
     for src_text, dst_text in raw:
-        src = parse_image_ref(src_text, allow_wildcard=True)
+        src = sources.get(src_text)
+        if src is None:
+            src = sources[src_text] = parse_image_ref(src_text, allow_wildcard=True)
         dst = parse_image_ref(dst_text)
         if src.tag is None and src.digest is None:
             raise ReferenceError(f"source {src_text!r} needs a tag or a digest (oc cannot tell what to copy)")

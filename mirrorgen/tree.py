@@ -183,7 +183,9 @@ def _safe_target(root: Path, relative: str) -> Path:
     return target
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _stage(target: Path, data: bytes, *, durable: bool) -> Path:
+    """`data` in a temporary file next to `target`, to be renamed over it; `durable=False` leaves flushing to a
+    later os.sync()."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.mirrorgen-tmp-{os.getpid()}"
     # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write.
@@ -193,13 +195,28 @@ def _atomic_write(target: Path, data: bytes) -> None:
     try:
         with open(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    try:
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Replace `target` by `data` in one step, durably: fsync the new file, rename it, fsync the folder."""
+    _replace(_stage(target, data, durable=True), target)
     _fsync_dir(target.parent)
 
 
@@ -260,19 +277,26 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         changed = {entry.path for entry in drift.files if entry.status in ("changed", "missing")}
         targets = {o.path: _safe_target(root, o.path) for o in outputs if o.path in changed}
         stale = [_safe_target(root, entry.path) for entry in drift.files if entry.status == "stale"]
-        written = []
-        # The manifest last, after stale files are gone: until it is replaced, the previous one still names every
-        # file of the old tree, so a run killed half way leaves nothing that the next run cannot find and finish.
-        for output in outputs:
-            if output.path in changed and output.path != MANIFEST:
-                _atomic_write(targets[output.path], output.text.encode())
-                written.append(output.path)
+        files = [o for o in outputs if o.path in changed and o.path != MANIFEST]
+        # Every new file is staged, then flushed by one os.sync() (an fsync per file made a large generate take
+        # tens of seconds), then renamed into place: no rename exposes a file whose data is not on disk yet.
+        staged = [(_stage(targets[o.path], o.text.encode(), durable=False), targets[o.path]) for o in files]
+        if staged:
+            os.sync()
+        for tmp, target in staged:
+            _replace(tmp, target)
+        written = [o.path for o in files]
         removed = []
         for target in stale:
             target.unlink()
             removed.append(target.relative_to(root).as_posix())
             _prune_empty_dirs(root, target.parent)
+        # The manifest last, once the renames and removals are on disk: until it is replaced, the previous one
+        # still names every file of the old tree, so a run killed half way leaves nothing the next run cannot
+        # find and finish.
         if MANIFEST in changed:
+            if staged or stale:
+                os.sync()
             _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode())
             written.append(MANIFEST)
     return WriteSummary(tuple(written), len(outputs) - len(written), tuple(removed))

@@ -8,16 +8,18 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
-from .artifacts.mappings import configmap_bytes
+from .artifacts.mappings import configmap_layout, mapping_outputs
+from .artifacts.shards import ETCD_LIMIT
 from .artifacts.prow import job_name
 from .access_rules import check_job_namespace, check_mirror_only_clusters
 from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
+from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
-from .model import ENTRYPOINT, Access, Inventory, Org, job_setting_location, resolve_job
+from .model import ENTRYPOINT, Access, ConfigMapSettings, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
@@ -31,7 +33,6 @@ from .refs import (
 )
 from .text_rules import check_characters, check_mapping_line_length, check_people_text
 
-CONFIGMAP_LIMIT = 1024 * 1024
 MAX_JOB_NAME = 63
 MAPPING_PREFIX = "mapping_"
 
@@ -74,6 +75,9 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
     if not is_registry_host(s.source_registry):
         yield Problem(where("source_registry"), f"source_registry {s.source_registry!r} must be a registry host such as"
                                                 f" registry.ci.openshift.org")
+    if "periodics" in s.job_file_extra:
+        yield Problem(inventory.locate(s.file, "job_file_extra", "periodics", key=True),
+                      "job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs")
     if s.jobs.service_account is not None and not is_dns1123_subdomain(s.jobs.service_account):
         yield Problem(where("jobs", "service_account"), f"service_account {s.jobs.service_account!r} is not a valid Kubernetes name")
 
@@ -87,8 +91,9 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
         name = job_name(org)
         if len(name) > MAX_JOB_NAME:
+            # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
             yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
-                                                 f" (it becomes a label): shorten the org name")
+                                                 f" (it becomes a label): shorten the org name", defect(inventory))
         if job.interval is not None and org.job.cron is not None:
             yield Problem(at("interval"), "set either job.cron or job.interval, not both (Prow accepts exactly one)")
         problem = cron_error(job.cron) if job.interval is None and job.cron is not None else None
@@ -131,7 +136,8 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
 
 def check_orgs(inventory: Inventory) -> Iterator[Problem]:
     for org in inventory.orgs:
-        yield from _label_problem(Location(org.file, 1), "org name (the file name)", org.name)
+        # The name of an existing org folder: every setting derived from it can be overridden, so it only misleads.
+        yield from _label_problem(Location(org.file, 1), "org name (the file name)", org.name, defect(inventory))
         where = inventory.locate(org.file, "destination")
         try:
             destination = parse_image_ref(org.destination)
@@ -155,25 +161,60 @@ def check_orgs(inventory: Inventory) -> Iterator[Problem]:
             index = org.unprefixed_mappings.index(name)
             yield Problem(inventory.locate(org.file, "unprefixed_mappings", index),
                           f"{org.name}/{name} holds mapping lines but lacks the {MAPPING_PREFIX!r} prefix, so it never reaches"
-                          f" the ConfigMap and nothing mirrors it: rename it to '{resolve_job(inventory.settings, org).mapping_prefix}_{name}'"
+                          f" the ConfigMap and nothing mirrors it: rename it to"
+                          f" {_prefixed(resolve_job(inventory.settings, org).mapping_prefix, name)!r}"
                           f" (or delete it)", defect(inventory))
+
+
+def _prefixed(prefix: str, name: str) -> str:
+    """A file name the job with `prefix` mirrors: `origin_v3_9` under `mapping_origin` becomes `mapping_origin_v3_9`."""
+    if (MAPPING_PREFIX + name).startswith(prefix):
+        return MAPPING_PREFIX + name
+    return f"{prefix.rstrip('_')}_{name}"
+
+
+@per_inventory
+def _enabled_jobs(inventory: Inventory) -> dict[str, ResolvedJob]:
+    """Org name → its resolved job, for orgs whose job is enabled, in org order."""
+    return {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
+
+
+@per_inventory
+def _jobs_by_prefix(inventory: Inventory) -> dict[str, list[tuple[int, str]]]:
+    by_prefix: dict[str, list[tuple[int, str]]] = {}
+    for index, (org, job) in enumerate(_enabled_jobs(inventory).items()):
+        by_prefix.setdefault(job.mapping_prefix, []).append((index, org))
+    return by_prefix
+
+
+def _mirrored_by(inventory: Inventory, file_name: str) -> list[str]:
+    """The orgs whose job mirrors `file_name` (their MAPPING_FILE_PREFIX starts it), in org order.
+
+    Looks up the name's leading substrings rather than testing every job's prefix, so validation grows with
+    the number of files, not with files × jobs.
+    """
+    by_prefix = _jobs_by_prefix(inventory)
+    found = sorted(entry for end in range(1, len(file_name) + 1) for entry in by_prefix.get(file_name[:end], ()))
+    return [org for _, org in found]
 
 
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
     """File names: the ConfigMap key rules, which jobs mirror each file, and collisions across orgs."""
     first_seen: dict[str, Org] = {}
-    jobs = {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
+    jobs = _enabled_jobs(inventory)
+    matched_prefixes: set[str] = set()
     for org in inventory.orgs:
         own = jobs.get(org.name)
         own_prefix = own.mapping_prefix if own else resolve_job(inventory.settings, org).mapping_prefix
         for mapping in org.mappings:
             name, where = mapping.name, mapping.location
-            mirrored_by = [other for other, job in jobs.items() if name.startswith(job.mapping_prefix)]
+            mirrored_by = _mirrored_by(inventory, name)
+            matched_prefixes.update(jobs[other].mapping_prefix for other in mirrored_by)
             if not is_configmap_key(name):
                 yield Problem(where, f"mapping file name {name!r} is not a valid ConfigMap key (at most 253 of [-._a-zA-Z0-9])")
             elif not name.startswith(MAPPING_PREFIX):
                 yield Problem(where, f"mapping file {name!r} lacks the {MAPPING_PREFIX!r} prefix, so it never reaches the ConfigMap;"
-                                     f" rename it to '{own_prefix}_{name}'")
+                                     f" rename it to {_prefixed(own_prefix, name)!r}")
             elif not mirrored_by:
                 yield Problem(where, f"mapping file {name!r} matches no job's MAPPING_FILE_PREFIX, so nothing ever mirrors it;"
                                      f" rename it to start with {own_prefix!r} or delete it", defect(inventory))
@@ -188,10 +229,9 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
                                      f" are base names, so one overwrites the other: rename one", defect(inventory))
             else:
                 first_seen[name] = org
-    every_file = [mapping.name for org in inventory.orgs for mapping in org.mappings]
     for org in inventory.orgs:
         job = jobs.get(org.name)
-        if job and not any(name.startswith(job.mapping_prefix) for name in every_file):
+        if job and job.mapping_prefix not in matched_prefixes:
             yield Problem(job_setting_location(inventory, org, "mapping_prefix"),
                           f"{job.name} mirrors files starting with {job.mapping_prefix!r}, but no mapping file does: add one,"
                           f" fix the prefix, or remove the job (job.enabled: false)", defect(inventory))
@@ -202,12 +242,14 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     declared = {ns.name for ns in inventory.namespaces}
     used_namespaces: set[str] = set()
     source_registry = inventory.settings.source_registry
-    jobs = [job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled]
+    jobs = _enabled_jobs(inventory)
     # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
-    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs}
+    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs.values()}
     for org in inventory.orgs:
         for mapping in org.mappings:
-            mirrored_by = [job.name for job in jobs if mapping.name.startswith(job.mapping_prefix)]
+            mirrored_by = [jobs[other].name for other in _mirrored_by(inventory, mapping.name)]
+            # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
+            undeclared: set[str] = set()
             for line in mapping.lines:
                 where = Location(org.file, line.number)
                 parsed = line.parsed
@@ -224,12 +266,11 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
                     yield Problem(where, str(exc), defect(inventory))
                     continue
-                undeclared = set()
+                for registry in sorted({ref.registry for pair in pairs for ref in (pair.source, pair.destination)}
+                                       & DECOMMISSIONED_REGISTRIES.keys()):
+                    yield Problem(where, f"{registry} is decommissioned; use {DECOMMISSIONED_REGISTRIES[registry]} instead",
+                                  defect(inventory))
                 for pair in pairs:
-                    for ref in (pair.source, pair.destination):
-                        if ref.registry in DECOMMISSIONED_REGISTRIES:
-                            yield Problem(where, f"{ref.registry} is decommissioned; use"
-                                                 f" {DECOMMISSIONED_REGISTRIES[ref.registry]} instead", defect(inventory))
                     key = pair.destination_key
                     for name in mirrored_by:
                         seen = seen_by_job[name]
@@ -247,8 +288,9 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                         used_namespaces.add(namespace)
                         if namespace not in declared and namespace not in undeclared:
                             undeclared.add(namespace)
-                            yield Problem(where, f"source namespace {namespace!r} has no access decision: add it to namespaces.yaml"
-                                                 f" with `access: authenticated` (or mirror-only / public)", defect(inventory))
+                            yield Problem(where, f"source namespace {namespace!r} has no access decision (first use in"
+                                                 f" {mapping.name}): add it to namespaces.yaml with `access: authenticated`"
+                                                 f" (or mirror-only / public)", defect(inventory))
     for ns in inventory.namespaces:
         if ns.name not in used_namespaces and ns.render_manifests:
             yield Problem(inventory.locate(ns.file, "namespaces", ns.name, key=True),
@@ -274,11 +316,33 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
 
 
 def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
-    size = configmap_bytes(inventory)
-    if size > CONFIGMAP_LIMIT:
-        yield Problem(inventory.locate(inventory.settings.file, "configmap"),
-                      f"the {inventory.settings.configmap.name} ConfigMap would hold {size} bytes, over the 1 MiB"
-                      f" ({CONFIGMAP_LIMIT} bytes) etcd limit: remove stale mapping files")
+    """The shard budget is possible, and every org's files fit in one ConfigMap (its job mounts exactly one)."""
+    budget = inventory.settings.configmap.shard_budget
+    if not 0 < budget <= ETCD_LIMIT:
+        yield Problem(inventory.locate(inventory.settings.file, "configmap", "shard_budget"),
+                      f"configmap.shard_budget {budget} must be between 1 and {ETCD_LIMIT} bytes (etcd's object limit);"
+                      f" the default {ConfigMapSettings().shard_budget} leaves room for the object's metadata")
+        return
+    layout = configmap_layout(inventory)
+    if not inventory.settings.configmap.shard:
+        size = layout.shards[0].size
+        if size > budget:
+            yield Problem(inventory.locate(inventory.settings.file, "configmap", key=True),
+                          f"the {layout.shards[0].name} ConfigMap would hold {size} bytes, over its {budget}-byte budget"
+                          f" (configmap.shard_budget; etcd refuses objects over {ETCD_LIMIT}): set configmap.shard: true"
+                          f" and map each new ConfigMap in config-updater, or configmap.gzip: true if config-updater"
+                          f" compresses", defect(inventory))
+        return
+    orgs = {org.name: org for org in inventory.orgs}
+    rendered = mapping_outputs(inventory)
+    for name, size in layout.oversized:
+        org = orgs[name]
+        largest = max(org.mappings, key=lambda m: len(rendered[name, m.name].text.encode()))
+        yield Problem(inventory.locate(org.file, "mappings", key=True),
+                      f"the mapping files of org {org.name!r} take {size} bytes, over the {budget}-byte budget of one"
+                      f" ConfigMap (configmap.shard_budget), and its job mounts a single ConfigMap: split the files over"
+                      f" two org files, each with its own job.mapping_prefix (the largest file is {largest.name!r}, at"
+                      f" {largest.location})")
 
 
 def check_job_order(inventory: Inventory) -> Iterator[Problem]:
@@ -318,4 +382,9 @@ RULES: tuple[Rule, ...] = (
 
 def validate(inventory: Inventory) -> list[Problem]:
     """All problems (errors and warnings) in the inventory, sorted by file and line."""
-    return sort_problems(without_echoes(problem for rule in RULES for problem in rule(inventory)))
+    return list(_validate_once(inventory))
+
+
+@per_inventory
+def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
+    return tuple(sort_problems(without_echoes(problem for rule in RULES for problem in rule(inventory))))

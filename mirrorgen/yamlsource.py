@@ -35,6 +35,11 @@ _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 # Dates and the like stay the text the user wrote: no inventory field is a timestamp.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
+# libyaml (PyYAML's C extension) composes the same node graph, with the same lines, many times faster; its
+# error messages are terser, so a file it rejects is composed again by the pure-Python loader, whose
+# messages name what it expected and found.
+FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @attrs.frozen
 class SourceMap:
@@ -161,8 +166,16 @@ class _AliasBomb(Exception):
 
 def _check_depth(text: str, file: str) -> None:
     """Refuse deep nesting before composing: PyYAML's composer recurses per level and would crash the process."""
+    try:
+        _scan_depth(yaml.parse(text, Loader=FAST_LOADER), file)
+    except yaml.YAMLError:
+        # The pure-Python parser is iterative too, and raises the syntax error with a readable message.
+        _scan_depth(yaml.parse(text, Loader=yaml.SafeLoader), file)
+
+
+def _scan_depth(events: Iterator[yaml.Event], file: str) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in events:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -184,7 +197,10 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
             ) from None
     try:
         _check_depth(text, file)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=FAST_LOADER)
+        except yaml.YAMLError:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

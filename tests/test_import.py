@@ -15,6 +15,7 @@ from mirrorgen.overrides import deep_merge, overrides_between
 from mirrorgen.refs import split_mapping_line
 
 FIXTURE = REPO / "tests/fixtures/release"
+JOB_FILE = "ci-operator/jobs/infra-image-mirroring.yaml"
 JOBS = "ci-operator/jobs/infra-image-mirroring.yaml"
 
 
@@ -60,7 +61,7 @@ def test_generate_reproduces_job_file_mappings_and_owners(imported: tuple[Path, 
         elif name == "OWNERS":
             assert (out / path).read_bytes() == data, path
             checked += 1
-    assert checked == 13  # 8 mapping files, 5 OWNERS
+    assert checked == 16  # 11 mapping files (one CRLF without final newline, one empty, one comments only), 5 OWNERS
     # No OWNERS where the release has none, no manifests over the hand-written ones, nothing for a job without folder.
     assert not (out / "core-services/image-mirroring/extras/OWNERS").exists()
     assert not (out / "clusters/app.ci/registry-access/bird-builds").exists()
@@ -88,11 +89,14 @@ def test_imported_inventory_records_the_irregularities(imported: tuple[Path, Pat
     assert anvil["job"]["name"] == "periodic-image-mirroring-forge"
     assert anvil["job"]["mapping_prefix"] == "mapping_anvil_builder"
     assert anvil["job"]["role"] == "infra" and anvil["job"]["area"] == "forge"
-    assert anvil["other_files"] == ["README.md"] and anvil["unprefixed_mappings"] == ["anvil_nightly"]
+    # A binary file is not mirrorgen's: it need not be text, only named.
+    assert anvil["other_files"] == ["README.md", "diagram.png"] and anvil["unprefixed_mappings"] == ["anvil_nightly"]
     bluebird = yaml.safe_load((config / "orgs/bluebird.yaml").read_text())
     assert bluebird["job"]["timeout"] == "3h0m0s"
     # What has no structured field goes to the override block, and only that.
     assert list(bluebird["job"]["overrides"]) == ["reporter_config"]
+    # The job file's other top-level keys come along as they are.
+    assert list(settings["job_file_extra"]) == ["postsubmits"]
     ghost = yaml.safe_load((config / "orgs/ghost.yaml").read_text())
     assert ghost["folder"] is False and ghost["job"]["interval"] == "24h"
     extras = yaml.safe_load((config / "orgs/extras.yaml").read_text())
@@ -162,3 +166,111 @@ def test_override_block_semantics() -> None:
     target = {"a": {"b": 1}, "e": 1, "f": {}}
     assert deep_merge(base, overrides_between(base, target)) == target
     assert overrides_between(base, target)["e"] == 1  # True and 1 are different YAML
+
+
+def _mutated(tmp_path: Path, edit) -> Path:
+    release = tmp_path / "release"
+    shutil.copytree(FIXTURE, release)
+    edit(release)
+    return release
+
+
+def test_import_keeps_jobs_and_folders_whose_names_are_no_org_names(tmp_path: Path) -> None:
+    # Prow takes any job name, and the folder name is the release repository's business: the org gets a valid name,
+    # everything derived from it is written out, and lint only warns.
+    def edit(release: Path) -> None:
+        jobs = release / JOBS
+        jobs.write_text(jobs.read_text().replace("name: periodic-image-mirroring-ghost",
+                                                 "name: periodic-image-mirroring-Ghost.v2-with-a-name-longer-than-prow-labels-allow"))
+        folder = release / "core-services/image-mirroring/Odd_Folder"
+        folder.mkdir()
+        (folder / "mapping_odd_quay").write_text("registry.ci.openshift.org/acme-ci/odd:latest quay.io/odd/odd:latest\n")
+
+    release, config, out = _mutated(tmp_path, edit), tmp_path / "config", tmp_path / "out"
+    _import(release, config)
+    ghost = yaml.safe_load((config / "orgs/ghost-v2-with-a-name-longer-than-prow-labels-allow.yaml").read_text())
+    assert ghost["job"]["name"] == "periodic-image-mirroring-Ghost.v2-with-a-name-longer-than-prow-labels-allow"
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert (out / JOBS).read_bytes() == (release / JOBS).read_bytes()
+    assert (out / "core-services/image-mirroring/Odd_Folder/mapping_odd_quay").exists()
+    lint = run_cli("validate", "--config", str(config)).stderr
+    assert "warning: job name 'periodic-image-mirroring-Ghost.v2" in lint and "Prow allows 63" in lint
+    assert "orgs/Odd_Folder.yaml:1: warning: org name (the file name) 'Odd_Folder' is not a DNS-1123 label" in lint
+
+
+def test_a_mapping_file_below_an_org_folder_is_refused_by_name(tmp_path: Path) -> None:
+    # config-updater would put it into the ConfigMap; the inventory has no place for it, so import says so.
+    def edit(release: Path) -> None:
+        (release / "core-services/image-mirroring/acme/old").mkdir()
+        (release / "core-services/image-mirroring/acme/old/mapping_acme_old").write_text("a/b:c quay.io/acme/b:c\n")
+
+    result = run_cli("import", "--release-repo", str(_mutated(tmp_path, edit)), "--config", str(tmp_path / "config"))
+    assert result.returncode == 2 and not (tmp_path / "config").exists()
+    assert "core-services/image-mirroring/acme/old/mapping_acme_old:1: config-updater puts this file into the ConfigMap" in result.stderr
+
+
+def test_a_setting_the_inventory_rejects_is_reported_at_the_release_line_it_came_from(tmp_path: Path) -> None:
+    def edit(release: Path) -> None:
+        jobs = release / JOBS
+        jobs.write_text(jobs.read_text().replace("  cron: '@hourly'\n", "  cron: '@hourly'\n  interval: 1h\n", 1))
+
+    release = _mutated(tmp_path, edit)
+    result = run_cli("import", "--release-repo", str(release), "--config", str(tmp_path / "config"))
+    assert result.returncode == 2
+    lines = (release / JOBS).read_text().splitlines()
+    job_line = max(i for i in range(lines.index("  interval: 1h")) if lines[i] == "- agent: kubernetes") + 1
+    assert f"{release}/{JOBS}:{job_line}: (imported as orgs/acme.yaml:" in result.stderr
+    assert "set either job.cron or job.interval" in result.stderr
+
+
+def test_job_file_extra_cannot_replace_the_periodics(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(imported[0], config)
+    settings = config / "mirrorgen.yaml"
+    settings.write_text(settings.read_text().replace("job_file_extra:\n", "job_file_extra:\n  periodics: []\n"))
+    result = run_cli("validate", "--config", str(config))
+    assert result.returncode == 2 and "job_file_extra cannot hold `periodics`" in result.stderr
+
+
+def test_the_suggested_name_for_an_unprefixed_file_is_one_its_job_mirrors() -> None:
+    from mirrorgen.validate import _prefixed
+
+    # Upstream's openshift/origin_v3_9 under the prefix mapping_origin, and a prefix that ends in `_`.
+    assert _prefixed("mapping_origin", "origin_v3_9") == "mapping_origin_v3_9"
+    assert _prefixed("mapping_ovirt_", "csi_quay") == "mapping_ovirt_csi_quay"
+    assert _prefixed("mapping_anvil_builder", "anvil_nightly") == "mapping_anvil_builder_anvil_nightly"
+
+
+def _big_mapping(release: Path) -> None:
+    """1.3 MB of mapping lines in one org: more than one ConfigMap may hold uncompressed."""
+    lines = "".join(f"registry.ci.openshift.org/acme-ci/component-{i:05d}:v4.18 quay.io/acme/component-{i:05d}:v4.18"
+                    f" quay.io/acme/component-{i:05d}:v4.18.0 quay.io/acme/component-{i:05d}:latest\n" for i in range(6000))
+    (release / "core-services/image-mirroring/acme/mapping_acme_big").write_text(lines)
+
+
+def test_a_repository_over_the_configmap_limit_imports_unsharded(tmp_path: Path) -> None:
+    """Sharding would need config-updater changes mirrorgen does not make, so an import keeps one ConfigMap and
+    reports the size as a defect; the job file still comes back byte for byte."""
+    release, config, out = _mutated(tmp_path, _big_mapping), tmp_path / "config", tmp_path / "out"
+    _import(release, config)
+    settings = yaml.safe_load((config / "mirrorgen.yaml").read_text())
+    assert settings["configmap"] == {"gzip": False, "shard": False}
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert (out / JOB_FILE).read_bytes() == (release / JOB_FILE).read_bytes()
+    lint = run_cli("validate", "--config", str(config))
+    assert "warning: the image-mirror-mappings ConfigMap would hold" in lint.stderr
+
+
+def test_config_updater_gzip_is_read_from_the_plugins_file(tmp_path: Path) -> None:
+    def gzipped(release: Path) -> None:
+        _big_mapping(release)
+        plugins = release / "core-services/prow/02_config/_plugins.yaml"
+        plugins.parent.mkdir(parents=True)
+        plugins.write_text("config_updater:\n  gzip: false\n  maps:\n    core-services/image-mirroring/**/mapping_*:\n"
+                           "      gzip: true\n      name: image-mirror-mappings\n")
+
+    release, config = _mutated(tmp_path, gzipped), tmp_path / "config"
+    _import(release, config)
+    assert yaml.safe_load((config / "mirrorgen.yaml").read_text())["configmap"] == {"gzip": True, "shard": False}
+    lint = run_cli("validate", "--config", str(config))
+    assert "ConfigMap would hold" not in lint.stderr  # 1.3 MB of repetitive lines compress far below the budget

@@ -1,34 +1,41 @@
-"""`oc image mirror` mapping files, the org OWNERS files, and the image-mirror-mappings ConfigMap."""
+"""`oc image mirror` mapping files, the org OWNERS files, and the image-mirror-mappings ConfigMap(s)."""
 
 from __future__ import annotations
 
+import gzip
+
 import attrs
 
-from ..model import Inventory, MappingFile, Org, Settings
+from ..errors import Location
+from ..memo import per_inventory
+from ..model import Inventory, MappingFile, MappingLine, Org, Settings
 from ..output import Output
+from ..provenance import line_sources, nested_key_lines
 from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_text
+from .shards import ETCD_LIMIT, Layout, pack
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
 
 
-def mapping_lines(settings: Settings, mapping: MappingFile) -> list[str]:
-    """The file's lines with single spaces (oc splits on spaces only), image-stream sources written out in the
-    registry the settings choose, and no leading blank lines."""
+def configmap_path(index: int) -> str:
+    """The manifest of the index-th ConfigMap (from 0): one file per ConfigMap, the first keeps its old name."""
+    return CONFIGMAP_PATH if index == 0 else f"{MIRRORING_DIR}/_image-mirror-mappings-{index + 1}.yaml"
+
+
+def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[MappingLine, str]]:
+    """Each inventory line with its rendering: single spaces (oc splits on spaces only), image-stream sources
+    written out in the registry the settings choose, and no leading blank lines."""
     lines = []
     for line in mapping.lines:
         parsed = line.parsed
         tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
-        lines.append(attrs.evolve(parsed, tokens=tokens).render())
-    while lines and not lines[0]:
+        lines.append((line, attrs.evolve(parsed, tokens=tokens).render()))
+    while lines and not lines[0][1]:
         lines.pop(0)
     return lines
-
-
-def mapping_text(inventory: Inventory, org: Org, mapping: MappingFile) -> str:
-    return render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=mapping_lines(inventory.settings, mapping))
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:
@@ -36,33 +43,79 @@ def mapping_path(org: Org, mapping: MappingFile) -> str:
 
 
 def configmap_bytes(inventory: Inventory) -> int:
-    """What counts against etcd's 1 MiB object limit: the ConfigMap's keys and values."""
-    return sum(
-        len(mapping.name.encode()) + len(mapping_text(inventory, org, mapping).encode())
-        for org in inventory.orgs
-        for mapping in org.mappings
-    )
+    """What counts against etcd's 1 MiB object limit, over all ConfigMaps: their keys and values."""
+    return sum(shard.size for shard in configmap_layout(inventory).shards)
+
+
+@per_inventory
+def mapping_outputs(inventory: Inventory) -> dict[tuple[str, str], Output]:
+    """(org name, file name) → the mapping file, rendered once for the ConfigMap layout and the plan."""
+    return {(org.name, mapping.name): mapping_output(inventory, org, mapping) for org in inventory.orgs for mapping in org.mappings}
+
+
+@per_inventory
+def configmap_layout(inventory: Inventory) -> Layout:
+    """Which ConfigMap holds each org's files (see shards.py for the rule)."""
+    outputs = mapping_outputs(inventory)
+    settings = inventory.settings.configmap
+    sizes = [(org.name, sum(stored_bytes(m.name, outputs[org.name, m.name].text, settings.gzip) for m in org.mappings))
+             for org in inventory.orgs]
+    # Unsharded, one ConfigMap holds everything, whatever the budget (validation reports it if over).
+    budget = settings.shard_budget if settings.shard else ETCD_LIMIT * 1024
+    return attrs.evolve(pack(sizes, budget, settings.name), budget=settings.shard_budget)
+
+
+def stored_bytes(key: str, text: str, gzipped: bool) -> int:
+    """What one file adds to the ConfigMap object: its key and its value, gzip-compressed if config-updater does."""
+    value = text.encode()
+    return len(key.encode()) + len(gzip.compress(value, mtime=0) if gzipped else value)
+
+
+def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Output:
+    """The mapping file, each of its lines traced to the inventory line it renders."""
+    rendered = rendered_lines(inventory.settings, mapping)
+    text = render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=[t for _, t in rendered])
+    first = text.count("\n") - len(rendered) + 1  # the template puts only the header above the lines
+    sources = line_sources((first + i, Location(org.file, line.number)) for i, (line, _) in enumerate(rendered))
+    return Output(mapping_path(org, mapping), text, mapping.location, sources)
+
+
+def configmap_line_sources(text: str, by_key: dict[str, Output]) -> list[tuple[int, Location]]:
+    """Each data key traced to its mapping entry; inside a literal block, each line to its inventory line."""
+    found = []
+    for number, key, literal in nested_key_lines(text, "data"):
+        mapping = by_key[key]
+        found.append((number, mapping.source))
+        if literal:
+            found.extend((number + i, mapping.source_of(i)) for i in range(1, mapping.text.count("\n") + 1))
+    return found
 
 
 def plan_mappings(inventory: Inventory) -> list[Output]:
     settings = inventory.settings
+    layout = configmap_layout(inventory)
+    rendered = mapping_outputs(inventory)
     outputs = []
     # Prow's config-updater keys every mapping file by its base name.
-    data = {}
+    data: dict[str, dict[str, str]] = {shard.name: {} for shard in layout.shards}
+    by_key = {}
     for org in inventory.orgs:
         for mapping in org.mappings:
-            text = mapping_text(inventory, org, mapping)
-            data[mapping.name] = text
-            outputs.append(Output(mapping_path(org, mapping), text, mapping.location))
+            output = rendered[org.name, mapping.name]
+            data[layout.shard_of[org.name]][mapping.name] = output.text
+            by_key[mapping.name] = output
+            outputs.append(output)
         owners = owners_text(org.owners, source=org.file, header=settings.header) if org.folder else None
         if owners is not None:
             outputs.append(Output(f"{MIRRORING_DIR}/{org.name}/OWNERS", owners, inventory.locate(org.file, "owners", key=True)))
-    configmap = {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {"name": settings.configmap.name, "namespace": settings.configmap.namespace},
-        "data": data,
-    }
-    text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
-    outputs.append(Output(CONFIGMAP_PATH, text, inventory.locate(settings.file, "configmap", key=True)))
+    for index, shard in enumerate(layout.shards):
+        configmap = {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": shard.name, "namespace": settings.configmap.namespace},
+            "data": data[shard.name],
+        }
+        text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
+        outputs.append(Output(configmap_path(index), text, inventory.locate(settings.file, "configmap", key=True),
+                              line_sources(configmap_line_sources(text, by_key))))
     return outputs

@@ -5,16 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Location
-from ..model import Inventory, Org, ResolvedJob, resolve_job
+from ..model import Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from ..output import Output
 from ..overrides import deep_merge
+from ..provenance import line_sources, sequence_item_lines
 from ..render import render
+from .mappings import configmap_layout
 
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
 REHEARSE_LABEL = "pj-rehearse.openshift.io/can-be-rehearsed"
 # Where the image-mirror image reads the push credentials and the mapping files.
 CREDENTIALS_MOUNT = "/home/mirror/.docker/config.json"
 MAPPINGS_MOUNT = "/etc/imagemirror"
+# The lines of a periodic (prefix with its indentation in the canonical dump, how many lines) that render one job
+# setting, so that drift reports and `explain` point at the setting's line rather than at the whole org.
+_SETTING_LINES = {
+    "  cluster: ": ("cluster", 1),
+    "  cron: ": ("cron", 1),
+    "  interval: ": ("interval", 1),
+    "      image: ": ("image", 1),
+    "      - name: MAPPING_FILE_PREFIX": ("mapping_prefix", 2),
+    "      - name: dry_run": ("dry_run", 2),
+    "          cpu: ": ("cpu_request", 1),
+    "        secretName: ": ("secret_name", 1),
+    "        subPath: ": ("credentials_key", 1),
+}
 
 
 def job_name(org: Org) -> str:
@@ -58,7 +73,7 @@ def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]
         "containers": [container],
         "volumes": [
             {"name": "push", "secret": {"secretName": job.secret_name}},
-            {"configMap": {"name": inventory.settings.configmap.name}, "name": "config"},
+            {"configMap": {"name": configmap_layout(inventory).shard_of[org.name]}, "name": "config"},
         ],
     }
     if job.automount_token is not None:
@@ -92,5 +107,23 @@ def jobs_in_order(inventory: Inventory) -> list[Org]:
 def plan_jobs(inventory: Inventory) -> list[Output]:
     periodics = [periodic(inventory, org, resolve_job(inventory.settings, org)) for org in jobs_in_order(inventory)]
     # No header: the job sanitizer in openshift/release rewrites files to its canonical form, dropping comments.
-    text = render("documents.yaml.j2", source="", header=False, documents=[{"periodics": periodics}])
-    return [Output(JOBS_PATH, text, Location(inventory.settings.file))]
+    text = render("documents.yaml.j2", source="", header=False, documents=[{**inventory.settings.job_file_extra, "periodics": periodics}])
+    return [Output(JOBS_PATH, text, Location(inventory.settings.file), job_line_sources(inventory, text))]
+
+
+def job_line_sources(inventory: Inventory, text: str) -> tuple[tuple[int, Location], ...]:
+    """Each periodic traced to its org's `job:` entry, and each line that renders a setting to where it is set."""
+    lines = text.split("\n")
+    # The dump keeps list order, so the n-th top-level item is the periodic of the n-th org in job order.
+    starts = sequence_item_lines(text)
+    found = []
+    for org, start, end in zip(jobs_in_order(inventory), starts, starts[1:] + [len(lines) + 1]):
+        whole = inventory.locate(org.file, "job", key=True)
+        found.append((start, whole))
+        for number in range(start, end):
+            line = lines[number - 1]
+            for prefix, (setting, count) in _SETTING_LINES.items():
+                if line.startswith(prefix):
+                    found.append((number, job_setting_location(inventory, org, setting)))
+                    found.append((number + count, whole))
+    return line_sources(found)

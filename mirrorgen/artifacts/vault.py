@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Location
 from ..model import Inventory, resolve_job
 from ..output import Output
+from ..provenance import document_lines, line_sources
 from ..render import render
 from .prow import job_name
 
 VAULT_PATH = "vault/image-mirroring-push-credentials.yaml"
+
+
+def item_name(inventory: Inventory, secret_name: str) -> str:
+    return f"{inventory.settings.vault.item_prefix}/{secret_name}"
 
 
 def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
@@ -21,7 +27,7 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
         if not job.enabled:
             continue
         item = by_secret.setdefault(job.secret_name, {
-            "item": f"{vault.item_prefix}/{job.secret_name}",
+            "item": item_name(inventory, job.secret_name),
             # The docker config.json goes under this key: the jobs mount it as their volume's subPath.
             "docker_config_key": job.credentials_key,
             "keys": {
@@ -37,7 +43,21 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
     return [by_secret[name] for name in sorted(by_secret)]
 
 
+def item_sources(inventory: Inventory) -> dict[str, Location]:
+    """Vault item → the org that brings it into being (the first one pushing with its secret)."""
+    found: dict[str, Location] = {}
+    for org in inventory.orgs:
+        job = resolve_job(inventory.settings, org)
+        if job.enabled:
+            found.setdefault(item_name(inventory, job.secret_name), inventory.locate(org.file, "destination", key=True))
+    return found
+
+
 def plan_vault(inventory: Inventory) -> list[Output]:
+    items = vault_items(inventory)
     text = render("documents.yaml.j2", source="mirrorgen.yaml and orgs/*.yaml", header=inventory.settings.header,
-                  documents=vault_items(inventory))
-    return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True))]
+                  documents=items)
+    sources = item_sources(inventory)
+    owners = (sources[item["item"]] for item in items)
+    return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True),
+                   line_sources(zip(document_lines(text), owners)))]
