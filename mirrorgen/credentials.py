@@ -28,19 +28,23 @@ CREDENTIAL_KEYS = frozenset({
     "client_secret", ".dockerconfigjson",
 })
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a PEM private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
-    ("a docker config.json with credentials", re.compile(r"[\"']auths?[\"']\s*:")),
-    ("a password in a URL", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("a GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}")),
-    ("a JSON Web Token (such as a ServiceAccount token)",
+# (what it is, a literal every such credential contains, the pattern). The rule reads every value of the
+# inventory, so a pattern only runs on text holding its literal.
+_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("a PEM private key", "PRIVATE KEY", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
+    ("a docker config.json with credentials", "auth", re.compile(r"[\"']auths?[\"']\s*:")),
+    ("a password in a URL", "://", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
+    ("a GitHub token", "_", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("a GitLab token", "gl", re.compile(r"\bgl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}")),
+    ("a JSON Web Token (such as a ServiceAccount token)", "eyJ",
      re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
     # Quay robot account tokens: 64 upper-case letters and digits (digests are lower-case hex, so never match).
-    ("a Quay robot token", re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{64}(?![A-Za-z0-9])")),
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("a Quay robot token", "", re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{64}(?![A-Za-z0-9])")),
+    ("an AWS access key", "A", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a Slack token", "xox", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
 )
+# A run of 64 upper-case letters and digits: the only text worth the Quay pattern's look-aheads.
+_UPPER_RUN = re.compile(r"[A-Z0-9]{64}")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])")
 _USER_PASSWORD = re.compile(r"[\x21-\x39\x3b-\x7e]+:[\x21-\x7e]+")
 
@@ -62,10 +66,11 @@ def _base64_user_password(text: str) -> Optional[tuple[int, int]]:
 
 def find_credential(text: str) -> Optional[tuple[str, int, int]]:
     """What kind of credential `text` holds and its span, or None."""
-    for kind, pattern in _PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return kind, match.start(), match.end()
+    for kind, literal, pattern in _PATTERNS:
+        if literal in text and (literal or _UPPER_RUN.search(text)):
+            match = pattern.search(text)
+            if match:
+                return kind, match.start(), match.end()
     span = _base64_user_password(text)
     if span is not None:
         return "a base64 user:password, the `auth` of a docker config.json", *span
