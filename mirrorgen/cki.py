@@ -15,6 +15,7 @@ import attrs
 from .cron import cron_error
 from .errors import Location, Problem, Severity
 from .model import ImagesFile, Inventory
+from .output import is_plain_relative_path
 from .refs import ImageRef, ReferenceError, parse_image_ref
 
 SHA256_RE = re.compile(r"sha256:[a-f0-9]{64}")
@@ -110,7 +111,7 @@ def check_images_settings(inventory: Inventory) -> Iterator[Problem]:
     if not spec.schedule.branch.strip():
         yield Problem(where("schedule", "branch"), "schedule.branch is empty: name the branch img-mirror runs on")
     path = spec.repository_path
-    if not path or path.startswith("/") or ".." in path.split("/"):
+    if not is_plain_relative_path(path) or any(char.isspace() for char in path):
         yield Problem(where("repository_path"), f"repository_path {path!r} must be this file's path relative to the"
                                                 f" repository root, such as config/images.yaml")
 
@@ -139,7 +140,7 @@ def check_cki_images(inventory: Inventory) -> Iterator[Problem]:
     for image in images:
         where, name, ref, up = image.location, image.name, image.reference, image.upstream
         if not NAME_RE.fullmatch(name):
-            yield Problem(where, f"image name {name!r} cannot be used as cki_variable('IMAGES').{name}: use letters, digits"
+            yield Problem(where, f"image name {name!r} cannot be used as cki_variable('IMAGES').<name>: use letters, digits"
                                  f" and _ (not starting with a digit)")
         if ref.tag is None:
             yield Problem(where, f"image {name!r} has no tag: write <image>:<tag> (Renovate bumps the tag), then run"

@@ -63,8 +63,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_problems(problems, config: str) -> None:
+    from .errors import one_line
+
     for problem in problems:
-        print(os.path.join(config, str(problem)), file=sys.stderr)
+        print(one_line(os.path.join(config, str(problem))), file=sys.stderr)
 
 
 def _load_and_plan(config: str):
@@ -235,7 +237,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    from .errors import InvalidInventory, MirrorgenError
+    from .errors import InvalidInventory, MirrorgenError, one_line
 
     try:
         return COMMANDS[args.command](args)
@@ -245,7 +247,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"mirrorgen: {errors} error(s) in the inventory; nothing was written", file=sys.stderr)
         return EXIT_INVALID
     except MirrorgenError as error:
-        print(f"mirrorgen: error: {error}", file=sys.stderr)
+        print(one_line(f"mirrorgen: error: {error}"), file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("mirrorgen: interrupted", file=sys.stderr)
@@ -254,6 +256,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"mirrorgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
-                  file=sys.stderr)
+            print(one_line(f"mirrorgen: internal error: {type(exc).__name__}: {exc}") + " (rerun with --debug for the"
+                  " traceback)", file=sys.stderr)
         return EXIT_INTERNAL

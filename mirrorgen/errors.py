@@ -38,7 +38,7 @@ class Problem:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.location, p.message))
+    return sorted(set(problems), key=lambda p: (p.location, p.message))
 
 
 class MirrorgenError(Exception):
@@ -53,3 +53,9 @@ class InvalidInventory(MirrorgenError):
         # What could be loaded despite the problems (an Inventory), so later rules can still report theirs.
         self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def one_line(text: str) -> str:
+    """`text` with every unprintable character escaped: file names and values in messages come from the
+    inventory, and must neither break the line, print a terminal escape sequence, nor fail to encode."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)

@@ -10,10 +10,12 @@ from typing import Any, Mapping
 import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn, override
+from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, override
 
+from .credentials import without_echoes
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .model import Access, ImagesFile, Inventory, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings
+from .text_rules import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
 SETTINGS_FILE = "mirrorgen.yaml"
@@ -63,9 +65,31 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _strict_str_tuple)
     converter.register_structure_hook(Access, _access)
 
+    def mapping_hook(tp: type) -> Any:
+        structure = make_mapping_structure_fn(tp, converter)
+
+        def structure_mapping(value: Any, tp: type) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a mapping of names to settings, got {_type_name(value)}")
+            return structure(value, tp)
+
+        return structure_mapping
+
+    converter.register_structure_hook_factory(lambda t: typing.get_origin(t) is dict, mapping_hook)
+
     def attrs_hook(cls: type) -> Any:
         omitted = {f.name: override(omit=True) for f in attrs.fields(cls) if f.metadata.get("by_loader")}
-        return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **omitted)
+        structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **omitted)
+
+        def structure_mapping(value: Any, tp: type) -> Any:
+            # Without this, a list or an empty value where settings belong fails deep inside cattrs with
+            # "'list' object has no attribute 'keys'".
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a mapping of settings, got {_type_name(value)}; write `key: value` lines"
+                                f" (`{{}}` for none)")
+            return structure(value, tp)
+
+        return structure_mapping
 
     converter.register_structure_hook_factory(attrs.has, attrs_hook)
     return converter
@@ -105,7 +129,8 @@ def _problems(exc: BaseException, path: tuple, cls: type, source: SourceMap) -> 
         return found
     if isinstance(exc, KeyError):
         name = path[-1] if path else exc.args[0]
-        return [Problem(source.locate(path[:-1]), f"missing required key '{name}'")]
+        # At the key that owns the mapping (`acme-ci:`), not at the mapping's first line, which may be any other key.
+        return [Problem(source.locate(path[:-1], key=True), f"missing required key '{name}'")]
     return [Problem(source.locate(path), f"{'.'.join(map(str, path)) or 'value'}: {exc}")]
 
 
@@ -146,8 +171,13 @@ def _mapping_files(raw: Any, source: SourceMap) -> tuple[tuple[MappingFile, ...]
     return tuple(files), problems
 
 
-def parse_org(name: str, file: str, content: bytes) -> tuple[Org, SourceMap]:
+def parse_org(name: str, file: str, content: bytes, sources: dict[str, SourceMap] | None = None) -> tuple[Org, SourceMap]:
+    """The org in `file`; its SourceMap also goes into `sources` as soon as the YAML parses, so that rules over
+    raw values (credentials, control characters) still see a file whose structure is wrong."""
     data, source = parse_yaml(content, file)
+    if sources is not None:
+        sources[file] = source
+    data = dict(data)  # source.data keeps the mappings that are taken out here
     files, problems = _mapping_files(data.pop("mappings", None), source)
     try:
         org = _structure(data, Org, source)
@@ -192,16 +222,22 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
 
     orgs = []
     for path in sorted(files):
+        bad_name = file_name_problem(path)
+        if bad_name:
+            problems.append(Problem(Location(path), bad_name))
+            continue
         parent, _, filename = path.rpartition("/")
         if parent == ORGS_DIR:
             stem, dot, ext = filename.rpartition(".")
             if ext != "yaml" or not dot:
                 problems.append(Problem(Location(path), "files in orgs/ must be <org>.yaml (one per organisation); rename or remove it"))
                 continue
-            parsed = attempt(parse_org, stem, path, files[path])
+            parsed = attempt(parse_org, stem, path, files[path], sources)
             if parsed:
                 orgs.append(parsed[0])
-                sources[path] = parsed[1]
+        elif parent.startswith(ORGS_DIR + "/"):
+            problems.append(Problem(Location(path), f"org files go directly in {ORGS_DIR}/ (one <org>.yaml each), not in"
+                                                    f" sub-folders; move it up or remove it"))
         elif not parent and filename.endswith((".yaml", ".yml")) and filename not in KNOWN_TOP_FILES:
             near = difflib.get_close_matches(filename, KNOWN_TOP_FILES, n=1)
             hint = f"did you mean {near[0]}?" if near else f"known files: {', '.join(KNOWN_TOP_FILES)}, {ORGS_DIR}/<org>.yaml"
@@ -242,7 +278,7 @@ def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, lis
         if invalid.partial is None:
             raise
         more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
-        raise InvalidInventory(invalid.problems + more) from None
+        raise InvalidInventory(without_echoes(invalid.problems + more)) from None
     problems = validate(inventory)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:

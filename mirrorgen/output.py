@@ -22,3 +22,9 @@ class Output:
     def source_of(self, line: int) -> Location:
         """The inventory location that governs line `line` (1-based) of this file."""
         return source_at(self.source, self.line_sources, line)
+
+
+def is_plain_relative_path(path: str) -> bool:
+    """Relative, `/`-separated, every component a visible name that is not `.` or `..`."""
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") and part.isprintable() and "\\" not in part for part in parts)

@@ -7,7 +7,7 @@ import hashlib
 from .artifacts import FAMILIES
 from .errors import InvalidInventory, Location, Problem, Severity
 from .model import Inventory
-from .output import Output
+from .output import Output, is_plain_relative_path
 from .validate import validate
 
 # Lists every file mirrorgen wrote with its sha256, in `sha256sum` format (`sha256sum -c` checks it). It is how
@@ -41,6 +41,10 @@ def plan(inventory: Inventory) -> list[Output]:
     outputs: dict[str, Output] = {}
     for family in FAMILIES:
         for output in family(inventory):
+            if not is_plain_relative_path(output.path):
+                # Validation should have refused the name; this keeps a family added later from escaping the tree.
+                raise InvalidInventory([Problem(output.source, f"renders to {output.path!r}, which is not a plain path"
+                                                               f" inside the output tree; rename the entry")])
             if output.path in outputs:
                 first = outputs[output.path].source
                 raise InvalidInventory([Problem(output.source, f"renders {output.path}, which {first} renders too; rename one")])

@@ -179,6 +179,10 @@ def is_configmap_key(name: str) -> bool:
     return len(name) <= 253 and bool(_CONFIGMAP_KEY.fullmatch(name))
 
 
+def is_registry_host(name: str) -> bool:
+    return bool(_DOMAIN_RE.fullmatch(name))
+
+
 def dns1123_label_error(what: str, name: str) -> Optional[str]:
     """Why `name` cannot be a namespace or Secret name (DNS-1123 label), with a suggestion; None if it can."""
     if is_dns1123_label(name):

@@ -18,7 +18,7 @@ import attrs
 
 from .artifacts import OWNED_DIRS
 from .errors import Location, MirrorgenError
-from .output import Output
+from .output import Output, is_plain_relative_path
 from .plan import MANIFEST, parse_manifest, sha256
 from .render import MARKER
 
@@ -72,9 +72,26 @@ def _is_marked(head: bytes) -> bool:
     return _MARKER_BYTES in head[:_HEAD]
 
 
+def _symlink_on_the_way(root: Path, relative: str) -> Optional[Path]:
+    """The first symbolic link among the folders between `root` and `relative` (which may lead outside root)."""
+    current = root
+    for part in Path(relative).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def _is_owned_location(relative: str) -> bool:
+    """A plain path inside one of mirrorgen's directories (or the manifest), reached without symlinked folders."""
+    if relative == MANIFEST:
+        return True
+    return is_plain_relative_path(relative) and any(relative.startswith(top + "/") for top in OWNED_DIRS)
+
+
 def _walk_files(root: Path, top: str) -> Iterator[str]:
     base = root / top
-    if not base.is_dir() or base.is_symlink():
+    if not base.is_dir() or base.is_symlink() or _symlink_on_the_way(root, top + "/x"):
         return
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not (Path(dirpath) / d).is_symlink())
@@ -84,9 +101,12 @@ def _walk_files(root: Path, top: str) -> Iterator[str]:
                 yield full.relative_to(root).as_posix()
 
 
-def _read(path: Path, limit: int = -1) -> Optional[bytes]:
+def _read(root: Path, relative: str, limit: int = -1) -> Optional[bytes]:
+    """A regular file's bytes (the first `limit`); None for what is missing, a symlink, or behind a symlinked folder
+    (never followed)."""
+    path = root / relative
     try:
-        if not path.is_file() or path.is_symlink():
+        if not path.is_file() or path.is_symlink() or _symlink_on_the_way(root, relative):
             return None
         with open(path, "rb") as handle:
             return handle.read(limit)
@@ -98,18 +118,19 @@ def snapshot(root: Path, outputs: list[Output]) -> Snapshot:
     planned = {o.path for o in outputs}
     contents = {}
     for path in planned:
-        data = _read(root / path)
+        data = _read(root, path)
         if data is not None:
             contents[path] = data
-    manifest_data = _read(root / MANIFEST)
+    manifest_data = _read(root, MANIFEST)
     manifest = parse_manifest(manifest_data.decode("utf-8", "replace")) if manifest_data else {}
-    candidates = set(manifest) - planned
+    # A manifest is a file in the tree anyone can edit: it may only point into mirrorgen's own directories.
+    candidates = {path for path in manifest if _is_owned_location(path)} - planned
     for top in OWNED_DIRS:
         candidates.update(p for p in _walk_files(root, top) if p not in planned)
     # Only the head of other files is read: the output may be a whole release checkout.
     others = {}
     for path in sorted(candidates):
-        head = _read(root / path, _HEAD)
+        head = _read(root, path, _HEAD)
         if head is not None:
             others[path] = _is_marked(head)
     return Snapshot(contents, manifest, others)
@@ -152,31 +173,51 @@ def _safe_target(root: Path, relative: str) -> Path:
     parts = Path(relative).parts
     if Path(relative).is_absolute() or ".." in parts or not parts:
         raise MirrorgenError(f"refusing to write {relative!r}: outside the output directory")
-    current = root
-    for part in parts[:-1]:
-        current = current / part
-        if current.is_symlink():
-            raise MirrorgenError(f"refusing to write {relative}: {current} is a symbolic link (it could lead outside {root})")
-    return root / relative
+    link = _symlink_on_the_way(root, relative)
+    if link is not None:
+        raise MirrorgenError(f"refusing to write {relative}: {link} is a symbolic link (it could lead outside {root});"
+                             f" replace it with a real folder")
+    target = root / relative
+    if target.is_dir() and not target.is_symlink():
+        raise MirrorgenError(f"cannot write {target}: a folder is in the way; move it aside")
+    return target
 
 
-def _atomic_write(target: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace `target` by `data` in one step; `durable=False` leaves flushing to a later os.sync()."""
+def _stage(target: Path, data: bytes, *, durable: bool) -> Path:
+    """`data` in a temporary file next to `target`, to be renamed over it; `durable=False` leaves flushing to a
+    later os.sync()."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.mirrorgen-tmp-{os.getpid()}"
+    # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write.
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
     try:
-        with open(tmp, "wb") as handle:
+        with open(fd, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    try:
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    if durable:
-        _fsync_dir(target.parent)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Replace `target` by `data` in one step, durably: fsync the new file, rename it, fsync the folder."""
+    _replace(_stage(target, data, durable=True), target)
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -190,6 +231,8 @@ def _fsync_dir(path: Path) -> None:
 @contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output directory so concurrent runs cannot interleave their writes."""
+    if root.exists() and not root.is_dir():
+        raise MirrorgenError(f"output {root} is not a directory")
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root, os.O_RDONLY)
     try:
@@ -201,42 +244,61 @@ def locked(root: Path) -> Iterator[None]:
 
 def _remove_leftover_tmp(root: Path) -> None:
     """Temporary files of a run that was killed before it could rename them."""
-    for top in OWNED_DIRS + ("",):
+    for path in root.glob(".*.mirrorgen-tmp-*"):
+        if path.is_file() and not path.is_symlink() and _TMP.match(path.name):
+            path.unlink()
+    for top in OWNED_DIRS:
         base = root / top
-        if base.is_dir():
-            for path in (base.rglob(".*.mirrorgen-tmp-*") if top else base.glob(".*.mirrorgen-tmp-*")):
-                if path.is_file() and not path.is_symlink() and _TMP.match(path.name):
+        if not base.is_dir() or base.is_symlink() or _symlink_on_the_way(root, top + "/x"):
+            continue
+        # os.walk does not descend into symlinked folders.
+        for dirpath, _, filenames in os.walk(base):
+            for name in filenames:
+                path = Path(dirpath) / name
+                if _TMP.match(name) and path.is_file() and not path.is_symlink():
                     path.unlink()
 
 
 def write(outputs: list[Output], root: str | Path) -> WriteSummary:
     """Write every output whose content changed (atomically), remove stale owned files, then the manifest."""
     root = Path(root)
+    try:
+        return _write_locked(outputs, root)
+    except OSError as exc:
+        # Permissions, a full disk, a file where a folder belongs: the person running mirrorgen can fix these.
+        raise MirrorgenError(f"cannot write the output tree {root}: {exc.strerror or exc}"
+                             f"{f' ({exc.filename})' if exc.filename else ''}") from exc
+
+
+def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
     with locked(root):
         _remove_leftover_tmp(root)
         drift = check(outputs, root)
         changed = {entry.path for entry in drift.files if entry.status in ("changed", "missing")}
         targets = {o.path: _safe_target(root, o.path) for o in outputs if o.path in changed}
-        pending = [o for o in outputs if o.path in changed]
-        files = [o for o in pending if o.path != MANIFEST]
-        manifest = [o for o in pending if o.path == MANIFEST]
-        for output in files:
-            _atomic_write(targets[output.path], output.text.encode(), durable=False)
-        # The manifest last: until it is replaced, the previous one still names every file of the old tree.
-        # One os.sync() before it instead of an fsync per file: thousands of fsyncs made a large generate
-        # take tens of seconds, and the order (every file on disk before the manifest) is the same.
-        if files:
+        stale = [_safe_target(root, entry.path) for entry in drift.files if entry.status == "stale"]
+        files = [o for o in outputs if o.path in changed and o.path != MANIFEST]
+        # Every new file is staged, then flushed by one os.sync() (an fsync per file made a large generate take
+        # tens of seconds), then renamed into place: no rename exposes a file whose data is not on disk yet.
+        staged = [(_stage(targets[o.path], o.text.encode(), durable=False), targets[o.path]) for o in files]
+        if staged:
             os.sync()
-        for output in manifest:
-            _atomic_write(targets[output.path], output.text.encode())
-        written = [o.path for o in files + manifest]
+        for tmp, target in staged:
+            _replace(tmp, target)
+        written = [o.path for o in files]
         removed = []
-        for entry in drift.files:
-            if entry.status == "stale":
-                target = _safe_target(root, entry.path)
-                target.unlink()
-                removed.append(entry.path)
-                _prune_empty_dirs(root, target.parent)
+        for target in stale:
+            target.unlink()
+            removed.append(target.relative_to(root).as_posix())
+            _prune_empty_dirs(root, target.parent)
+        # The manifest last, once the renames and removals are on disk: until it is replaced, the previous one
+        # still names every file of the old tree, so a run killed half way leaves nothing the next run cannot
+        # find and finish.
+        if MANIFEST in changed:
+            if staged or stale:
+                os.sync()
+            _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode())
+            written.append(MANIFEST)
     return WriteSummary(tuple(written), len(outputs) - len(written), tuple(removed))
 
 

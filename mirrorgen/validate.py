@@ -5,12 +5,15 @@ Each rule yields Problems that say where (file:line), what is wrong and how to f
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterator
 
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
 from .artifacts.prow import job_name
+from .access_rules import check_job_namespace, check_mirror_only_clusters
 from .cki import check_cki_images, check_images_settings
+from .credentials import check_credentials, without_echoes
 from .cron import cron_error
 from .errors import Location, Problem, Severity, sort_problems
 from .memo import per_inventory
@@ -24,13 +27,19 @@ from .refs import (
     dns1123_label_error,
     is_configmap_key,
     is_dns1123_subdomain,
+    is_registry_host,
     parse_image_ref,
 )
+from .text_rules import check_characters, check_mapping_line_length, check_people_text
 
 MAX_JOB_NAME = 63
 MAPPING_PREFIX = "mapping_"
 
 Rule = Callable[[Inventory], Iterator[Problem]]
+
+_CLUSTER = re.compile(r"[A-Za-z0-9](?:[-._A-Za-z0-9]{0,61}[A-Za-z0-9])?")
+_CPU_QUANTITY = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:m|[kMGTPE]|[KMGTPE]i)?")
+_VAULT_SEGMENT = re.compile(r"[-._A-Za-z0-9]+")
 
 
 def _label_problem(where: Location, what: str, value: str, severity: Severity = Severity.ERROR) -> Iterator[Problem]:
@@ -54,10 +63,17 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
         yield Problem(where("configmap", "name"), f"configmap name {s.configmap.name!r} is not a valid Kubernetes name")
     yield from _label_problem(where("vault", "target_namespace"), "vault target_namespace", s.vault.target_namespace)
     for cluster in s.vault.target_clusters:
-        if not cluster or "," in cluster or " " in cluster:
-            yield Problem(where("vault", "target_clusters"), f"cluster name {cluster!r} must be non-empty, without commas or spaces")
-    if not s.vault.item_prefix or s.vault.item_prefix.startswith("/") or s.vault.item_prefix.endswith("/"):
-        yield Problem(where("vault", "item_prefix"), "vault item_prefix must be a path like selfservice/image-mirroring (no leading or trailing /)")
+        if not _CLUSTER.fullmatch(cluster):
+            yield Problem(where("vault", "target_clusters"), f"cluster name {cluster!r} must be a cluster name like app.ci"
+                                                             f" (letters, digits, '-', '.', '_'; no commas or spaces)")
+    if not s.configmap.cluster or not _CLUSTER.fullmatch(s.configmap.cluster):
+        yield Problem(where("configmap", "cluster"), f"cluster {s.configmap.cluster!r} is not a cluster name like app.ci")
+    if not all(_VAULT_SEGMENT.fullmatch(part) and part not in (".", "..") for part in s.vault.item_prefix.split("/")):
+        yield Problem(where("vault", "item_prefix"), "vault item_prefix must be a path like selfservice/image-mirroring"
+                                                     " (segments of letters, digits, '-', '_', '.'; no leading or trailing /)")
+    if not is_registry_host(s.source_registry):
+        yield Problem(where("source_registry"), f"source_registry {s.source_registry!r} must be a registry host such as"
+                                                f" registry.ci.openshift.org")
     if "periodics" in s.job_file_extra:
         yield Problem(inventory.locate(s.file, "job_file_extra", "periodics", key=True),
                       "job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs")
@@ -96,7 +112,7 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
                                   defect(inventory))
         if not is_configmap_key(job.credentials_key):
             yield Problem(at("credentials_key"), f"credentials_key {job.credentials_key!r} is not a valid Secret key ([-._a-zA-Z0-9]+)")
-        if not job.cluster or not all(c.isalnum() or c in "-._" for c in job.cluster):
+        if not _CLUSTER.fullmatch(job.cluster):
             yield Problem(at("cluster"), f"cluster {job.cluster!r} is not a cluster name like app.ci")
         try:
             image = parse_image_ref(job.image)
@@ -104,6 +120,8 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(at("image"), f"job image {job.image!r} needs a tag or digest")
         except ReferenceError as exc:
             yield Problem(at("image"), f"job image: {exc}")
+        if not _CPU_QUANTITY.fullmatch(job.cpu_request):
+            yield Problem(at("cpu_request"), f"cpu_request {job.cpu_request!r} is not a Kubernetes CPU quantity such as 500m or 1")
         if not job.mapping_prefix.startswith(MAPPING_PREFIX) or not is_configmap_key(job.mapping_prefix):
             yield Problem(at("mapping_prefix"), f"mapping_prefix {job.mapping_prefix!r} must start with {MAPPING_PREFIX!r} and use only [-._a-zA-Z0-9]")
         if job.secret_name in secrets and secrets[job.secret_name][0] != job.credentials_key:
@@ -352,6 +370,12 @@ RULES: tuple[Rule, ...] = (
     check_image_names,
     check_images_settings,
     check_cki_images,
+    check_credentials,
+    check_characters,
+    check_people_text,
+    check_mapping_line_length,
+    check_job_namespace,
+    check_mirror_only_clusters,
 )
 
 
@@ -362,4 +386,4 @@ def validate(inventory: Inventory) -> list[Problem]:
 
 @per_inventory
 def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
-    return tuple(sort_problems(problem for rule in RULES for problem in rule(inventory)))
+    return tuple(sort_problems(without_echoes(problem for rule in RULES for problem in rule(inventory))))

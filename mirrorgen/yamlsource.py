@@ -7,7 +7,8 @@ and builds plain Python data plus a map from each value's path to its line.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Iterator
 
 import attrs
 import yaml
@@ -18,6 +19,7 @@ Path = tuple[Any, ...]
 
 # Expanding aliases beyond this many extra nodes means the file is an alias bomb, not configuration.
 MAX_ALIAS_EXPANSION = 100_000
+MAX_DEPTH = 50
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -26,6 +28,10 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:float",
 }
+# Only a `\ud800`-style escape can produce one; no UTF-8 file can hold it, so no output could either.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_MESSAGE = "a \\uD800-\\uDFFF escape is half of a UTF-16 pair, not a character: write the character itself"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 # Dates and the like stay the text the user wrote: no inventory field is a timestamp.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
@@ -44,6 +50,8 @@ class SourceMap:
     key_lines: dict[Path, int]
     # For a literal block scalar, the line of its first content line; others: the value's line.
     content_lines: dict[Path, int]
+    # The parsed document, for rules that look at every value whatever file it is in (credentials, text).
+    data: Any = attrs.field(default=None, eq=False, repr=False)
 
     def locate(self, path: Path, *, key: bool = False) -> Location:
         """The line of `path`, or of its nearest ancestor that the file spells out."""
@@ -56,6 +64,28 @@ class SourceMap:
                 return Location(self.file, self.key_lines[probe])
             probe = probe[:-1]
         return Location(self.file, self.value_lines.get((), 1))
+
+    def strings(self) -> Iterator[tuple[Path, bool, str]]:
+        """Every key and every text value of the document: (path, is_key, text)."""
+
+        def walk(value: Any, path: Path) -> Iterator[tuple[Path, bool, str]]:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    yield path + (key,), True, key
+                    yield from walk(item, path + (key,))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    yield from walk(item, path + (index,))
+            elif isinstance(value, str):
+                yield path, False, value
+
+        return walk(self.data, ())
+
+    def locate_in_text(self, path: Path, text: str, offset: int) -> Location:
+        """The line of character `offset` of the text value at `path` (exact for `|` blocks, else its first line)."""
+        if path in self.content_lines and self.content_lines[path] != self.value_lines.get(path):
+            return Location(self.file, self.content_lines[path] + text.count("\n", 0, offset))
+        return self.locate(path)
 
 
 class _Reader:
@@ -79,6 +109,9 @@ class _Reader:
             raise _AliasBomb(node)
         line = node.start_mark.line + 1
         self.value_lines[path] = line
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain list or mapping")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -95,6 +128,9 @@ class _Reader:
                 continue
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
+            if _SURROGATE.search(key):
+                self.fail(key_node, _SURROGATE_MESSAGE)
+                continue
             if key in first_line:
                 self.fail(
                     key_node,
@@ -113,6 +149,9 @@ class _Reader:
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain value")
             return None
+        if _SURROGATE.search(node.value):
+            self.fail(node, _SURROGATE_MESSAGE)
+            return None
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
@@ -123,6 +162,27 @@ class _Reader:
 class _AliasBomb(Exception):
     def __init__(self, node: yaml.Node):
         self.node = node
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse deep nesting before composing: PyYAML's composer recurses per level and would crash the process."""
+    try:
+        _scan_depth(yaml.parse(text, Loader=FAST_LOADER), file)
+    except yaml.YAMLError:
+        # The pure-Python parser is iterative too, and raises the syntax error with a readable message.
+        _scan_depth(yaml.parse(text, Loader=yaml.SafeLoader), file)
+
+
+def _scan_depth(events: Iterator[yaml.Event], file: str) -> None:
+    depth = 0
+    for event in events:
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InvalidInventory([Problem(Location(file, event.start_mark.line + 1),
+                                                f"values nest more than {MAX_DEPTH} levels deep; no setting needs that")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]:
@@ -136,6 +196,7 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
                          f"not UTF-8 text (byte 0x{text[exc.start]:02x}); save the file as UTF-8")]
             ) from None
     try:
+        _check_depth(text, file)
         try:
             node = yaml.compose(text, Loader=FAST_LOADER)
         except yaml.YAMLError:
@@ -166,4 +227,4 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
         raise InvalidInventory([Problem(Location(file, 1), "the document nests too deeply (or an alias refers to itself)")]) from None
     if reader.problems:
         raise InvalidInventory(reader.problems)
-    return data, SourceMap(file, reader.value_lines, reader.key_lines, reader.content_lines)
+    return data, SourceMap(file, reader.value_lines, reader.key_lines, reader.content_lines, data)

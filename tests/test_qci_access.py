@@ -184,7 +184,7 @@ def test_qci_yaml_accepts_empty_sections(make_inventory: Callable[..., Path]) ->
     ("integrations:\n  ocp:\n    admins: x\n    owners: {approvers: [a]}\n",
      "qci.yaml:2: integration 'ocp' is the namespace QCI pulls are authorised in"),
     ("integrations:\n  robot:\n    owners: {approvers: [a]}\n",
-     "qci.yaml:3: missing required key 'admins'"),
+     "qci.yaml:2: missing required key 'admins'"),
     ("promotion_namespaces:\n  - acme-ci\n  - new-ns\n",
      "qci.yaml:3: promotion namespace 'new-ns' has no access decision"),
     ("promotion_namespaces:\n  - acme-ci\n  - acme-ci\n",

@@ -1,0 +1,361 @@
+"""Property tests: any string in any inventory field is rejected with a file:line message, or rendered so that
+every output re-parses to exactly the intended structure.
+
+"Intended" is measured against the same inventory with a harmless value in that field: rendering the hostile
+value must give, file by file, the structure of the harmless rendering with the harmless value replaced by the
+hostile one. Nothing else in any output may change, and the hostile value must arrive exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any, Callable
+
+import yaml
+from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import strategies as st
+
+from mirrorgen.artifacts.cki import _re2_escape
+from mirrorgen.errors import InvalidInventory, Severity
+from mirrorgen.load import parse_inventory
+from mirrorgen.plan import plan
+from mirrorgen.validate import validate
+from rendered import file_type, oc_mapping_lines, reparse, replace_strings
+
+SOURCE = "registry.ci.openshift.org/acme-ci/tools:latest"
+LINE = f"{SOURCE} quay.io/acme/tools:latest quay.io/acme/tools:v1"
+
+
+def base_tree() -> dict[str, dict[str, Any]]:
+    return {
+        "mirrorgen.yaml": {"header": True},
+        "namespaces.yaml": {"namespaces": {"acme-ci": {
+            "access": "authenticated", "display_name": "Acme CI", "description": "Acme images",
+            "owners": {"approvers": ["alice"], "reviewers": ["bob"]},
+        }}},
+        "orgs/acme.yaml": {
+            "destination": "quay.io/acme",
+            "owners": {"approvers": ["alice"], "reviewers": ["bob"]},
+            "mappings": {"mapping_acme_tools": f"# the tools\n{LINE}\n"},
+        },
+        "qci.yaml": {
+            "groups": {"acme-team": {"owners": {"approvers": ["alice"]}}},
+            "integrations": {"acme-robots": {"admins": "acme-admins", "display_name": "Acme robots",
+                                             "description": "Automation for Acme", "owners": {"approvers": ["alice"]}}},
+            "promotion_namespaces": ["acme-ci"],
+        },
+        "images.yaml": {
+            "approved_registries": ["quay.io"],
+            "mirror_prefix": "quay.io/cki/mirror",
+            "schedule": {"description": "Mirror images", "branch": "production", "cron": "0 1 * * *", "timezone": "UTC"},
+            "images": {"tools": f"quay.io/acme/tools:v1@sha256:{'1' * 64}",
+                       "redis": f"quay.io/cki/mirror/docker.io/library/redis:7.4@sha256:{'2' * 64}"},
+        },
+    }
+
+
+def _rename_key(file: str, *path: str) -> Callable[[dict, str], None]:
+    def apply(tree: dict, value: str) -> None:
+        node = tree[file]
+        for key in path[:-1]:
+            node = node[key]
+        node[value] = node.pop(path[-1])
+    return apply
+
+
+def _set(file: str, *path: Any) -> Callable[[dict, str], None]:
+    def apply(tree: dict, value: str) -> None:
+        node = tree.setdefault(file, {})
+        for key in path[:-1]:
+            node = node.setdefault(key, {}) if isinstance(key, str) else node[key]
+        node[path[-1]] = value
+    return apply
+
+
+def _org_name(tree: dict, value: str) -> None:
+    org = tree.pop("orgs/acme.yaml")
+    org["job"] = {"mapping_prefix": "mapping_acme"}
+    tree[f"orgs/{value}.yaml"] = org
+
+
+def _mapping_name(tree: dict, value: str) -> None:
+    mappings = tree["orgs/acme.yaml"]["mappings"]
+    mappings[value] = mappings.pop("mapping_acme_tools")
+
+
+def _mapping_prefix(tree: dict, value: str) -> None:
+    org = tree["orgs/acme.yaml"]
+    org["job"] = {"mapping_prefix": value}
+    org["mappings"] = {f"{value}_tools": org["mappings"]["mapping_acme_tools"]}
+
+
+def _mapping_comment(tree: dict, value: str) -> None:
+    # Between brackets: mirrorgen trims trailing spaces of a line, which is not the value's business.
+    tree["orgs/acme.yaml"]["mappings"]["mapping_acme_tools"] = f"# <{value}>\n{LINE}  # <{value}>\n"
+
+
+def _namespace_name(tree: dict, value: str) -> None:
+    namespaces = tree["namespaces.yaml"]["namespaces"]
+    namespaces[value] = namespaces.pop("acme-ci")
+    tree["qci.yaml"]["promotion_namespaces"] = [value]
+    tree["orgs/acme.yaml"]["mappings"]["mapping_acme_tools"] = (
+        f"registry.ci.openshift.org/{value}/tools:latest quay.io/acme/tools:latest\n")
+
+
+def _mirror_only(tree: dict, value: str) -> None:
+    tree["mirrorgen.yaml"]["jobs"] = {"service_account": value}
+    tree["namespaces.yaml"]["namespaces"]["acme-ci"]["access"] = "mirror-only"
+
+
+def _public(tree: dict, value: str) -> None:
+    namespace = tree["namespaces.yaml"]["namespaces"]["acme-ci"]
+    namespace["access"] = "public"
+    namespace["public_acknowledged"] = value
+
+
+def _job_namespace(tree: dict, value: str) -> None:
+    """The ConfigMap and the push secret live where the job pods run: the two settings go together."""
+    _set("mirrorgen.yaml", "configmap", "namespace")(tree, value)
+    _set("mirrorgen.yaml", "vault", "target_namespace")(tree, value)
+
+
+def _mirror_prefix(tree: dict, value: str) -> None:
+    images = tree["images.yaml"]
+    images["mirror_prefix"] = value
+    images["images"]["redis"] = f"{value}/docker.io/library/redis:7.4@sha256:{'2' * 64}"
+
+
+def _approved_registry(tree: dict, value: str) -> None:
+    images = tree["images.yaml"]
+    images["approved_registries"] = ["quay.io", value]
+    images["images"]["own"] = f"{value}/acme/own:v1@sha256:{'5' * 64}"
+
+
+def _list_item(file: str, *path: str) -> Callable[[dict, str], None]:
+    def apply(tree: dict, value: str) -> None:
+        node = tree[file]
+        for key in path:
+            node = node[key]
+        node[0] = value
+    return apply
+
+
+# Every string field of the inventory: how to put a value there, a harmless value that is valid there and appears
+# nowhere else (so that replacing it in the outputs touches only what this field produced), and the encodings a
+# value legitimately goes through on its way into an output (a regex literal in renovate.json).
+SLOTS: dict[str, tuple[Any, ...]] = {
+    "jobs.cluster": (_set("mirrorgen.yaml", "jobs", "cluster"), "qqq.ci"),
+    "jobs.cron": (_set("mirrorgen.yaml", "jobs", "cron"), "@every 37m"),
+    "jobs.image": (_set("mirrorgen.yaml", "jobs", "image"), "registry.example.com/qqq/image:v1"),
+    "jobs.secret_name": (_set("mirrorgen.yaml", "jobs", "secret_name"), "qqq-secret"),
+    "jobs.credentials_key": (_set("mirrorgen.yaml", "jobs", "credentials_key"), "qqq.json"),
+    "jobs.cpu_request": (_set("mirrorgen.yaml", "jobs", "cpu_request"), "777m"),
+    "jobs.service_account": (_mirror_only, "qqq-sa"),
+    "configmap.name": (_set("mirrorgen.yaml", "configmap", "name"), "qqq-mappings"),
+    "job namespace": (_job_namespace, "qqq-job-ns"),
+    "configmap.cluster": (_set("mirrorgen.yaml", "configmap", "cluster"), "qqq.cluster"),
+    "vault.item_prefix": (_set("mirrorgen.yaml", "vault", "item_prefix"), "qqq/prefix"),
+    "vault.target_clusters": (lambda tree, value: _set("mirrorgen.yaml", "vault", "target_clusters")(tree, [value]),
+                              "qqq.sync"),
+    "source_registry": (_set("mirrorgen.yaml", "source_registry"), "qqq.registry.example.com"),
+    "org name": (_org_name, "qqqorg"),
+    "org destination": (_set("orgs/acme.yaml", "destination"), "quay.io/qqqdest"),
+    "org approver": (_list_item("orgs/acme.yaml", "owners", "approvers"), "qqq-approver"),
+    "org reviewer": (_list_item("orgs/acme.yaml", "owners", "reviewers"), "qqq-reviewer"),
+    "org job.cron": (_set("orgs/acme.yaml", "job", "cron"), "@every 41m"),
+    "org job.image": (_set("orgs/acme.yaml", "job", "image"), "quay.io/qqq/own-image:v2"),
+    "org job.secret_name": (_set("orgs/acme.yaml", "job", "secret_name"), "qqq-own-secret"),
+    "mapping_prefix": (_mapping_prefix, "mapping_qqq"),
+    "mapping file name": (_mapping_name, "mapping_acme_qqq"),
+    "mapping comment": (_mapping_comment, "qqq comment"),
+    "namespace name": (_namespace_name, "qqq-ns"),
+    "namespace display_name": (_set("namespaces.yaml", "namespaces", "acme-ci", "display_name"), "QQQ display"),
+    "namespace description": (_set("namespaces.yaml", "namespaces", "acme-ci", "description"), "qqq description"),
+    "namespace public_acknowledged": (_public, "qqq agreed"),
+    "namespace approver": (_list_item("namespaces.yaml", "namespaces", "acme-ci", "owners", "approvers"), "qqq-ns-approver"),
+    "qci group name": (_rename_key("qci.yaml", "groups", "acme-team"), "qqq-group"),
+    "qci group approver": (_list_item("qci.yaml", "groups", "acme-team", "owners", "approvers"), "qqq-group-approver"),
+    "qci integration name": (_rename_key("qci.yaml", "integrations", "acme-robots"), "qqq-integration"),
+    "qci integration admins": (_set("qci.yaml", "integrations", "acme-robots", "admins"), "qqq-admins"),
+    "qci integration display_name": (_set("qci.yaml", "integrations", "acme-robots", "display_name"), "QQQ robots"),
+    "qci integration description": (_set("qci.yaml", "integrations", "acme-robots", "description"), "qqq automation"),
+    "image name": (_rename_key("images.yaml", "images", "tools"), "qqq_tools"),
+    "image reference": (_set("images.yaml", "images", "tools"), f"quay.io/qqq/tools:v1@sha256:{'3' * 64}"),
+    "mirrored image reference": (_set("images.yaml", "images", "redis"),
+                                 f"quay.io/cki/mirror/docker.io/qqq/redis:7.4@sha256:{'4' * 64}"),
+    "images mirror_prefix": (_mirror_prefix, "quay.io/qqq/mirror", _re2_escape),
+    "images approved registry": (_approved_registry, "qqq.example.com"),
+    "images repository_path": (_set("images.yaml", "repository_path"), "config/qqq.yaml", _re2_escape),
+    "schedule description": (_set("images.yaml", "schedule", "description"), "qqq nightly"),
+    "schedule branch": (_set("images.yaml", "schedule", "branch"), "qqq-branch"),
+    "schedule cron": (_set("images.yaml", "schedule", "cron"), "7 3 * * *"),
+    "schedule timezone": (_set("images.yaml", "schedule", "timezone"), "Europe/Prague"),
+}
+
+SPECIALS = [
+    "", " ", "-", "- x", "-x", "--", "---", "...", "#", "# c", "a #b", "a: b", ": ", "? x", "&anchor x", "*alias",
+    "!!python/object/apply:os.system ['id']", "!tag x", "%YAML 1.2", "@hourly", "`x`", "{{ 7*7 }}", "{{ header }}",
+    "{% if true %}x{% endif %}", "{# c #}", "${X}", "$(id)", "'", '"', "\\", "|", ">", "[a]", "{a: b}", "null", "~",
+    "yes", "no", "on", "off", "y", "n", "true", "False", "0x1F", "0o17", "1e3", ".inf", ".nan", "012", "1_000",
+    "2001-12-14", "=", "a=b", "\t", "\n", "\r", "\r\n", "x\n- y: z", "\x85", "\u2028", "\u2029", "\ufeff",
+    "\u202e", "\x00", "\x1b[31m", "é", "😀", "   lead", "trail   ", "a\n\nb", "a\n #b", "  \n", "a b  c",
+]
+_PIECES = st.sampled_from(["-", "#", ":", " ", "{{", "}}", "{%", "%}", "&", "*", "!", "|", ">", "'", '"', "\n", "\t",
+                           "@", "/", "=", "~", ",", "[", "]", "{", "}", "?", "a", "b1", "acme", "quay.io", "--- "])
+hostile = st.one_of(
+    st.sampled_from(SPECIALS),
+    st.text(),
+    st.lists(_PIECES, max_size=12).map("".join),
+    st.lists(st.one_of(st.sampled_from(SPECIALS), st.text(max_size=5)), max_size=6).map("".join),
+    st.builds(lambda piece, times: piece * times, st.text(min_size=1, max_size=4), st.integers(100, 1500)),
+)
+
+
+def inventory_files(slot: str, value: str) -> dict[str, bytes] | None:
+    """The inventory with `value` in `slot`, as the bytes of its files; None if YAML cannot carry the value."""
+    tree = base_tree()
+    SLOTS[slot][0](tree, value)
+    files = {}
+    for name, data in tree.items():
+        text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False)
+        if yaml.safe_load(text) != data:
+            return None
+        files[name] = text.encode()
+    return files
+
+
+def render(files: dict[str, bytes]) -> dict[str, str]:
+    inventory = parse_inventory(files)
+    errors = [p for p in validate(inventory) if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidInventory(errors)
+    return {output.path: output.text for output in plan(inventory)}
+
+
+@functools.cache
+def harmless_rendering(slot: str) -> dict[str, str]:
+    return render(inventory_files(slot, SLOTS[slot][1]))
+
+
+def assert_rejected_clearly(invalid: InvalidInventory, files: dict[str, bytes]) -> None:
+    assert invalid.problems
+    for problem in invalid.problems:
+        assert problem.location.file in files, problem
+        # A whole-file location is only for problems with the file itself (its name).
+        assert problem.location.line >= 1 or problem.location.file.startswith("orgs/"), problem
+        assert problem.message and "\n" not in problem.message and "\r" not in problem.message, problem
+
+
+def assert_rendered_exactly(slot: str, value: str, outputs: dict[str, str]) -> None:
+    harmless = SLOTS[slot][1]
+    expected_outputs = harmless_rendering(slot)
+    assert sorted(outputs) == sorted(path.replace(harmless, value) for path in expected_outputs)
+    for path, text in expected_outputs.items():
+        actual = outputs[path.replace(harmless, value)]
+        # The text is UTF-8 to the byte (surrogates or the like would fail here).
+        actual.encode("utf-8")
+        if file_type(path) == "manifest":
+            assert set(reparse(path, actual)) == set(outputs) - {path}
+            continue
+        expected = reparse(path, text)
+        for encode in SLOTS[slot][2:]:
+            expected = replace_strings(expected, encode(harmless), encode(value))
+        expected = replace_strings(expected, harmless, value)
+        assert reparse(path, actual) == expected, f"{path} does not re-parse to the intended structure"
+
+
+def check_field(slot: str, value: str) -> None:
+    assume(value != SLOTS[slot][1])
+    # `{org}` in a secret name is a placeholder the user may use on purpose, not data.
+    assume(not (slot.endswith("secret_name") and "{org}" in value))
+    # A newline in a comment starts a new mapping line: whole blocks are the business of the oc test below.
+    assume(not (slot == "mapping comment" and "\n" in value))
+    files = inventory_files(slot, value)
+    assume(files is not None)
+    try:
+        outputs = render(files)
+    except InvalidInventory as invalid:
+        event(f"{slot}: rejected")
+        assert_rejected_clearly(invalid, files)
+        return
+    event(f"{slot}: rendered")
+    assert_rendered_exactly(slot, value, outputs)
+
+
+def test_every_slot_renders_its_harmless_value() -> None:
+    for slot in SLOTS:
+        try:
+            harmless_rendering(slot)
+        except InvalidInventory as invalid:
+            raise AssertionError(f"{slot}: {invalid}") from None
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(slot=st.sampled_from(sorted(SLOTS)), value=hostile)
+@example(slot="namespace description", value="x\n- y: z")
+@example(slot="org approver", value="yes")
+@example(slot="mapping comment", value="\x85 registry.ci.openshift.org/acme-ci/x:1 quay.io/evil/x:1")
+@example(slot="namespace display_name", value="{{ 7*7 }}")
+def test_any_value_in_any_field_is_rejected_or_rendered_exactly(slot: str, value: str) -> None:
+    check_field(slot, value)
+
+
+_VISIBLE = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
+visible_text = st.one_of(
+    st.sampled_from([v for v in SPECIALS if v.isprintable() and v.strip()]),
+    st.text(_VISIBLE, min_size=1),
+    st.lists(st.one_of(_PIECES.filter(lambda p: p.isprintable()), st.text(_VISIBLE, max_size=3)), min_size=1).map("".join),
+    st.builds(lambda piece, times: piece * times, st.text(_VISIBLE, min_size=1, max_size=4), st.integers(100, 1500)),
+).filter(lambda v: v.strip())
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(slot=st.sampled_from(["namespace display_name", "namespace description", "mapping comment",
+                             "namespace public_acknowledged", "qci integration display_name",
+                             "qci integration description", "schedule description"]), value=visible_text)
+def test_visible_one_line_text_is_rendered_exactly_never_rejected(slot: str, value: str) -> None:
+    """Free text (display names, descriptions, comments) is data: anything a person can see and type renders."""
+    assume(value != SLOTS[slot][1])
+    files = inventory_files(slot, value)
+    assume(files is not None)
+    assert_rendered_exactly(slot, value, render(files))
+
+
+# Whole mapping blocks: what oc reads from the rendered file is what it would read from the inventory's text.
+_TOKENS = st.sampled_from([
+    SOURCE, "quay.io/acme/tools:latest", "quay.io/acme/tools:v2", "quay.io/acme/other",
+    f"{SOURCE}=quay.io/acme/x:1", "#", "# note", " ", "  ", "\t", "-", "a: b", "{{ x }}", "=", "é", "\r", "\u00a0",
+])
+mapping_blocks = st.lists(st.lists(_TOKENS, max_size=6).map(" ".join), max_size=6).map("\n".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(block=mapping_blocks)
+def test_mapping_files_tell_oc_what_the_inventory_says(block: str) -> None:
+    tree = base_tree()
+    tree["orgs/acme.yaml"]["mappings"]["mapping_acme_tools"] = block
+    files = {name: yaml.safe_dump(data, allow_unicode=False).encode() for name, data in tree.items()}
+    try:
+        outputs = render(files)
+    except InvalidInventory as invalid:
+        assert_rejected_clearly(invalid, files)
+        return
+    path = "core-services/image-mirroring/acme/mapping_acme_tools"
+    assert oc_mapping_lines(outputs[path]) == oc_mapping_lines(block)
+    configmap = reparse("x.yaml", outputs["core-services/image-mirroring/_image-mirror-mappings.yaml"])[0]
+    assert configmap["data"]["mapping_acme_tools"] == outputs[path]
+
+
+def test_inventory_values_are_never_compiled_as_templates() -> None:
+    files = inventory_files("namespace description", "{{ 7*7 }} {% raw %}")
+    outputs = render(files)
+    manifest = reparse("m.yaml", outputs["clusters/app.ci/registry-access/acme-ci/admin_manifest.yaml"])
+    assert manifest[0]["metadata"]["annotations"]["openshift.io/description"] == "{{ 7*7 }} {% raw %}"
+
+
+def test_yaml_specials_in_owners_stay_strings() -> None:
+    for name in ("yes", "no", "on", "y", "null", "true", "1e3", "0x1F", "012"):
+        outputs = render(inventory_files("org approver", name))
+        owners = reparse("OWNERS", outputs["core-services/image-mirroring/acme/OWNERS"])[0]
+        assert owners["approvers"] == [name], name
