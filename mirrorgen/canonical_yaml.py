@@ -8,6 +8,7 @@ strings that would read back as another type, and `|` blocks for multi-line stri
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -21,6 +22,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
 
 
+@functools.lru_cache(maxsize=8192)
 def reads_as_non_string(text: str) -> bool:
     """Whether a plain scalar `text` would be read back as something other than that string."""
     if text in _GO_EXTRA_BOOLS or _GO_FLOAT.fullmatch(text):

@@ -94,12 +94,21 @@ def _resolve_pair(source_text: str, destinations: list[str], registry: str, sour
     return str(resolved), destinations
 
 
+def _names_registry(token: str) -> bool:
+    """Whether a reference starts with a registry host (the rule parse_image_ref applies)."""
+    first, slash, _ = token.partition("/")
+    return bool(slash) and ("." in first or ":" in first or first == "localhost" or first.startswith("["))
+
+
 def resolve_tokens(tokens: tuple[str, ...], registry: str, source_registry: str) -> tuple[str, ...]:
     """A mapping line's tokens with image-stream sources written out in full.
 
     A line that does not parse is returned as written: validation (which also sizes the rendered ConfigMap)
     reports it, and rendering only ever sees valid lines.
     """
+    sources = [token.partition("=")[0] for token in tokens] if tokens and "=" in tokens[0] else tokens[:1]
+    if all(_names_registry(source) for source in sources):
+        return tokens  # the common case, decided without parsing: only registry-less sources are image streams
     try:
         if tokens and "=" in tokens[0]:
             out = []

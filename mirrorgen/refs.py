@@ -13,10 +13,21 @@ _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?"
 _PATH_RE = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
 _DOMAIN_RE = re.compile(_DOMAIN)
-TAG_RE = re.compile(r"[\w][\w.-]{0,127}")
+# ASCII, as in Go's RE2, where `\w` is [0-9A-Za-z_].
+TAG_RE = re.compile(r"[\w][\w.-]{0,127}", re.ASCII)
 # oc expands `*` in a source tag against the registry's tags.
-_SOURCE_TAG_RE = re.compile(r"[\w*][\w.*-]{0,127}")
-DIGEST_RE = re.compile(r"(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})")
+_SOURCE_TAG = r"[\w*][\w.*-]{0,127}"
+_SOURCE_TAG_RE = re.compile(_SOURCE_TAG, re.ASCII)
+_DIGEST = r"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})"
+DIGEST_RE = re.compile(_DIGEST)
+_COMPONENT_RE = re.compile(_COMPONENT)
+# A whole well-formed reference in one match: the common case, parsed without the step-by-step checks that name
+# what is wrong. The registry group may capture a first path component; parse_image_ref sorts that out.
+_REFERENCE_RE = re.compile(
+    rf"(?:(?P<registry>{_DOMAIN})/)?(?P<path>{_COMPONENT}(?:/{_COMPONENT})*)"
+    rf"(?::(?P<tag>{_SOURCE_TAG}))?(?:@(?P<digest>{_DIGEST}))?",
+    re.ASCII,
+)
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _CONFIGMAP_KEY = re.compile(r"[-._a-zA-Z0-9]+")
@@ -55,8 +66,26 @@ class ImageRef:
         return out
 
 
+def _names_registry(first: str) -> bool:
+    """Whether the first `/`-separated part of a reference is a registry host rather than a path component."""
+    return "." in first or ":" in first or first == "localhost" or first.startswith("[")
+
+
 def parse_image_ref(text: str, *, allow_wildcard: bool = False) -> ImageRef:
     """Parse a reference; raise ReferenceError naming the part that is wrong."""
+    match = _REFERENCE_RE.fullmatch(text)
+    if match and (allow_wildcard or "*" not in (match["tag"] or "")):
+        registry, path = match["registry"] or "", match["path"]
+        if registry and not _names_registry(registry):
+            if not _COMPONENT_RE.fullmatch(registry):
+                return _parse_checked(text, allow_wildcard)
+            registry, path = "", f"{registry}/{path}"  # what looked like a host is the first path component
+        return ImageRef(registry, path, match["tag"], match["digest"])
+    return _parse_checked(text, allow_wildcard)
+
+
+def _parse_checked(text: str, allow_wildcard: bool) -> ImageRef:
+    """parse_image_ref step by step, so that the error names the part that is wrong."""
     if not text:
         raise ReferenceError("empty image reference")
     rest, digest = text, None
@@ -74,7 +103,7 @@ def parse_image_ref(text: str, *, allow_wildcard: bool = False) -> ImageRef:
             why = "a wildcard `*` is only allowed in a source tag" if "*" in tag else "tags are 1-128 of [A-Za-z0-9_.-], not starting with . or -"
             raise ReferenceError(f"invalid tag {tag!r} in {text!r} ({why})")
     first, _, remainder = rest.partition("/")
-    if remainder and ("." in first or ":" in first or first == "localhost" or first.startswith("[")):
+    if remainder and _names_registry(first):
         registry, path = first, remainder
         if not _DOMAIN_RE.fullmatch(registry):
             raise ReferenceError(f"invalid registry host {registry!r} in {text!r}")

@@ -244,14 +244,18 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     jobs = _enabled_jobs(inventory)
     # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
     seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs.values()}
+    image_streams = inventory.settings.image_stream_registry
     for org in inventory.orgs:
+        inside = org.destination.rstrip("/") + "/"
         for mapping in org.mappings:
             mirrored_by = [jobs[other].name for other in _mirrored_by(inventory, mapping.name)]
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
             for line in mapping.lines:
-                where = Location(org.file, line.number)
                 parsed = line.parsed
+                if not parsed.tokens and not parsed.has_tab:
+                    continue
+                where = Location(org.file, line.number)
                 if parsed.has_tab:
                     yield Problem(where, "TAB between fields: oc splits on spaces only and misreads the line; use single spaces",
                                   defect(inventory))
@@ -260,15 +264,17 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                 try:
                     pairs = line.pairs
                     for pair in pairs:
-                        resolve_source(pair.source, inventory.settings.image_stream_registry, source_registry)
+                        if not pair.source.registry:  # an image-stream source: its QCI tag must be valid too
+                            resolve_source(pair.source, image_streams, source_registry)
                 except ReferenceError as exc:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
                     yield Problem(where, str(exc), defect(inventory))
                     continue
-                for registry in sorted({ref.registry for pair in pairs for ref in (pair.source, pair.destination)}
-                                       & DECOMMISSIONED_REGISTRIES.keys()):
-                    yield Problem(where, f"{registry} is decommissioned; use {DECOMMISSIONED_REGISTRIES[registry]} instead",
-                                  defect(inventory))
+                for registry in sorted(DECOMMISSIONED_REGISTRIES):
+                    if registry in line.text and any(ref.registry == registry for pair in pairs
+                                                     for ref in (pair.source, pair.destination)):
+                        yield Problem(where, f"{registry} is decommissioned; use {DECOMMISSIONED_REGISTRIES[registry]}"
+                                             f" instead", defect(inventory))
                 for pair in pairs:
                     key = pair.destination_key
                     for name in mirrored_by:
@@ -279,7 +285,7 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                           defect(inventory))
                         else:
                             seen[key] = where
-                    if not pair.destination.repository.startswith(org.destination.rstrip("/") + "/"):
+                    if not pair.destination.repository.startswith(inside):
                         yield Problem(where, f"destination {pair.destination.repository} is outside this org's destination"
                                              f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
                     namespace = image_stream_namespace(pair.source, source_registry)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from mirrorgen import canonical_yaml
@@ -134,3 +136,32 @@ def test_go_key_order_with_non_ascii_digits() -> None:
     # sorts first (keyList.Less: an=0 < bn=1); '٣' is a digit (category Nd) worth ord('٣') - ord('0').
     assert canonical_yaml.sorted_keys(dict.fromkeys(["a²", "a1", "b"])) == ["a²", "a1", "b"]
     assert canonical_yaml.sorted_keys(dict.fromkeys(["x٣", "x2"])) == ["x2", "x٣"]
+
+
+_REF_ALPHABET = "abcAB019.-_:/@*[]" + "é"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(alphabet=_REF_ALPHABET, max_size=30),
+        st.builds(lambda a, b, c: a + b + c,
+                  st.sampled_from(["", "quay.io/", "localhost:5000/", "a/", "Ab/", "[::1]:5000/", "host:1/"]),
+                  st.text(alphabet=_REF_ALPHABET, max_size=20),
+                  st.sampled_from(["", "@sha256:" + "a" * 64, "@sha256:abc"])),
+    ),
+    wildcard=st.booleans(),
+)
+def test_fast_reference_parse_agrees_with_the_checked_one(text, wildcard) -> None:
+    """parse_image_ref matches well-formed references in one regex; it must agree with the step-by-step parse."""
+    from mirrorgen.refs import _parse_checked
+
+    try:
+        expected = _parse_checked(text, wildcard)
+    except ReferenceError:
+        expected = None
+    try:
+        got = parse_image_ref(text, allow_wildcard=wildcard)
+    except ReferenceError:
+        got = None
+    assert got == expected

@@ -32,7 +32,7 @@ def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[Mappi
     for line in mapping.lines:
         parsed = line.parsed
         tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
-        lines.append((line, attrs.evolve(parsed, tokens=tokens).render()))
+        lines.append((line, (parsed if tokens is parsed.tokens else attrs.evolve(parsed, tokens=tokens)).render()))
     while lines and not lines[0][1]:
         lines.pop(0)
     return lines
