@@ -24,7 +24,8 @@ def line_sources(entries: Iterable[tuple[int, Location]]) -> LineSources:
     """The (first line, source) pairs in line order, dropping entries that repeat the previous source."""
     found: list[tuple[int, Location]] = []
     for first, location in sorted(entries, key=lambda entry: entry[0]):
-        if not found or found[-1][1] != location:
+        # Compared field by field: attrs' generated __ne__ costs more, and this runs for every generated line.
+        if not found or (found[-1][1].line, found[-1][1].file) != (location.line, location.file):
             found.append((first, location))
     return tuple(found)
 
