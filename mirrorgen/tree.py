@@ -11,8 +11,9 @@ import difflib
 import fcntl
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import attrs
 
@@ -184,8 +185,8 @@ def _safe_target(root: Path, relative: str) -> Path:
 
 
 def _stage(target: Path, data: bytes, *, durable: bool) -> Path:
-    """`data` in a temporary file next to `target`, to be renamed over it; `durable=False` leaves flushing to a
-    later os.sync()."""
+    """`data` in a temporary file next to `target`, to be renamed over it; `durable=False` leaves flushing to the
+    caller (see _flush)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.mirrorgen-tmp-{os.getpid()}"
     # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write.
@@ -226,6 +227,24 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _flush(paths: list[Path], fsync: Callable[[Path], None] = _fsync_path) -> None:
+    """fsync exactly these files or folders. In parallel: the filesystem commits concurrent fsyncs together, so
+    thousands of files cost well under a second, and no other process's unwritten data is forced out with
+    ours (os.sync would flush the whole machine)."""
+    if not paths:
+        return
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+        list(pool.map(fsync, paths))
 
 
 @contextlib.contextmanager
@@ -278,11 +297,10 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         targets = {o.path: _safe_target(root, o.path) for o in outputs if o.path in changed}
         stale = [_safe_target(root, entry.path) for entry in drift.files if entry.status == "stale"]
         files = [o for o in outputs if o.path in changed and o.path != MANIFEST]
-        # Every new file is staged, then flushed by one os.sync() (an fsync per file made a large generate take
-        # tens of seconds), then renamed into place: no rename exposes a file whose data is not on disk yet.
+        # Every new file is staged, then fsynced, then renamed into place: no rename exposes a file whose data is
+        # not on disk yet. The folders are fsynced after the renames, so that the renames are on disk too.
         staged = [(_stage(targets[o.path], o.text.encode(), durable=False), targets[o.path]) for o in files]
-        if staged:
-            os.sync()
+        _flush([tmp for tmp, _ in staged])
         for tmp, target in staged:
             _replace(tmp, target)
         written = [o.path for o in files]
@@ -295,11 +313,24 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         # still names every file of the old tree, so a run killed half way leaves nothing the next run cannot
         # find and finish.
         if MANIFEST in changed:
-            if staged or stale:
-                os.sync()
+            _flush(_folders_up_to(root, [target for _, target in staged] + stale), _fsync_dir)
             _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode())
             written.append(MANIFEST)
     return WriteSummary(tuple(written), len(outputs) - len(written), tuple(removed))
+
+
+def _folders_up_to(root: Path, files: list[Path]) -> list[Path]:
+    """Every existing folder between these files and `root`: a new folder's entry lives in its parent."""
+    folders: set[Path] = set()
+    for path in files:
+        folder = path.parent
+        while folder not in folders and folder.is_relative_to(root):
+            if folder.is_dir():
+                folders.add(folder)
+            if folder == root:
+                break
+            folder = folder.parent
+    return sorted(folders)
 
 
 def _prune_empty_dirs(root: Path, folder: Path) -> None:
