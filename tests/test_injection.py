@@ -219,7 +219,11 @@ def inventory_files(slot: str, value: str) -> dict[str, bytes] | None:
     files = {}
     for name, data in tree.items():
         text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False)
-        if yaml.safe_load(text) != data:
+        try:
+            # PyYAML can emit what it cannot read back (an escaped key past the 1024-character simple-key limit).
+            if yaml.safe_load(text) != data:
+                return None
+        except yaml.YAMLError:
             return None
         files[name] = text.encode()
     return files
