@@ -8,7 +8,6 @@ hostile one. Nothing else in any output may change, and the hostile value must a
 
 from __future__ import annotations
 
-import copy
 import functools
 from typing import Any, Callable
 
