@@ -12,7 +12,7 @@ from typing import Optional
 
 import attrs
 
-from .refs import TAG_RE, ImageRef, ReferenceError, dns1123_label_error, parse_image_ref
+from .refs import TAG_RE, ImageRef, ReferenceError, dns1123_label_error, names_registry, parse_image_ref
 
 QCI_REPOSITORY = "quay.io/openshift/ci"
 QCI_PROXY_REPOSITORY = "quay-proxy.ci.openshift.org/openshift/ci"
@@ -94,12 +94,6 @@ def _resolve_pair(source_text: str, destinations: list[str], registry: str, sour
     return str(resolved), destinations
 
 
-def _names_registry(token: str) -> bool:
-    """Whether a reference starts with a registry host (the rule parse_image_ref applies)."""
-    first, slash, _ = token.partition("/")
-    return bool(slash) and ("." in first or ":" in first or first == "localhost" or first.startswith("["))
-
-
 def resolve_tokens(tokens: tuple[str, ...], registry: str, source_registry: str) -> tuple[str, ...]:
     """A mapping line's tokens with image-stream sources written out in full.
 
@@ -107,7 +101,7 @@ def resolve_tokens(tokens: tuple[str, ...], registry: str, source_registry: str)
     reports it, and rendering only ever sees valid lines.
     """
     sources = [token.partition("=")[0] for token in tokens] if tokens and "=" in tokens[0] else tokens[:1]
-    if all(_names_registry(source) for source in sources):
+    if all(names_registry(source.partition("/")[0]) and "/" in source for source in sources):
         return tokens  # the common case, decided without parsing: only registry-less sources are image streams
     try:
         if tokens and "=" in tokens[0]:

@@ -66,7 +66,7 @@ class ImageRef:
         return out
 
 
-def _names_registry(first: str) -> bool:
+def names_registry(first: str) -> bool:
     """Whether the first `/`-separated part of a reference is a registry host rather than a path component."""
     return "." in first or ":" in first or first == "localhost" or first.startswith("[")
 
@@ -76,7 +76,7 @@ def parse_image_ref(text: str, *, allow_wildcard: bool = False) -> ImageRef:
     match = _REFERENCE_RE.fullmatch(text)
     if match and (allow_wildcard or "*" not in (match["tag"] or "")):
         registry, path = match["registry"] or "", match["path"]
-        if registry and not _names_registry(registry):
+        if registry and not names_registry(registry):
             if not _COMPONENT_RE.fullmatch(registry):
                 return _parse_checked(text, allow_wildcard)
             registry, path = "", f"{registry}/{path}"  # what looked like a host is the first path component
@@ -103,7 +103,7 @@ def _parse_checked(text: str, allow_wildcard: bool) -> ImageRef:
             why = "a wildcard `*` is only allowed in a source tag" if "*" in tag else "tags are 1-128 of [A-Za-z0-9_.-], not starting with . or -"
             raise ReferenceError(f"invalid tag {tag!r} in {text!r} ({why})")
     first, _, remainder = rest.partition("/")
-    if remainder and _names_registry(first):
+    if remainder and names_registry(first):
         registry, path = first, remainder
         if not _DOMAIN_RE.fullmatch(registry):
             raise ReferenceError(f"invalid registry host {registry!r} in {text!r}")

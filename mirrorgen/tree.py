@@ -221,20 +221,17 @@ def _atomic_write(target: Path, data: bytes) -> None:
     _fsync_dir(target.parent)
 
 
+def _fsync_path(path: Path, *, follow: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY if follow else os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    # Folders are followed: the output root itself may be a symlink the user named.
+    _fsync_path(path, follow=True)
 
 
 def _flush(paths: list[Path], fsync: Callable[[Path], None] = _fsync_path) -> None:

@@ -14,7 +14,7 @@ from ..provenance import line_sources, nested_key_lines
 from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_text
-from .shards import ETCD_LIMIT, Layout, pack
+from .shards import Layout, pack
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
@@ -55,9 +55,7 @@ def configmap_layout(inventory: Inventory) -> Layout:
     settings = inventory.settings.configmap
     sizes = [(org.name, sum(stored_bytes(m.name, outputs[org.name, m.name].text, settings.gzip) for m in org.mappings))
              for org in inventory.orgs]
-    # Unsharded, one ConfigMap holds everything, whatever the budget (validation reports it if over).
-    budget = settings.shard_budget if settings.shard else ETCD_LIMIT * 1024
-    return attrs.evolve(pack(sizes, budget, settings.name), budget=settings.shard_budget)
+    return pack(sizes, settings.shard_budget, settings.name, split=settings.shard)
 
 
 def stored_bytes(key: str, text: str, gzipped: bool) -> int:

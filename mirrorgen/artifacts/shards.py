@@ -39,12 +39,17 @@ def shard_name(base: str, index: int) -> str:
     return base if index == 0 else f"{base}-{index + 1}"
 
 
-def pack(org_sizes: Iterable[tuple[str, int]], budget: int, base: str) -> Layout:
-    """First-fit of (org name, bytes of its mapping data), orgs in name order, into ConfigMaps of `budget` bytes."""
+def pack(org_sizes: Iterable[tuple[str, int]], budget: int, base: str, *, split: bool = True) -> Layout:
+    """First-fit of (org name, bytes of its mapping data), orgs in name order, into ConfigMaps of `budget` bytes;
+    with `split=False`, all into one ConfigMap whatever its size (validation reports it if over)."""
     members: list[list[str]] = [[]]
     used = [0]
     oversized = []
     for org, size in sorted(org_sizes):
+        if not split:
+            members[0].append(org)
+            used[0] += size
+            continue
         if size > budget:
             oversized.append((org, size))
         # An oversized org gets a ConfigMap of its own, so the others keep their places once it is split.
