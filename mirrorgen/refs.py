@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional
 
@@ -20,14 +21,6 @@ _SOURCE_TAG = r"[\w*][\w.*-]{0,127}"
 _SOURCE_TAG_RE = re.compile(_SOURCE_TAG, re.ASCII)
 _DIGEST = r"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})"
 DIGEST_RE = re.compile(_DIGEST)
-_COMPONENT_RE = re.compile(_COMPONENT)
-# A whole well-formed reference in one match: the common case, parsed without the step-by-step checks that name
-# what is wrong. The registry group may capture a first path component; parse_image_ref sorts that out.
-_REFERENCE_RE = re.compile(
-    rf"(?:(?P<registry>{_DOMAIN})/)?(?P<path>{_COMPONENT}(?:/{_COMPONENT})*)"
-    rf"(?::(?P<tag>{_SOURCE_TAG}))?(?:@(?P<digest>{_DIGEST}))?",
-    re.ASCII,
-)
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _CONFIGMAP_KEY = re.compile(r"[-._a-zA-Z0-9]+")
@@ -73,47 +66,37 @@ def names_registry(first: str) -> bool:
 
 def parse_image_ref(text: str, *, allow_wildcard: bool = False) -> ImageRef:
     """Parse a reference; raise ReferenceError naming the part that is wrong."""
-    match = _REFERENCE_RE.fullmatch(text)
-    if match and (allow_wildcard or "*" not in (match["tag"] or "")):
-        registry, path = match["registry"] or "", match["path"]
-        if registry and not names_registry(registry):
-            if not _COMPONENT_RE.fullmatch(registry):
-                return _parse_checked(text, allow_wildcard)
-            registry, path = "", f"{registry}/{path}"  # what looked like a host is the first path component
-        return ImageRef(registry, path, match["tag"], match["digest"])
-    return _parse_checked(text, allow_wildcard)
-
-
-def _parse_checked(text: str, allow_wildcard: bool) -> ImageRef:
-    """parse_image_ref step by step, so that the error names the part that is wrong."""
     if not text:
         raise ReferenceError("empty image reference")
-    rest, digest = text, None
-    if "@" in rest:
-        rest, digest = rest.split("@", 1)
-        if not DIGEST_RE.fullmatch(digest):
-            raise ReferenceError(f"malformed digest {digest!r} in {text!r} (expected sha256: and 64 lowercase hex digits)")
+    rest, at, digest = text.partition("@")
+    if at and not DIGEST_RE.fullmatch(digest):
+        raise ReferenceError(f"malformed digest {digest!r} in {text!r} (expected sha256: and 64 lowercase hex digits)")
     tag = None
-    slash = rest.rfind("/")
     colon = rest.rfind(":")
-    if colon > slash:
+    if colon > rest.rfind("/"):
         rest, tag = rest[:colon], rest[colon + 1 :]
-        tag_re = _SOURCE_TAG_RE if allow_wildcard else TAG_RE
-        if not tag_re.fullmatch(tag):
+        if not (_SOURCE_TAG_RE if allow_wildcard else TAG_RE).fullmatch(tag):
             why = "a wildcard `*` is only allowed in a source tag" if "*" in tag else "tags are 1-128 of [A-Za-z0-9_.-], not starting with . or -"
             raise ReferenceError(f"invalid tag {tag!r} in {text!r} ({why})")
-    first, _, remainder = rest.partition("/")
-    if remainder and names_registry(first):
-        registry, path = first, remainder
-        if not _DOMAIN_RE.fullmatch(registry):
-            raise ReferenceError(f"invalid registry host {registry!r} in {text!r}")
-    else:
-        registry, path = "", rest
+    try:
+        registry, path = split_repository(rest)
+    except ReferenceError as exc:
+        raise ReferenceError(f"{exc} in {text!r}") from None
+    return ImageRef(registry, path, tag, digest if at else None)
+
+
+# Mapping files name the same repositories over and over (one source repository with many tags, several tags of
+# one destination on a line): the check of a repository name runs once per distinct name.
+@functools.lru_cache(maxsize=16384)
+def split_repository(name: str) -> tuple[str, str]:
+    """(registry, path) of `[registry/]path`; raises ReferenceError naming the part that is wrong."""
+    first, _, remainder = name.partition("/")
+    registry, path = (first, remainder) if remainder and names_registry(first) else ("", name)
+    if registry and not _DOMAIN_RE.fullmatch(registry):
+        raise ReferenceError(f"invalid registry host {registry!r}")
     if not _PATH_RE.fullmatch(path):
-        raise ReferenceError(
-            f"invalid repository path {path!r} in {text!r} (lowercase letters, digits and single separators . _ __ - between them)"
-        )
-    return ImageRef(registry, path, tag, digest)
+        raise ReferenceError(f"invalid repository path {path!r} (lowercase letters, digits and single separators . _ __ - between them)")
+    return registry, path
 
 
 @attrs.frozen
@@ -154,10 +137,13 @@ class ParsedLine:
 def split_mapping_line(text: str) -> ParsedLine:
     body, hash_, comment = text.partition("#")
     comment = (hash_ + comment).rstrip()
-    has_tab = "\t" in body
-    tokens = tuple(t for t in body.replace("\t", " ").split(" ") if t)
-    tabbed = " ".join(t for t in body.strip(" \t").split(" ") if t) if has_tab else ""
-    return ParsedLine(tokens, comment, has_tab, tabbed)
+    if "\t" in body:
+        tokens = tuple(t for t in body.replace("\t", " ").split(" ") if t)
+        return ParsedLine(tokens, comment, True, " ".join(t for t in body.strip(" \t").split(" ") if t))
+    tokens = body.split(" ")
+    if "" in tokens:  # leading, trailing or repeated spaces
+        tokens = [t for t in tokens if t]
+    return ParsedLine(tuple(tokens), comment, False)
 
 
 def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:
