@@ -43,6 +43,11 @@ def document_lines(text: str) -> list[int]:
     return starts
 
 
+def document_sources(text: str, sources: Iterable[Location]) -> Iterable[tuple[int, Location]]:
+    """The n-th document of a `---`-separated stream traced to the n-th source."""
+    return zip(document_lines(text), sources)
+
+
 def nested_key_lines(text: str, parent: str) -> list[tuple[int, str, bool]]:
     """(line, key, is a literal block) of each key of the top-level mapping `parent`, in text order."""
     found, inside = [], False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 
 import attrs
@@ -10,7 +11,7 @@ from ..errors import Location
 from ..memo import per_inventory
 from ..model import Inventory, MappingFile, MappingLine, Org, Settings
 from ..output import Output
-from ..provenance import line_sources, nested_key_lines
+from ..provenance import nested_key_lines
 from ..qci import resolve_tokens
 from ..render import render
 from .owners import owners_text
@@ -69,8 +70,9 @@ def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Outp
     rendered = rendered_lines(inventory.settings, mapping)
     text = render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=[t for _, t in rendered])
     first = text.count("\n") - len(rendered) + 1  # the template puts only the header above the lines
-    sources = line_sources((first + i, Location(org.file, line.number)) for i, (line, _) in enumerate(rendered))
-    return Output(mapping_path(org, mapping), text, mapping.location, sources)
+    kept = mapping.lines[len(mapping.lines) - len(rendered):]  # leading blank lines are dropped
+    return Output(mapping_path(org, mapping), text, mapping.location,
+                  lambda: ((first + i, Location(org.file, line.number)) for i, line in enumerate(kept)))
 
 
 def configmap_line_sources(text: str, by_key: dict[str, Output]) -> list[tuple[int, Location]]:
@@ -110,5 +112,5 @@ def plan_mappings(inventory: Inventory) -> list[Output]:
         }
         text = render("documents.yaml.j2", source="orgs/*.yaml", header=settings.header, documents=[configmap])
         outputs.append(Output(configmap_path(index), text, inventory.locate(settings.file, "configmap", key=True),
-                              line_sources(configmap_line_sources(text, by_key))))
+                              functools.partial(configmap_line_sources, text, by_key)))
     return outputs

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..errors import Location
 from ..model import Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from ..output import Output
 from ..overrides import deep_merge
-from ..provenance import line_sources, sequence_item_lines
+from ..provenance import sequence_item_lines
 from ..render import render
 from .mappings import configmap_layout
 
@@ -108,10 +109,10 @@ def plan_jobs(inventory: Inventory) -> list[Output]:
     periodics = [periodic(inventory, org, resolve_job(inventory.settings, org)) for org in jobs_in_order(inventory)]
     # No header: the job sanitizer in openshift/release rewrites files to its canonical form, dropping comments.
     text = render("documents.yaml.j2", source="", header=False, documents=[{**inventory.settings.job_file_extra, "periodics": periodics}])
-    return [Output(JOBS_PATH, text, Location(inventory.settings.file), job_line_sources(inventory, text))]
+    return [Output(JOBS_PATH, text, Location(inventory.settings.file), functools.partial(job_line_sources, inventory, text))]
 
 
-def job_line_sources(inventory: Inventory, text: str) -> tuple[tuple[int, Location], ...]:
+def job_line_sources(inventory: Inventory, text: str) -> list[tuple[int, Location]]:
     """Each periodic traced to its org's `job:` entry, and each line that renders a setting to where it is set."""
     lines = text.split("\n")
     # The dump keeps list order, so the n-th top-level item is the periodic of the n-th org in job order.
@@ -126,4 +127,4 @@ def job_line_sources(inventory: Inventory, text: str) -> tuple[tuple[int, Locati
                 if line.startswith(prefix):
                     found.append((number, job_setting_location(inventory, org, setting)))
                     found.append((number + count, whole))
-    return line_sources(found)
+    return found

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 from ..model import Access, Inventory, Namespace
 from ..output import Output
-from ..provenance import document_lines, line_sources
+from ..provenance import document_sources
 from ..render import render
 from .owners import owners_text
 
@@ -70,7 +71,7 @@ def plan_registry_access(inventory: Inventory) -> list[Output]:
             # The Namespace document comes from the entry, the RoleBinding from its access decision.
             access = inventory.locate(namespace.file, "namespaces", namespace.name, "access")
             outputs.append(Output(f"{folder}/admin_manifest.yaml", manifests, where,
-                                  line_sources(zip(document_lines(manifests), (where, access)))))
+                                  functools.partial(document_sources, manifests, (where, access))))
         owners = owners_text(namespace.owners, source=namespace.file, header=header)
         if owners is not None:
             outputs.append(Output(f"{folder}/OWNERS", owners, inventory.locate(namespace.file, "namespaces", namespace.name, "owners")))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..errors import Location
 from ..model import Inventory, resolve_job
 from ..output import Output
-from ..provenance import document_lines, line_sources
+from ..provenance import document_sources
 from ..render import render
 from .prow import job_name
 
@@ -58,6 +59,6 @@ def plan_vault(inventory: Inventory) -> list[Output]:
     text = render("documents.yaml.j2", source="mirrorgen.yaml and orgs/*.yaml", header=inventory.settings.header,
                   documents=items)
     sources = item_sources(inventory)
-    owners = (sources[item["item"]] for item in items)
+    owners = [sources[item["item"]] for item in items]
     return [Output(VAULT_PATH, text, inventory.locate(inventory.settings.file, "vault", key=True),
-                   line_sources(zip(document_lines(text), owners)))]
+                   functools.partial(document_sources, text, owners))]
