@@ -28,52 +28,52 @@ CREDENTIAL_KEYS = frozenset({
     "client_secret", ".dockerconfigjson",
 })
 
-# (what it is, a literal every such credential contains, the pattern). The rule reads every value of the
-# inventory, so a pattern only runs on text holding its literal.
-_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("a PEM private key", "PRIVATE KEY", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
-    ("a docker config.json with credentials", "auth", re.compile(r"[\"']auths?[\"']\s*:")),
-    ("a password in a URL", "://", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
-    ("a GitHub token", "_", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("a GitLab token", "gl", re.compile(r"\bgl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}")),
-    ("a JSON Web Token (such as a ServiceAccount token)", "eyJ",
+# (what it is, literals one of which every such credential contains, the pattern). The rule reads every value of
+# the inventory, megabytes of mapping lines, so the patterns only run on text holding one of their literals.
+_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("a PEM private key", ("PRIVATE KEY",), re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
+    ("a docker config.json with credentials", ('"auth', "'auth"), re.compile(r"[\"']auths?[\"']\s*:")),
+    ("a password in a URL", ("://",), re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
+    ("a GitHub token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+     re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("a GitLab token", ("glpat-", "gldt-", "glrt-", "glptt-"), re.compile(r"\bgl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}")),
+    ("a JSON Web Token (such as a ServiceAccount token)", ("eyJ",),
      re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
-    # Quay robot account tokens: 64 upper-case letters and digits (digests are lower-case hex, so never match).
-    ("a Quay robot token", "", re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{64}(?![A-Za-z0-9])")),
-    ("an AWS access key", "A", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a Slack token", "xox", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("an AWS access key", ("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a Slack token", ("xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"), re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
 )
-# A run of 64 upper-case letters and digits: the only text worth the Quay pattern's look-aheads.
-_UPPER_RUN = re.compile(r"[A-Z0-9]{64}")
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])")
+_ANY_LITERAL = re.compile("|".join(re.escape(literal) for _, literals, _ in _PATTERNS for literal in literals))
+# A whole run of base64 characters, 12 or more, with its padding. The two credentials without a literal are found
+# inside such runs, so that one scan of the text serves both: the base64 `user:password` of a docker config.json,
+# and a Quay robot token (64 upper-case letters and digits; digests are lower-case hex, so never match).
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/])")
+_QUAY_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{64}(?![A-Za-z0-9])")
 _USER_PASSWORD = re.compile(r"[\x21-\x39\x3b-\x7e]+:[\x21-\x7e]+")
 
 
-def _base64_user_password(text: str) -> Optional[tuple[int, int]]:
-    """Span of a base64 `user:password` (the `auth` of a docker config.json), if the text holds one."""
-    for match in _BASE64.finditer(text):
-        token = match.group()
-        if len(token) % 4:
-            continue
-        try:
-            decoded = base64.b64decode(token, validate=True).decode("ascii")
-        except (binascii.Error, UnicodeDecodeError):
-            continue
-        if _USER_PASSWORD.fullmatch(decoded):
-            return match.span()
-    return None
+def _is_base64_user_password(run: str) -> bool:
+    if len(run) % 4:
+        return False
+    try:
+        decoded = base64.b64decode(run, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return bool(_USER_PASSWORD.fullmatch(decoded))
 
 
 def find_credential(text: str) -> Optional[tuple[str, int, int]]:
     """What kind of credential `text` holds and its span, or None."""
-    for kind, literal, pattern in _PATTERNS:
-        if literal in text and (literal or _UPPER_RUN.search(text)):
-            match = pattern.search(text)
+    if _ANY_LITERAL.search(text):
+        for kind, literals, pattern in _PATTERNS:
+            match = pattern.search(text) if any(literal in text for literal in literals) else None
             if match:
                 return kind, match.start(), match.end()
-    span = _base64_user_password(text)
-    if span is not None:
-        return "a base64 user:password, the `auth` of a docker config.json", *span
+    for run in _BASE64_RUN.finditer(text):
+        quay = _QUAY_TOKEN.search(run.group()) if run.end() - run.start() >= 64 else None
+        if quay:
+            return "a Quay robot token", run.start() + quay.start(), run.start() + quay.end()
+        if _is_base64_user_password(run.group()):
+            return "a base64 user:password, the `auth` of a docker config.json", *run.span()
     return None
 
 

@@ -28,6 +28,8 @@ AUTH = base64.b64encode(b"openshift+mirror:Z9XQ2LKM4P").decode()
     ("-----BEGIN OPENSSH PRIVATE KEY-----", "a PEM private key"),
     ("-----BEGIN PRIVATE KEY-----", "a PEM private key"),
     ("QWERTY1234567890" * 4, "a Quay robot token"),
+    ("robot/" + "QWERTY1234567890" * 4 + "+x", "a Quay robot token"),  # inside a longer run of base64 characters
+    (f"auth={AUTH}", "a base64 user:password"),
     ("AKIAIOSFODNN7EXAMPLE", "an AWS access key"),
     ("xoxb-123456789012-abcdef", "a Slack token"),
 ])
