@@ -11,6 +11,7 @@ import difflib
 import fcntl
 import os
 import re
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -73,14 +74,33 @@ def _is_marked(head: bytes) -> bool:
     return _MARKER_BYTES in head[:_HEAD]
 
 
-def _symlink_on_the_way(root: Path, relative: str) -> Optional[Path]:
-    """The first symbolic link among the folders between `root` and `relative` (which may lead outside root)."""
-    current = root
-    for part in Path(relative).parts[:-1]:
-        current = current / part
-        if current.is_symlink():
-            return current
-    return None
+class _Folders:
+    """The folders on the way from `root` to the files mirrorgen reads and writes, each looked at once: where a
+    symbolic link lies (never followed: it could lead outside root), and which folders were made."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._links: dict[str, Optional[Path]] = {"": None}
+        self._made: set[str] = set()
+
+    def link_on_the_way(self, relative: str) -> Optional[Path]:
+        """The first symbolic link among the folders between root and the file `relative`, or None."""
+        return self._link(relative.rpartition("/")[0])
+
+    def _link(self, folder: str) -> Optional[Path]:
+        if folder not in self._links:
+            found = self._link(folder.rpartition("/")[0])
+            if found is None and os.path.islink(os.path.join(self.root, folder)):
+                found = self.root / folder
+            self._links[folder] = found
+        return self._links[folder]
+
+    def make(self, folder: Path) -> None:
+        """Make `folder` and its parents unless this run already did."""
+        key = str(folder)
+        if key not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(key)
 
 
 def _is_owned_location(relative: str) -> bool:
@@ -90,48 +110,65 @@ def _is_owned_location(relative: str) -> bool:
     return is_plain_relative_path(relative) and any(relative.startswith(top + "/") for top in OWNED_DIRS)
 
 
-def _walk_files(root: Path, top: str) -> Iterator[str]:
+def _walk_files(root: Path, top: str, folders: _Folders) -> Iterator[str]:
+    """Regular files under root/top, reached without symbolic links."""
     base = root / top
-    if not base.is_dir() or base.is_symlink() or _symlink_on_the_way(root, top + "/x"):
+    if not base.is_dir() or base.is_symlink() or folders.link_on_the_way(top + "/x"):
         return
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not (Path(dirpath) / d).is_symlink())
-        for name in sorted(filenames):
-            full = Path(dirpath) / name
-            if not full.is_symlink() and not _TMP.match(name):
-                yield full.relative_to(root).as_posix()
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        # Listed before yielding: a caller may remove what it is given.
+        with os.scandir(root / folder) as listing:
+            entries = list(listing)
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir():
+                pending.append(f"{folder}/{entry.name}")
+            elif entry.is_file():
+                yield f"{folder}/{entry.name}"
 
 
-def _read(root: Path, relative: str, limit: int = -1) -> Optional[bytes]:
-    """A regular file's bytes (the first `limit`); None for what is missing, a symlink, or behind a symlinked folder
-    (never followed)."""
-    path = root / relative
+def _read(root: Path, relative: str, folders: _Folders, limit: int = -1) -> Optional[bytes]:
+    """A regular file's bytes (the first `limit`); None for what is missing, not a regular file, a symlink, or
+    behind a symlinked folder (never followed)."""
+    if folders.link_on_the_way(relative) is not None:
+        return None
     try:
-        if not path.is_file() or path.is_symlink() or _symlink_on_the_way(root, relative):
+        # Non-blocking, so that a FIFO planted in the tree cannot hang the run; it is no regular file anyway.
+        fd = os.open(root / relative, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        with open(path, "rb") as handle:
+        with open(fd, "rb", closefd=False) as handle:
             return handle.read(limit)
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
-def snapshot(root: Path, outputs: list[Output]) -> Snapshot:
+def snapshot(root: Path, outputs: list[Output], folders: Optional[_Folders] = None) -> Snapshot:
+    folders = folders or _Folders(root)
     planned = {o.path for o in outputs}
     contents = {}
     for path in planned:
-        data = _read(root, path)
+        data = _read(root, path, folders)
         if data is not None:
             contents[path] = data
-    manifest_data = _read(root, MANIFEST)
+    manifest_data = _read(root, MANIFEST, folders)
     manifest = parse_manifest(manifest_data.decode("utf-8", "replace")) if manifest_data else {}
     # A manifest is a file in the tree anyone can edit: it may only point into mirrorgen's own directories.
     candidates = {path for path in manifest if _is_owned_location(path)} - planned
     for top in OWNED_DIRS:
-        candidates.update(p for p in _walk_files(root, top) if p not in planned)
+        candidates.update(p for p in _walk_files(root, top, folders) if p not in planned and not _TMP.match(p.rpartition("/")[2]))
     # Only the head of other files is read: the output may be a whole release checkout.
     others = {}
     for path in sorted(candidates):
-        head = _read(root, path, _HEAD)
+        head = _read(root, path, folders, _HEAD)
         if head is not None:
             others[path] = _is_marked(head)
     return Snapshot(contents, manifest, others)
@@ -157,9 +194,9 @@ def compare(outputs: list[Output], snap: Snapshot) -> Drift:
     return Drift(tuple(drifted), tuple(unmanaged))
 
 
-def check(outputs: list[Output], root: str | Path) -> Drift:
+def check(outputs: list[Output], root: str | Path, folders: Optional[_Folders] = None) -> Drift:
     """Compare the plan with the tree under `root`; writes nothing."""
-    return compare(outputs, snapshot(Path(root), outputs))
+    return compare(outputs, snapshot(Path(root), outputs, folders))
 
 
 def unified_diff(entry: FileDrift) -> str:
@@ -169,30 +206,35 @@ def unified_diff(entry: FileDrift) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-def _safe_target(root: Path, relative: str) -> Path:
+def _safe_target(root: Path, relative: str, folders: _Folders) -> Path:
     """The path to write `relative` at, refusing anything that would leave `root` (`..`, symlinked folders)."""
     parts = Path(relative).parts
     if Path(relative).is_absolute() or ".." in parts or not parts:
         raise MirrorgenError(f"refusing to write {relative!r}: outside the output directory")
-    link = _symlink_on_the_way(root, relative)
+    link = folders.link_on_the_way(relative)
     if link is not None:
         raise MirrorgenError(f"refusing to write {relative}: {link} is a symbolic link (it could lead outside {root});"
                              f" replace it with a real folder")
     target = root / relative
-    if target.is_dir() and not target.is_symlink():
-        raise MirrorgenError(f"cannot write {target}: a folder is in the way; move it aside")
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        if stat.S_ISDIR(os.lstat(target).st_mode):
+            raise MirrorgenError(f"cannot write {target}: a folder is in the way; move it aside")
     return target
 
 
-def _stage(target: Path, data: bytes, *, durable: bool) -> Path:
+def _stage(target: Path, data: bytes, folders: _Folders, *, durable: bool) -> Path:
     """`data` in a temporary file next to `target`, to be renamed over it; `durable=False` leaves flushing to the
     caller (see _flush)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folders.make(target.parent)
     tmp = target.parent / f".{target.name}.mirrorgen-tmp-{os.getpid()}"
-    # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write.
-    with contextlib.suppress(FileNotFoundError):
+    # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write;
+    # whatever is there is removed, and the name taken again.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(tmp, flags, 0o666)
+    except FileExistsError:
         tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        fd = os.open(tmp, flags, 0o666)
     try:
         with open(fd, "wb") as handle:
             handle.write(data)
@@ -215,9 +257,9 @@ def _replace(tmp: Path, target: Path) -> None:
         raise
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _atomic_write(target: Path, data: bytes, folders: Optional[_Folders] = None) -> None:
     """Replace `target` by `data` in one step, durably: fsync the new file, rename it, fsync the folder."""
-    _replace(_stage(target, data, durable=True), target)
+    _replace(_stage(target, data, folders or _Folders(target.parent), durable=True), target)
     _fsync_dir(target.parent)
 
 
@@ -258,21 +300,15 @@ def locked(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _remove_leftover_tmp(root: Path) -> None:
+def _remove_leftover_tmp(root: Path, folders: _Folders) -> None:
     """Temporary files of a run that was killed before it could rename them."""
     for path in root.glob(".*.mirrorgen-tmp-*"):
         if path.is_file() and not path.is_symlink() and _TMP.match(path.name):
             path.unlink()
     for top in OWNED_DIRS:
-        base = root / top
-        if not base.is_dir() or base.is_symlink() or _symlink_on_the_way(root, top + "/x"):
-            continue
-        # os.walk does not descend into symlinked folders.
-        for dirpath, _, filenames in os.walk(base):
-            for name in filenames:
-                path = Path(dirpath) / name
-                if _TMP.match(name) and path.is_file() and not path.is_symlink():
-                    path.unlink()
+        for relative in _walk_files(root, top, folders):
+            if _TMP.match(relative.rpartition("/")[2]):
+                (root / relative).unlink()
 
 
 def write(outputs: list[Output], root: str | Path) -> WriteSummary:
@@ -288,15 +324,16 @@ def write(outputs: list[Output], root: str | Path) -> WriteSummary:
 
 def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
     with locked(root):
-        _remove_leftover_tmp(root)
-        drift = check(outputs, root)
+        folders = _Folders(root)
+        _remove_leftover_tmp(root, folders)
+        drift = check(outputs, root, folders)
         changed = {entry.path for entry in drift.files if entry.status in ("changed", "missing")}
-        targets = {o.path: _safe_target(root, o.path) for o in outputs if o.path in changed}
-        stale = [_safe_target(root, entry.path) for entry in drift.files if entry.status == "stale"]
+        targets = {o.path: _safe_target(root, o.path, folders) for o in outputs if o.path in changed}
+        stale = [_safe_target(root, entry.path, folders) for entry in drift.files if entry.status == "stale"]
         files = [o for o in outputs if o.path in changed and o.path != MANIFEST]
         # Every new file is staged, then fsynced, then renamed into place: no rename exposes a file whose data is
         # not on disk yet. The folders are fsynced after the renames, so that the renames are on disk too.
-        staged = [(_stage(targets[o.path], o.text.encode(), durable=False), targets[o.path]) for o in files]
+        staged = [(_stage(targets[o.path], o.text.encode(), folders, durable=False), targets[o.path]) for o in files]
         _flush([tmp for tmp, _ in staged])
         for tmp, target in staged:
             _replace(tmp, target)
@@ -311,7 +348,7 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         # find and finish.
         if MANIFEST in changed:
             _flush(_folders_up_to(root, [target for _, target in staged] + stale), _fsync_dir)
-            _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode())
+            _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode(), folders)
             written.append(MANIFEST)
     return WriteSummary(tuple(written), len(outputs) - len(written), tuple(removed))
 
