@@ -9,6 +9,7 @@ strings that would read back as another type, and `|` blocks for multi-line stri
 from __future__ import annotations
 
 import functools
+import io
 import re
 import unicodedata
 from typing import Any
@@ -88,8 +89,30 @@ class _GoKey:
         return go_key_less(self.key, other.key)
 
 
+def _key_order(keys: tuple) -> tuple[int, ...]:
+    """Positions of `keys` in go-yaml's order; raises TypeError on a non-string key."""
+    for key in keys:
+        if not isinstance(key, str):
+            raise TypeError(f"mapping keys must be strings, got {key!r}")
+    return tuple(sorted(range(len(keys)), key=lambda i: _GoKey(keys[i])))
+
+
+# Most mappings share their key sets (every job, every RoleBinding), so each set is ordered once.
+_cached_key_order = functools.lru_cache(maxsize=4096)(_key_order)
+
+
 def sorted_keys(mapping: dict[str, Any]) -> list[str]:
-    return sorted(mapping, key=_GoKey)
+    """The keys of `mapping` in go-yaml v2's order; raises TypeError on a non-string key."""
+    keys = tuple(mapping)
+    return [keys[i] for i in _cached_key_order(keys)]
+
+
+def _str_style(value: str) -> str | None:
+    if "\n" in value:
+        return "|"
+    if reads_as_non_string(value) or value == "":
+        return '"'
+    return None
 
 
 class _Dumper(yaml.SafeDumper):
@@ -97,13 +120,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value:
-        style = "|"
-    elif reads_as_non_string(value) or value == "":
-        style = '"'
-    else:
-        style = None
-    return dumper.represent_scalar(_STR_TAG, value, style=style)
+    return dumper.represent_scalar(_STR_TAG, value, style=_str_style(value))
 
 
 def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
@@ -144,38 +161,114 @@ def _c_emitter_agrees(text: str, *, key: bool) -> bool:
                                  and not text.startswith(" ") and " \n" not in text and "\n " not in text)
 
 
-def _dumper_for(value: Any) -> type:
-    """The emitter to use for `value`; raises TypeError on a non-string mapping key."""
+# `dump` turns a document of plain data straight into the events PyYAML's representer and serializer would
+# produce for it (tests compare the bytes with that path), skipping the node graph, the per-scalar resolver
+# calls and the anchor bookkeeping; any other type is left to the representers.
+_DUMP_OPTIONS = {"default_flow_style": False, "allow_unicode": True, "width": 80, "indent": 2, "sort_keys": False}
+
+
+class _Unrepresentable(Exception):
+    """`dump`'s fast path met a value that only PyYAML's representers know how to write."""
+
+
+def _scalar_event(tag: str, text: str, style: str | None = None) -> yaml.ScalarEvent:
+    # The implicit flags yaml.serializer.Serializer.serialize_node computes.
+    implicit = (_resolver.resolve(yaml.ScalarNode, text, (True, False)) == tag,
+                _resolver.resolve(yaml.ScalarNode, text, (False, True)) == tag)
+    return yaml.ScalarEvent(None, tag, implicit, text, style=style)
+
+
+def _string_scalar(text: str) -> tuple[yaml.ScalarEvent, bool]:
+    """The event for string value `text`, and whether the C emitter agrees on it."""
+    return _scalar_event(_STR_TAG, text, _str_style(text)), _c_emitter_agrees(text, key=False)
+
+
+def _key_scalar(text: str) -> tuple[yaml.ScalarEvent, bool]:
+    """The event for mapping key `text`, and whether the C emitter agrees on it."""
+    return _scalar_event(_STR_TAG, text, _str_style(text)), _c_emitter_agrees(text, key=True)
+
+
+# Keys and short values repeat across documents; long texts (the ConfigMap data) are seldom repeated and
+# would only keep megabytes alive.
+_cached_string_scalar = functools.lru_cache(maxsize=16384)(_string_scalar)
+_cached_key_scalar = functools.lru_cache(maxsize=4096)(_key_scalar)
+_CACHED_LENGTH = 256
+_TRUE = _scalar_event("tag:yaml.org,2002:bool", "true")
+_FALSE = _scalar_event("tag:yaml.org,2002:bool", "false")
+_NULL = _scalar_event("tag:yaml.org,2002:null", "null")
+# Events carry no state of the emitter, so one instance serves every mapping and sequence.
+_MAPPING_START = yaml.MappingStartEvent(None, "tag:yaml.org,2002:map", True, flow_style=False)
+_MAPPING_END = yaml.MappingEndEvent()
+_SEQUENCE_START = yaml.SequenceStartEvent(None, "tag:yaml.org,2002:seq", True, flow_style=False)
+_SEQUENCE_END = yaml.SequenceEndEvent()
+
+
+def _append_events(value: Any, events: list) -> bool:
+    """Append the events of `value`; returns whether the C emitter writes them as the Python one does."""
+    kind = type(value)
+    if kind is str:
+        event, agrees = (_cached_string_scalar if len(value) <= _CACHED_LENGTH else _string_scalar)(value)
+        events.append(event)
+        return agrees
+    if kind is dict:
+        events.append(_MAPPING_START)
+        agrees = True
+        keys = tuple(value)
+        for i in _cached_key_order(keys):
+            key = keys[i]
+            if type(key) is not str:  # a str subclass: _key_order rejected all other types
+                raise _Unrepresentable
+            event, key_agrees = _cached_key_scalar(key)
+            events.append(event)
+            agrees = _append_events(value[key], events) and key_agrees and agrees
+        events.append(_MAPPING_END)
+        return agrees
+    if kind is list or kind is tuple:
+        events.append(_SEQUENCE_START)
+        agrees = True
+        for item in value:
+            agrees = _append_events(item, events) and agrees
+        events.append(_SEQUENCE_END)
+        return agrees
+    if kind is bool:
+        events.append(_TRUE if value else _FALSE)
+    elif kind is int:
+        events.append(_scalar_event("tag:yaml.org,2002:int", str(value)))
+    elif value is None:
+        events.append(_NULL)
+    else:
+        raise _Unrepresentable
+    return True
+
+
+def _document_events(value: Any) -> tuple[list, type]:
+    """The event stream of one document and the dumper to emit it with; raises _Unrepresentable."""
+    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent()]
+    agrees = _append_events(value, events)
+    events += [yaml.DocumentEndEvent(), yaml.StreamEndEvent()]
     # A scalar document ends with `...` from one emitter only.
-    use_c = _CDumper is not None and isinstance(value, (dict, list, tuple))
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, nested in item.items():
-                if not isinstance(key, str):
-                    raise TypeError(f"mapping keys must be strings, got {key!r}")
-                use_c = use_c and _c_emitter_agrees(key, key=True)
-                stack.append(nested)
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, str):
-            use_c = use_c and _c_emitter_agrees(item, key=False)
-    return _CDumper if use_c else _Dumper
+    use_c = _CDumper is not None and agrees and type(value) in (dict, list, tuple)
+    return events, _CDumper if use_c else _Dumper
 
 
 def dump(value: Any, *, dumper: type | None = None) -> str:
     """One YAML document (no `---`, no `...`) in go-yaml v2 form; empty mappings/lists as `{}`/`[]`.
 
-    `dumper` forces one emitter (for tests comparing them); by default the fastest that writes these bytes.
+    Raises TypeError on a non-string mapping key. `dumper` forces one emitter and PyYAML's representers (for
+    tests comparing them); by default the fastest path that writes these bytes.
     """
-    chosen = _dumper_for(value)
-    return yaml.dump(
-        value,
-        Dumper=dumper or chosen,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=80,
-        indent=2,
-        sort_keys=False,
-    )
+    if dumper is None:
+        try:
+            events, chosen = _document_events(value)
+        except _Unrepresentable:
+            dumper = _Dumper
+        else:
+            stream = io.StringIO()
+            emitter = chosen(stream, **_DUMP_OPTIONS)
+            try:
+                for event in events:
+                    emitter.emit(event)
+            finally:
+                emitter.dispose()
+            return stream.getvalue()
+    return yaml.dump(value, Dumper=dumper, **_DUMP_OPTIONS)

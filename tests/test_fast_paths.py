@@ -68,7 +68,7 @@ def test_large_configmaps_are_byte_identical_to_the_python_emitter(tmp_path: Pat
             for document in body.split("\n---\n"):
                 parsed = yaml.safe_load(document)
                 assert _python_dump(parsed) == document.rstrip("\n") + "\n"
-                compared += canonical_yaml._dumper_for(parsed) is canonical_yaml._CDumper
+                compared += canonical_yaml._document_events(parsed)[1] is canonical_yaml._CDumper
     assert compared > 20  # documents that went through the C emitter
 
 
@@ -112,3 +112,76 @@ def test_clean_check_does_not_import_deepdiff() -> None:
               "sys.exit(code or 10 * ('deepdiff' in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Strings PyYAML or go-yaml would read back as something else, or that need quoting or a block.
+_look_alikes = st.sampled_from(["true", "False", "yes", "NO", "on", "y", "N", "1", "-1", "+7", "0x1F", "0o17", "1_000",
+                                "1e3", "4.6", ".5", "-.inf", ".NaN", "null", "Null", "~", "", " ", "2024-01-02",
+                                "2001-12-14t21:59:43.10-05:00", "1:20", "<<", "=", "-", "- x", "? k", "a: b", "#c",
+                                "@every 1h", "%x", "!t", "&a", "*a", "|", ">", "'q'", '"d"', "{a}", "[b]", "x #y"])
+_multi_line = st.lists(st.text(max_size=30), min_size=1, max_size=4).map("\n".join)
+_awkward_text = st.one_of(_look_alikes, _multi_line, st.text(max_size=40), st.text(_ascii, min_size=100, max_size=300),
+                          _look_alikes.map(lambda s: s + "\n"), st.integers().map(str))
+# Long keys around the 128-character limit of simple keys, except 123-127 (see the xfail test below).
+_awkward_keys = st.one_of(_look_alikes, st.text(max_size=20), st.text(_ascii, min_size=115, max_size=122),
+                          st.text(_ascii, min_size=128, max_size=135), _multi_line)
+_plain_data = st.recursive(
+    st.one_of(_awkward_text, st.integers(), st.integers(min_value=-(10**30), max_value=10**30), st.booleans(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+                            st.dictionaries(_awkward_keys, inner, max_size=4)),
+    max_leaves=16)
+
+
+def _outcome(dumper_call):
+    try:
+        return dumper_call()
+    except Exception as error:  # the fast path must fail where PyYAML's representers fail, and the same way
+        return type(error)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_plain_data)
+def test_event_fast_path_writes_what_the_representer_and_python_emitter_write(document) -> None:
+    """dump builds emitter events itself; PyYAML's representer, serializer and pure-Python emitter are the reference."""
+    assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+@pytest.mark.xfail(strict=True, reason="the pure-Python emitter counts the implicit `!!str` tag (5 characters) "
+                   "against the 128-character simple-key limit, libyaml does not; _MAX_SIMPLE_KEY trusts C up to 127")
+@needs_libyaml
+def test_keys_of_123_to_127_characters_leave_the_two_emitters_apart() -> None:
+    document = {"k" * 125: None}
+    assert canonical_yaml._document_events(document)[1] is canonical_yaml._CDumper
+    assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+class _Label(str):
+    """A str subclass, which PyYAML's safe representers refuse."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.one_of(_awkward_text, st.floats(), st.dates(), st.binary(max_size=8),
+                              st.sets(st.integers(), max_size=3), _look_alikes.map(_Label)),
+                    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_awkward_keys, inner, max_size=3)),
+                    max_leaves=8))
+def test_values_the_fast_path_leaves_to_the_representers(document) -> None:
+    assert _outcome(lambda: canonical_yaml.dump(document)) == _outcome(lambda: _python_dump(document))
+
+
+@pytest.mark.parametrize("document, error", [
+    ({1: "a"}, TypeError),
+    ({"a": [{"b": 1, None: 2}]}, TypeError),
+    ([{"a": 1.5, 2: "x"}], TypeError),
+    ({_Label("k"): 1}, yaml.representer.RepresenterError),
+])
+def test_mapping_keys_must_be_exact_strings_on_both_paths(document, error) -> None:
+    for dumper in (None, canonical_yaml._Dumper):
+        with pytest.raises(error):
+            canonical_yaml.dump(document, dumper=dumper)
+
+
+def test_key_order_is_cached_per_key_tuple_without_changing_it() -> None:
+    keys = ["b", "a10", "a9", "A", "é", "_x"]
+    first = canonical_yaml.sorted_keys(dict.fromkeys(keys))
+    assert canonical_yaml.sorted_keys(dict.fromkeys(reversed(keys))) == first
+    assert canonical_yaml.sorted_keys(dict.fromkeys(keys)) == first == sorted(keys, key=canonical_yaml._GoKey)
