@@ -116,7 +116,21 @@ def _str_style(value: str) -> str | None:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def check_simple_key(self) -> bool:
+        """go-yaml v2's rule, which libyaml shares: a one-line scalar key of at most 128 bytes, its tag counted only
+        when written, is a simple `key:`. PyYAML's pure-Python emitter counts characters and the implicit tag, stops
+        at 127 and refuses an empty key, so it would write `? key` where the job sanitizer writes `key:`."""
+        event = self.event
+        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
+            return super().check_simple_key()
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(event.value)
+        length = len(event.value.encode("utf-8", "surrogatepass"))
+        if not any(event.implicit):
+            if self.prepared_tag is None:
+                self.prepared_tag = self.prepare_tag(event.tag)
+            length += len(self.prepared_tag)
+        return length <= _MAX_SIMPLE_KEY and not self.analysis.multiline
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -154,7 +168,7 @@ def _c_emitter_agrees(text: str, *, key: bool) -> bool:
     if not _ASCII_TEXT.fullmatch(text):
         return False
     if key:
-        return 0 < len(text) < _MAX_SIMPLE_KEY and "\n" not in text
+        return len(text) <= _MAX_SIMPLE_KEY and "\n" not in text
     # A multi-line string must be one that both write as a plain `|` block: whole lines, none padded with
     # spaces, the last one not blank (a `|+` block makes libyaml end the document with `...`).
     return "\n" not in text or (text.endswith("\n") and not text.endswith("\n\n") and text.strip(" ") != "\n"
