@@ -12,9 +12,10 @@ import fcntl
 import os
 import re
 import stat
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import attrs
 
@@ -27,6 +28,9 @@ from .render import MARKER
 _TMP = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")
 _MARKER_BYTES = MARKER.encode()
 _HEAD = 512
+# Writing: files staged and waiting for their fsync (each holds a descriptor), and the threads that fsync them.
+_MAX_OPEN_FILES = 256
+_SYNC_THREADS = 16
 
 
 @attrs.frozen
@@ -222,9 +226,9 @@ def _safe_target(root: Path, relative: str, folders: _Folders) -> Path:
     return target
 
 
-def _stage(target: Path, data: bytes, folders: _Folders, *, durable: bool) -> Path:
-    """`data` in a temporary file next to `target`, to be renamed over it; `durable=False` leaves flushing to the
-    caller (see _flush)."""
+def _stage(target: Path, data: bytes, folders: _Folders) -> tuple[Path, int]:
+    """`data` in a temporary file next to `target`, to be renamed over it: the file, and its descriptor, still
+    open so that the caller can fsync it without opening it again (and must close it)."""
     folders.make(target.parent)
     tmp = target.parent / f".{target.name}.mirrorgen-tmp-{os.getpid()}"
     # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write;
@@ -236,16 +240,60 @@ def _stage(target: Path, data: bytes, folders: _Folders, *, durable: bool) -> Pa
         tmp.unlink()
         fd = os.open(tmp, flags, 0o666)
     try:
-        with open(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return tmp
+    return tmp, fd
+
+
+def _sync_and_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _stage_durably(files: Iterable[tuple[Path, bytes]], folders: _Folders) -> list[tuple[Path, Path]]:
+    """Stage every file and fsync it: (temporary file, target) pairs, every one on disk, or nothing left behind.
+
+    The fsyncs run on worker threads while the next files are staged, and the filesystem commits concurrent
+    fsyncs together, so thousands of files cost well under a second; no other process's unwritten data is
+    forced out with ours (os.sync would flush the whole machine). A bounded number of files is open at once.
+    """
+    staged: list[tuple[Path, Path]] = []
+    pending = []
+    open_files = threading.BoundedSemaphore(_MAX_OPEN_FILES)
+
+    def sync_and_close(fd: int) -> None:
+        try:
+            _sync_and_close(fd)
+        finally:
+            open_files.release()
+
+    try:
+        with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
+            for target, data in files:
+                open_files.acquire()
+                try:
+                    tmp, fd = _stage(target, data, folders)
+                except BaseException:
+                    open_files.release()
+                    raise
+                staged.append((tmp, target))
+                pending.append(pool.submit(sync_and_close, fd))
+        for done in pending:
+            done.result()
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    return staged
 
 
 def _replace(tmp: Path, target: Path) -> None:
@@ -259,31 +307,27 @@ def _replace(tmp: Path, target: Path) -> None:
 
 def _atomic_write(target: Path, data: bytes, folders: Optional[_Folders] = None) -> None:
     """Replace `target` by `data` in one step, durably: fsync the new file, rename it, fsync the folder."""
-    _replace(_stage(target, data, folders or _Folders(target.parent), durable=True), target)
-    _fsync_dir(target.parent)
-
-
-def _fsync_path(path: Path, *, follow: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY if follow else os.O_RDONLY | os.O_NOFOLLOW)
+    tmp, fd = _stage(target, data, folders or _Folders(target.parent))
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        _sync_and_close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _replace(tmp, target)
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(path: Path) -> None:
     # Folders are followed: the output root itself may be a symlink the user named.
-    _fsync_path(path, follow=True)
+    _sync_and_close(os.open(path, os.O_RDONLY))
 
 
-def _flush(paths: list[Path], fsync: Callable[[Path], None] = _fsync_path) -> None:
-    """fsync exactly these files or folders. In parallel: the filesystem commits concurrent fsyncs together, so
-    thousands of files cost well under a second, and no other process's unwritten data is forced out with
-    ours (os.sync would flush the whole machine)."""
-    if not paths:
-        return
-    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
-        list(pool.map(fsync, paths))
+def _fsync_dirs(paths: list[Path]) -> None:
+    """fsync these folders, in parallel (see _stage_durably)."""
+    if paths:
+        with ThreadPoolExecutor(max_workers=min(_SYNC_THREADS, len(paths))) as pool:
+            list(pool.map(_fsync_dir, paths))
 
 
 @contextlib.contextmanager
@@ -333,8 +377,7 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         files = [o for o in outputs if o.path in changed and o.path != MANIFEST]
         # Every new file is staged, then fsynced, then renamed into place: no rename exposes a file whose data is
         # not on disk yet. The folders are fsynced after the renames, so that the renames are on disk too.
-        staged = [(_stage(targets[o.path], o.text.encode(), folders, durable=False), targets[o.path]) for o in files]
-        _flush([tmp for tmp, _ in staged])
+        staged = _stage_durably(((targets[o.path], o.text.encode()) for o in files), folders)
         for tmp, target in staged:
             _replace(tmp, target)
         written = [o.path for o in files]
@@ -347,7 +390,7 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         # still names every file of the old tree, so a run killed half way leaves nothing the next run cannot
         # find and finish.
         if MANIFEST in changed:
-            _flush(_folders_up_to(root, [target for _, target in staged] + stale), _fsync_dir)
+            _fsync_dirs(_folders_up_to(root, [target for _, target in staged] + stale))
             _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode(), folders)
             written.append(MANIFEST)
     return WriteSummary(tuple(written), len(outputs) - len(written), tuple(removed))
