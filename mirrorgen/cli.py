@@ -71,11 +71,20 @@ def _print_problems(problems, config: str) -> None:
 
 
 def _load_and_plan(config: str):
-    from .load import load_and_validate
+    from .errors import InvalidInventory, Severity
+    from .load import load_reporting_everything
     from .plan import plan
+    from .validate import validate
 
-    inventory, warnings = load_and_validate(config)
-    return plan(inventory), warnings
+    inventory = load_reporting_everything(config)
+    try:
+        outputs = plan(inventory, side_by_side=True)
+    except InvalidInventory:
+        problems = validate(inventory)  # known by now: the warnings are shown with the errors
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise InvalidInventory(problems) from None
+        raise
+    return outputs, validate(inventory)
 
 
 def _note_warnings(warnings, config: str) -> None:

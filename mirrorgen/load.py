@@ -272,15 +272,23 @@ def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, lis
     """
     from .validate import validate
 
-    try:
-        inventory = load_inventory(config_dir)
-    except InvalidInventory as invalid:
-        if invalid.partial is None:
-            raise
-        more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
-        raise InvalidInventory(without_echoes(invalid.problems + more)) from None
+    inventory = load_reporting_everything(config_dir)
     problems = validate(inventory)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise InvalidInventory(problems)
     return inventory, problems
+
+
+def load_reporting_everything(config_dir: str | Path = "config") -> Inventory:
+    """The inventory; where a file fails to load, raises InvalidInventory with its problems and every error
+    validation finds in the files that did load, so that one run reports everything."""
+    from .validate import validate
+
+    try:
+        return load_inventory(config_dir)
+    except InvalidInventory as invalid:
+        if invalid.partial is None:
+            raise
+        more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
+        raise InvalidInventory(without_echoes(invalid.problems + more)) from None

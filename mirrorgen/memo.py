@@ -19,12 +19,19 @@ T = TypeVar("T")
 def per_inventory(func: Callable[[Inventory], T]) -> Callable[[Inventory], T]:
     results: dict[int, T] = {}
 
+    def remember(inventory: Inventory, result: T) -> T:
+        """Record `result`, computed another way (in another process), as func(inventory)."""
+        if id(inventory) not in results:
+            weakref.finalize(inventory, results.pop, id(inventory), None)
+        results[id(inventory)] = result
+        return result
+
     @functools.wraps(func)
     def once(inventory: Inventory) -> T:
         key = id(inventory)
         if key not in results:
-            results[key] = func(inventory)
-            weakref.finalize(inventory, results.pop, key, None)
+            remember(inventory, func(inventory))
         return results[key]
 
+    once.remember = remember  # type: ignore[attr-defined]
     return once

@@ -6,7 +6,7 @@ Each rule yields Problems that say where (file:line), what is wrong and how to f
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
@@ -245,10 +245,12 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
     seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs.values()}
     image_streams = inventory.settings.image_stream_registry
+    decommissioned = sorted(DECOMMISSIONED_REGISTRIES)
     for org in inventory.orgs:
         inside = org.destination.rstrip("/") + "/"
         for mapping in org.mappings:
-            mirrored_by = [jobs[other].name for other in _mirrored_by(inventory, mapping.name)]
+            seen_by_mirroring_jobs = [(seen_by_job[jobs[other].name], jobs[other].name)
+                                      for other in _mirrored_by(inventory, mapping.name)]
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
             for line in mapping.lines:
@@ -270,23 +272,22 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
                     yield Problem(where, str(exc), defect(inventory))
                     continue
-                for registry in sorted(DECOMMISSIONED_REGISTRIES):
+                for registry in decommissioned:
                     if registry in line.text and any(ref.registry == registry for pair in pairs
                                                      for ref in (pair.source, pair.destination)):
                         yield Problem(where, f"{registry} is decommissioned; use {DECOMMISSIONED_REGISTRIES[registry]}"
                                              f" instead", defect(inventory))
                 for pair in pairs:
-                    key = pair.destination_key
-                    for name in mirrored_by:
-                        seen = seen_by_job[name]
+                    key, repository = pair.destination_key, pair.destination.repository
+                    for seen, name in seen_by_mirroring_jobs:
                         if key in seen:
                             yield Problem(where, f"destination {key} is already written at {seen[key]}; oc aborts the"
                                                  f" whole run of {name} when a destination tag repeats: keep one",
                                           defect(inventory))
                         else:
                             seen[key] = where
-                    if not pair.destination.repository.startswith(inside):
-                        yield Problem(where, f"destination {pair.destination.repository} is outside this org's destination"
+                    if not repository.startswith(inside):
+                        yield Problem(where, f"destination {repository} is outside this org's destination"
                                              f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
                     namespace = image_stream_namespace(pair.source, source_registry)
                     if namespace is not None:
@@ -385,11 +386,29 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# The rule that costs most on a big inventory (it parses every reference of every mapping line), and that
+# nothing else needs: plan(side_by_side=True) runs it in a forked process.
+SLOWEST_RULE: Rule = check_mapping_lines
+
+
 def validate(inventory: Inventory) -> list[Problem]:
     """All problems (errors and warnings) in the inventory, sorted by file and line."""
     return list(_validate_once(inventory))
 
 
+def run_rules(inventory: Inventory, rules: Iterable[Rule]) -> dict[Rule, list[Problem]]:
+    return {rule: list(rule(inventory)) for rule in rules}
+
+
+def combine(inventory: Inventory, found: dict[Rule, list[Problem]]) -> list[Problem]:
+    """validate()'s answer from every rule's problems, found elsewhere; validate() returns it from now on."""
+    return list(_validate_once.remember(inventory, _combined(found)))
+
+
+def _combined(found: dict[Rule, list[Problem]]) -> tuple[Problem, ...]:
+    return tuple(sort_problems(without_echoes(problem for rule in RULES for problem in found[rule])))
+
+
 @per_inventory
 def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
-    return tuple(sort_problems(without_echoes(problem for rule in RULES for problem in rule(inventory))))
+    return _combined(run_rules(inventory, RULES))

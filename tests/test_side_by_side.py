@@ -1,0 +1,93 @@
+"""plan(side_by_side=True): the slowest rule in a forked process, the rest meanwhile; the same answer as plan()."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from mirrorgen.errors import InvalidInventory
+from mirrorgen.fork import start_in_child
+from mirrorgen.load import load_inventory
+from mirrorgen.plan import SIDE_BY_SIDE_FROM_LINES, plan
+from mirrorgen.validate import validate
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synthetic import write_inventory  # noqa: E402
+
+PARENT = os.getpid()
+LINES = SIDE_BY_SIDE_FROM_LINES + 500
+
+
+def test_the_child_computes_the_result() -> None:
+    assert start_in_child(os.getpid)() not in (PARENT, None)
+
+
+def test_a_child_that_dies_leaves_the_work_to_the_parent() -> None:
+    def dies_in_child() -> int:
+        if os.getpid() != PARENT:
+            os._exit(3)
+        return os.getpid()
+
+    assert start_in_child(dies_in_child)() == PARENT
+
+
+def test_an_exception_in_the_work_is_raised_in_the_parent() -> None:
+    def fails() -> None:
+        raise ValueError(f"failed in {'the child' if os.getpid() != PARENT else 'the parent'}")
+
+    with pytest.raises(ValueError, match="failed in the parent"):
+        start_in_child(fails)()
+
+
+@pytest.fixture(scope="module")
+def big_config(tmp_path_factory) -> Path:
+    return write_inventory(tmp_path_factory.mktemp("big") / "config", LINES)
+
+
+def _texts(outputs) -> dict[str, str]:
+    return {o.path: o.text for o in outputs}
+
+
+def test_same_outputs_and_problems_as_one_process(big_config: Path) -> None:
+    alone, beside = load_inventory(big_config), load_inventory(big_config)
+    assert _texts(plan(beside, side_by_side=True)) == _texts(plan(alone))
+    assert validate(beside) == validate(alone)  # remembered from the side-by-side run, in the same order
+    assert any(p.message.startswith("namespace") for p in validate(beside))  # warnings of the synthetic inventory
+
+
+def _with_errors(config: Path) -> None:
+    org = sorted((config / "orgs").glob("*.yaml"))[3]
+    text = org.read_text()
+    # An error of the rule run in the child (a line oc cannot read) and one of a rule run in the parent.
+    text = text.replace("mappings:\n", "job:\n  cron: 'every day'\nmappings:\n", 1)
+    text = text.replace(": |\n", ": |\n    registry.ci.openshift.org/x/y:1\n", 1)
+    org.write_text(text)
+
+
+def test_same_errors_as_one_process(tmp_path: Path) -> None:
+    config = write_inventory(tmp_path / "config", LINES)
+    _with_errors(config)
+    found = []
+    for side_by_side in (False, True):
+        with pytest.raises(InvalidInventory) as raised:
+            plan(load_inventory(config), side_by_side=side_by_side)
+        found.append([str(p) for p in raised.value.problems])
+    assert found[0] == found[1]
+    assert any("has no destination" in p for p in found[1]) and any("cron" in p for p in found[1])
+
+
+def test_the_command_line_reports_what_validate_reports(tmp_path: Path) -> None:
+    config = write_inventory(tmp_path / "config", LINES)
+    out = tmp_path / "out"
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*") if p.is_file()} == \
+        _texts(plan(load_inventory(config)))
+    _with_errors(config)
+    generated = run_cli("generate", "--config", str(config), "--output", str(out))
+    validated = run_cli("validate", "--config", str(config))
+    assert generated.returncode == validated.returncode == 2
+    assert generated.stderr.splitlines()[:-1] == validated.stderr.splitlines()[:-1]
