@@ -97,13 +97,12 @@ class _Reader:
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.visits = 0
-        self.open: set[int] = set()  # the collections being read, from the top down to the current value
         self.constructor = yaml.SafeLoader("")
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(Location(self.file, node.start_mark.line + 1), message))
 
-    def convert(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
+    def convert(self, node: yaml.Node, path: Path) -> Any:
         self.visits += 1
         self.seen.add(id(node))
         if self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
@@ -113,23 +112,14 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
             self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain list or mapping")
             return None
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if depth == MAX_DEPTH:
-                raise InvalidInventory([_too_deep(self.file, node)])
-            if id(node) in self.open:
-                raise InvalidInventory([Problem(Location(self.file, line), "an alias refers to the value that holds it;"
-                                                                         " write the values out instead")])
-            self.open.add(id(node))
-            try:
-                if isinstance(node, yaml.MappingNode):
-                    return self._mapping(node, path, depth + 1)
-                return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-            finally:
-                self.open.discard(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
         self.content_lines[path] = line + 1 if node.style in ("|", ">") else line
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -150,7 +140,7 @@ class _Reader:
                 continue
             first_line[key] = key_line
             self.key_lines[path + (key,)] = key_line
-            result[key] = self.convert(value_node, path + (key,), depth)
+            result[key] = self.convert(value_node, path + (key,))
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -174,29 +164,8 @@ class _AliasBomb(Exception):
         self.node = node
 
 
-def _too_deep(file: str, node_or_event: yaml.Node | yaml.Event) -> Problem:
-    return Problem(Location(file, node_or_event.start_mark.line + 1),
-                   f"values nest more than {MAX_DEPTH} levels deep; no setting needs that")
-
-
-# Composing recurses once per nesting level, in C for libyaml, where running out of stack kills the process
-# instead of raising. A text that could nest deeply has its depth measured first, from its events, which takes
-# no recursion; scanning costs as much as composing, so it is skipped where it cannot find anything: every nested
-# collection needs an indicator of its own (`[` or `{`, each of which may also hold a one-pair mapping, or `-`,
-# `?`, `:` followed by white space), and a text with few of them is composed directly. Reading the composed
-# values then applies MAX_DEPTH (to aliases too).
-_SAFE_TO_COMPOSE = 200
-
-
-def _nesting_bound(text: str) -> int:
-    """More than the number of collections `text` can nest."""
-    flow = text.count("[") + text.count("{")
-    block = sum(text.count(indicator + space) for indicator in "-?:" for space in " \t\n\r")
-    return 2 * flow + block + 2  # + an indicator ending the text
-
-
 def _check_depth(text: str, file: str) -> None:
-    """Refuse deep nesting before composing (see _SAFE_TO_COMPOSE)."""
+    """Refuse deep nesting before composing: PyYAML's composer recurses per level and would crash the process."""
     try:
         _scan_depth(yaml.parse(text, Loader=FAST_LOADER), file)
     except yaml.YAMLError:
@@ -210,7 +179,8 @@ def _scan_depth(events: Iterator[yaml.Event], file: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise InvalidInventory([_too_deep(file, event)])
+                raise InvalidInventory([Problem(Location(file, event.start_mark.line + 1),
+                                                f"values nest more than {MAX_DEPTH} levels deep; no setting needs that")])
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -226,8 +196,7 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
                          f"not UTF-8 text (byte 0x{text[exc.start]:02x}); save the file as UTF-8")]
             ) from None
     try:
-        if _nesting_bound(text) > _SAFE_TO_COMPOSE:
-            _check_depth(text, file)
+        _check_depth(text, file)
         try:
             node = yaml.compose(text, Loader=FAST_LOADER)
         except yaml.YAMLError:
@@ -254,6 +223,8 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
             [Problem(Location(file, bomb.node.start_mark.line + 1),
                      f"aliases expand to more than {MAX_ALIAS_EXPANSION} extra values; write the values out instead")]
         ) from None
+    except RecursionError:
+        raise InvalidInventory([Problem(Location(file, 1), "the document nests too deeply (or an alias refers to itself)")]) from None
     if reader.problems:
         raise InvalidInventory(reader.problems)
     return data, SourceMap(file, reader.value_lines, reader.key_lines, reader.content_lines, data)
