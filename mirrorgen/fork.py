@@ -8,47 +8,61 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Callable, TypeVar
+import signal
+from typing import Callable, Generic, Optional, TypeVar
 
 T = TypeVar("T")
 
 
-def start_in_child(func: Callable[[], T]) -> Callable[[], T]:
-    """Start `func()` in a forked child; the returned function waits for the result and returns it.
+class Started(Generic[T]):
+    """`func()`, started in a forked child (or, where none could start, to be run here when asked for)."""
 
-    The result travels back pickled. Where no child can give it (no fork on this platform, the child failed or
-    was killed), `func()` runs here when the result is asked for, so the answer is the same either way, and an
-    exception `func` raises is raised here.
-    """
-    if not hasattr(os, "fork"):
-        return func
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return func
-    if pid == 0:
-        code = 1
+    def __init__(self, func: Callable[[], T]):
+        self._func = func
+        self._pid: Optional[int] = None
+        self._read_end = -1
+        if not hasattr(os, "fork"):
+            return
         try:
-            os.close(read_end)
-            data = pickle.dumps(func(), protocol=pickle.HIGHEST_PROTOCOL)
-            with open(write_end, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        finally:
-            # Leave at once: no exit handlers or buffered output of the parent's may run twice.
-            os._exit(code)
-    os.close(write_end)
-
-    def result() -> T:
-        with open(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0:
+            self._read_end, write_end = os.pipe()
+            self._pid = os.fork()
+        except OSError:
+            self._pid = None
+            return
+        if self._pid == 0:
+            code = 1
             try:
-                return pickle.loads(data)
-            except Exception:  # a truncated or unreadable result: compute it here instead
-                pass
-        return func()
+                os.close(self._read_end)
+                data = pickle.dumps(func(), protocol=pickle.HIGHEST_PROTOCOL)
+                with open(write_end, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            finally:
+                # Leave at once: no exit handlers or buffered output of the parent's may run twice.
+                os._exit(code)
+        os.close(write_end)
 
-    return result
+    def result(self) -> T:
+        """The child's result, or func() computed here if the child gave none (it failed, or was killed): the
+        answer is the same either way, and an exception func raises is raised here."""
+        if self._pid is not None:
+            with open(self._read_end, "rb") as pipe:
+                data = pipe.read()
+            if self._reap() == 0:
+                try:
+                    return pickle.loads(data)
+                except Exception:  # a truncated or unreadable result: compute it here instead
+                    pass
+        return self._func()
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs, and reap it (for when its result is no longer wanted)."""
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._read_end)
+            self._reap()
+
+    def _reap(self) -> int:
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return os.waitstatus_to_exitcode(status)

@@ -8,7 +8,7 @@ from .artifacts import FAMILIES
 from .errors import InvalidInventory, Location, Problem, Severity
 from .model import Inventory
 from .output import Output, is_plain_relative_path
-from .fork import start_in_child
+from .fork import Started
 from .validate import RULES, SLOWEST_RULE, combine, run_rules, validate
 
 # Lists every file mirrorgen wrote with its sha256, in `sha256sum` format (`sha256sum -c` checks it). It is how
@@ -52,8 +52,12 @@ def plan(inventory: Inventory, *, side_by_side: bool = False) -> list[Output]:
 
 
 def _plan_side_by_side(inventory: Inventory) -> list[Output]:
-    slowest = start_in_child(lambda: run_rules(inventory, [SLOWEST_RULE]))
-    found = run_rules(inventory, [rule for rule in RULES if rule is not SLOWEST_RULE])
+    slowest = Started(lambda: run_rules(inventory, [SLOWEST_RULE]))
+    try:
+        found = run_rules(inventory, [rule for rule in RULES if rule is not SLOWEST_RULE])
+    except BaseException:
+        slowest.cancel()
+        raise
     outputs: list[Output] = []
     failure: Exception | None = None
     if not any(p.severity is Severity.ERROR for problems in found.values() for p in problems):
@@ -63,7 +67,10 @@ def _plan_side_by_side(inventory: Inventory) -> list[Output]:
             outputs = render_outputs(inventory)
         except Exception as exc:
             failure = exc
-    found.update(slowest())
+        except BaseException:
+            slowest.cancel()
+            raise
+    found.update(slowest.result())
     _raise_errors(combine(inventory, found))
     if failure is not None:
         raise failure

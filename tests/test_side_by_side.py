@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, run_cli
 from mirrorgen.errors import InvalidInventory
-from mirrorgen.fork import start_in_child
+from mirrorgen.fork import Started
 from mirrorgen.load import load_inventory
 from mirrorgen.plan import SIDE_BY_SIDE_FROM_LINES, plan
 from mirrorgen.validate import validate
@@ -23,7 +23,7 @@ LINES = SIDE_BY_SIDE_FROM_LINES + 500
 
 
 def test_the_child_computes_the_result() -> None:
-    assert start_in_child(os.getpid)() not in (PARENT, None)
+    assert Started(os.getpid).result() not in (PARENT, None)
 
 
 def test_a_child_that_dies_leaves_the_work_to_the_parent() -> None:
@@ -32,7 +32,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent() -> None:
             os._exit(3)
         return os.getpid()
 
-    assert start_in_child(dies_in_child)() == PARENT
+    assert Started(dies_in_child).result() == PARENT
 
 
 def test_an_exception_in_the_work_is_raised_in_the_parent() -> None:
@@ -40,7 +40,18 @@ def test_an_exception_in_the_work_is_raised_in_the_parent() -> None:
         raise ValueError(f"failed in {'the child' if os.getpid() != PARENT else 'the parent'}")
 
     with pytest.raises(ValueError, match="failed in the parent"):
-        start_in_child(fails)()
+        Started(fails).result()
+
+
+def test_a_cancelled_child_is_stopped_and_reaped() -> None:
+    import time
+
+    started = Started(lambda: time.sleep(60))
+    begun = time.monotonic()
+    started.cancel()
+    assert time.monotonic() - begun < 10
+    with pytest.raises(ChildProcessError):  # no child left behind, not even a zombie
+        os.waitpid(-1, os.WNOHANG)
 
 
 @pytest.fixture(scope="module")
