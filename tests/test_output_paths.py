@@ -81,6 +81,22 @@ def test_check_does_not_read_through_a_symlinked_file(make_inventory, tmp_path) 
     assert result.returncode == 1 and f"missing: {out / OWNERS}" in result.stdout
 
 
+def test_a_fifo_in_the_tree_neither_hangs_check_nor_survives_generate(make_inventory, tmp_path) -> None:
+    """Reading a FIFO would wait for a writer forever: check reports it missing; generate replaces it."""
+    import subprocess
+    import sys
+
+    config, out = make_inventory(), tmp_path / "out"
+    assert generate(config, out).returncode == 0
+    (out / OWNERS).unlink()
+    os.mkfifo(out / OWNERS)
+    command = [sys.executable, "-m", "mirrorgen", "check", "--config", str(config), "--output", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and f"missing: {out / OWNERS}" in result.stdout
+    assert generate(config, out).returncode == 0
+    assert (out / OWNERS).is_file() and "approvers:\n- alice\n" in (out / OWNERS).read_text()
+
+
 def test_symlinked_output_root_is_followed_because_the_user_named_it(make_inventory, tmp_path) -> None:
     config, real = make_inventory(), tmp_path / "real"
     real.mkdir()
