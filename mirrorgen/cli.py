@@ -33,7 +33,10 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--output", default="generated", metavar="DIR", help="output tree (default: generated)")
         return sub
 
-    command("generate", "write every generated file that changed; remove stale ones mirrorgen generated")
+    generate = command("generate", "write every generated file that changed; remove stale ones mirrorgen generated")
+    generate.add_argument("--fsync", action="store_true",
+                          help="also flush every written file and folder to disk before returning, so that a power"
+                               " failure cannot take them back (slower; much slower on some disks)")
     check = command("check", "compare the output tree with the inventory; write nothing (exit 1 on drift)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -97,7 +100,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .tree import write
 
     outputs, warnings = _load_and_plan(args.config)
-    summary = write(outputs, Path(args.output))
+    summary = write(outputs, Path(args.output), durable=args.fsync)
     _note_warnings(warnings, args.config)
     print(f"mirrorgen: {len(summary.written)} written, {summary.unchanged} unchanged, {len(summary.removed)} removed"
           f" in {args.output}")

@@ -258,14 +258,32 @@ def _sync_and_close(fd: int) -> None:
         os.close(fd)
 
 
-def _stage_durably(files: Iterable[tuple[Path, bytes]], folders: _Folders) -> list[tuple[Path, Path]]:
-    """Stage every file and fsync it: (temporary file, target) pairs, every one on disk, or nothing left behind.
+def _stage_all(files: Iterable[tuple[Path, bytes]], folders: _Folders, *, durable: bool) -> list[tuple[Path, Path]]:
+    """Stage every file: (temporary file, target) pairs, or nothing left behind; `durable` fsyncs each one too."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        if durable:
+            _stage_and_sync(files, folders, staged)
+        else:
+            for target, data in files:
+                tmp, fd = _stage(target, data, folders)
+                os.close(fd)
+                staged.append((tmp, target))
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    return staged
+
+
+def _stage_and_sync(files: Iterable[tuple[Path, bytes]], folders: _Folders, staged: list[tuple[Path, Path]]) -> None:
+    """Stage and fsync every file, adding each to `staged` as soon as it exists.
 
     The fsyncs run on worker threads while the next files are staged, and the filesystem commits concurrent
-    fsyncs together, so thousands of files cost well under a second; no other process's unwritten data is
-    forced out with ours (os.sync would flush the whole machine). A bounded number of files is open at once.
+    fsyncs together; no other process's unwritten data is forced out with ours (os.sync would flush the whole
+    machine). A bounded number of files is open at once.
     """
-    staged: list[tuple[Path, Path]] = []
     pending = []
     open_files = threading.BoundedSemaphore(_MAX_OPEN_FILES)
 
@@ -275,25 +293,18 @@ def _stage_durably(files: Iterable[tuple[Path, bytes]], folders: _Folders) -> li
         finally:
             open_files.release()
 
-    try:
-        with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
-            for target, data in files:
-                open_files.acquire()
-                try:
-                    tmp, fd = _stage(target, data, folders)
-                except BaseException:
-                    open_files.release()
-                    raise
-                staged.append((tmp, target))
-                pending.append(pool.submit(sync_and_close, fd))
-        for done in pending:
-            done.result()
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        raise
-    return staged
+    with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
+        for target, data in files:
+            open_files.acquire()
+            try:
+                tmp, fd = _stage(target, data, folders)
+            except BaseException:
+                open_files.release()
+                raise
+            staged.append((tmp, target))
+            pending.append(pool.submit(sync_and_close, fd))
+    for done in pending:
+        done.result()
 
 
 def _replace(tmp: Path, target: Path) -> None:
@@ -305,17 +316,21 @@ def _replace(tmp: Path, target: Path) -> None:
         raise
 
 
-def _atomic_write(target: Path, data: bytes, folders: Optional[_Folders] = None) -> None:
-    """Replace `target` by `data` in one step, durably: fsync the new file, rename it, fsync the folder."""
+def _atomic_write(target: Path, data: bytes, folders: Optional[_Folders] = None, *, durable: bool = True) -> None:
+    """Replace `target` by `data` in one step; `durable`: fsync the new file, rename it, fsync the folder."""
     tmp, fd = _stage(target, data, folders or _Folders(target.parent))
     try:
-        _sync_and_close(fd)
+        if durable:
+            _sync_and_close(fd)
+        else:
+            os.close(fd)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     _replace(tmp, target)
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -324,7 +339,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _fsync_dirs(paths: list[Path]) -> None:
-    """fsync these folders, in parallel (see _stage_durably)."""
+    """fsync these folders, in parallel (see _stage_and_sync)."""
     if paths:
         with ThreadPoolExecutor(max_workers=min(_SYNC_THREADS, len(paths))) as pool:
             list(pool.map(_fsync_dir, paths))
@@ -355,18 +370,25 @@ def _remove_leftover_tmp(root: Path, folders: _Folders) -> None:
                 (root / relative).unlink()
 
 
-def write(outputs: list[Output], root: str | Path) -> WriteSummary:
-    """Write every output whose content changed (atomically), remove stale owned files, then the manifest."""
+def write(outputs: list[Output], root: str | Path, *, durable: bool = False) -> WriteSummary:
+    """Write every output whose content changed, remove stale owned files, then the manifest.
+
+    Each file is replaced in one step (written next to its place, then renamed over it), so no reader and no
+    run killed half way ever meets a half-written file. `durable` also flushes every file and folder to disk
+    before returning, so that a power failure cannot take back what was reported written; without it the
+    system writes them back in its own time (as git does with a checkout). The output is derived: after a power
+    failure, check finds what was lost and generate writes it again.
+    """
     root = Path(root)
     try:
-        return _write_locked(outputs, root)
+        return _write_locked(outputs, root, durable)
     except OSError as exc:
         # Permissions, a full disk, a file where a folder belongs: the person running mirrorgen can fix these.
         raise MirrorgenError(f"cannot write the output tree {root}: {exc.strerror or exc}"
                              f"{f' ({exc.filename})' if exc.filename else ''}") from exc
 
 
-def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
+def _write_locked(outputs: list[Output], root: Path, durable: bool) -> WriteSummary:
     with locked(root):
         folders = _Folders(root)
         _remove_leftover_tmp(root, folders)
@@ -375,9 +397,9 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
         targets = {o.path: _safe_target(root, o.path, folders) for o in outputs if o.path in changed}
         stale = [_safe_target(root, entry.path, folders) for entry in drift.files if entry.status == "stale"]
         files = [o for o in outputs if o.path in changed and o.path != MANIFEST]
-        # Every new file is staged, then fsynced, then renamed into place: no rename exposes a file whose data is
-        # not on disk yet. The folders are fsynced after the renames, so that the renames are on disk too.
-        staged = _stage_durably(((targets[o.path], o.text.encode()) for o in files), folders)
+        # Every new file is staged (durably: and fsynced), then renamed into place: no rename exposes a file whose
+        # data is not there yet. Durably, the folders are fsynced after the renames, so the renames are on disk too.
+        staged = _stage_all(((targets[o.path], o.text.encode()) for o in files), folders, durable=durable)
         for tmp, target in staged:
             _replace(tmp, target)
         written = [o.path for o in files]
@@ -386,12 +408,14 @@ def _write_locked(outputs: list[Output], root: Path) -> WriteSummary:
             target.unlink()
             removed.append(target.relative_to(root).as_posix())
             _prune_empty_dirs(root, target.parent)
-        # The manifest last, once the renames and removals are on disk: until it is replaced, the previous one
+        # The manifest last, once the renames and removals are done: until it is replaced, the previous one
         # still names every file of the old tree, so a run killed half way leaves nothing the next run cannot
         # find and finish.
         if MANIFEST in changed:
-            _fsync_dirs(_folders_up_to(root, [target for _, target in staged] + stale))
-            _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode(), folders)
+            if durable:
+                _fsync_dirs(_folders_up_to(root, [target for _, target in staged] + stale))
+            _atomic_write(targets[MANIFEST], next(o for o in outputs if o.path == MANIFEST).text.encode(), folders,
+                          durable=durable)
             written.append(MANIFEST)
     return WriteSummary(tuple(written), len(outputs) - len(written), tuple(removed))
 
