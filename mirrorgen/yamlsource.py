@@ -8,7 +8,7 @@ and builds plain Python data plus a map from each value's path to its line.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import attrs
 import yaml
@@ -35,10 +35,11 @@ _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 # Dates and the like stay the text the user wrote: no inventory field is a timestamp.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
-# libyaml (PyYAML's C extension) composes the same node graph, with the same lines, many times faster; its
-# error messages are terser, so a file it rejects is composed again by the pure-Python loader, whose
-# messages name what it expected and found.
+# libyaml (PyYAML's C extension) parses the same events, with the same lines, many times faster; its error
+# messages are terser, so a file it rejects is parsed again by the pure-Python parser, whose messages name what
+# it expected and found.
 FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
 
 
 @attrs.frozen
@@ -164,25 +165,69 @@ class _AliasBomb(Exception):
         self.node = node
 
 
-def _check_depth(text: str, file: str) -> None:
-    """Refuse deep nesting before composing: PyYAML's composer recurses per level and would crash the process."""
-    try:
-        _scan_depth(yaml.parse(text, Loader=FAST_LOADER), file)
-    except yaml.YAMLError:
-        # The pure-Python parser is iterative too, and raises the syntax error with a readable message.
-        _scan_depth(yaml.parse(text, Loader=yaml.SafeLoader), file)
+def _compose(events: Iterator[yaml.Event], file: str) -> Optional[yaml.Node]:
+    """The node graph of a one-document stream (None if it holds none), composed from its events as PyYAML's
+    Composer (yaml/composer.py) does, with its errors, but without recursion, and refusing nesting deeper than
+    MAX_DEPTH: PyYAML's composers recurse once per level, and libyaml's would crash the process on deep input.
 
-
-def _scan_depth(events: Iterator[yaml.Event], file: str) -> None:
-    depth = 0
+    Composing from the parser's events also reads the text once: a depth check before yaml.compose read it twice.
+    """
+    anchors: dict[str, yaml.Node] = {}
+    # The collections being composed, each with the key that waits for its value (mappings only).
+    open_nodes: list[tuple[yaml.CollectionNode, list[Optional[yaml.Node]]]] = []
+    document: Optional[yaml.Node] = None
+    ended = False
     for event in events:
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InvalidInventory([Problem(Location(file, event.start_mark.line + 1),
-                                                f"values nest more than {MAX_DEPTH} levels deep; no setting needs that")])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            if ended:
+                raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                                  "but found another document", event.start_mark)
+            anchors = {}
+            continue
+        if isinstance(event, yaml.DocumentEndEvent):
+            ended = True
+            continue
+        if not isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.CollectionEndEvent):
+            continue  # the stream's start and end
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            node = anchors[event.anchor]
+        elif isinstance(event, yaml.CollectionEndEvent):
+            node = open_nodes.pop()[0]
+            node.end_mark = event.end_mark
+        else:
+            if event.anchor is not None and event.anchor in anchors:
+                raise yaml.composer.ComposerError(f"found duplicate anchor {event.anchor!r}; first occurrence",
+                                                  anchors[event.anchor].start_mark, "second occurrence", event.start_mark)
+            if isinstance(event, yaml.ScalarEvent):
+                tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            else:
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(kind, None, event.implicit)
+                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            if not isinstance(event, yaml.ScalarEvent):
+                if len(open_nodes) == MAX_DEPTH:
+                    raise InvalidInventory([Problem(Location(file, event.start_mark.line + 1),
+                                                    f"values nest more than {MAX_DEPTH} levels deep; no setting needs that")])
+                open_nodes.append((node, [None]))
+                continue
+        # A complete node: the document itself, an item, a key, or the value of the key before it.
+        if not open_nodes:
+            document = node
+            continue
+        parent, waiting = open_nodes[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            parent.value.append(node)
+        elif waiting[0] is None:
+            waiting[0] = node
+        else:
+            parent.value.append((waiting[0], node))
+            waiting[0] = None
+    return document
 
 
 def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]:
@@ -196,11 +241,10 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
                          f"not UTF-8 text (byte 0x{text[exc.start]:02x}); save the file as UTF-8")]
             ) from None
     try:
-        _check_depth(text, file)
         try:
-            node = yaml.compose(text, Loader=FAST_LOADER)
+            node = _compose(yaml.parse(text, Loader=FAST_LOADER), file)
         except yaml.YAMLError:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = _compose(yaml.parse(text, Loader=yaml.SafeLoader), file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

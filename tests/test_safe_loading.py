@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_cli
 from mirrorgen.errors import InvalidInventory
@@ -113,3 +116,55 @@ def test_cli_refuses_unreadable_files_with_exit_2(make_inventory, tmp_path: Path
 def test_timestamps_stay_the_text_that_was_written() -> None:
     data, _ = parse_yaml("a: 2001-12-14\n", "f.yaml")
     assert data == {"a": "2001-12-14"}
+
+
+def _shape(node, seen=None):
+    """A node graph as plain data (tags, values, styles, marks), an alias as the number of the node it repeats."""
+    seen = {} if seen is None else seen
+    if id(node) in seen:
+        return ("alias", seen[id(node)])
+    seen[id(node)] = len(seen)
+    marks = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.style, marks)
+    if isinstance(node, yaml.SequenceNode):
+        return ("sequence", node.tag, node.flow_style, marks, [_shape(item, seen) for item in node.value])
+    return ("mapping", node.tag, node.flow_style, marks, [(_shape(k, seen), _shape(v, seen)) for k, v in node.value])
+
+
+def _outcome(compose):
+    try:
+        node = compose()
+    except yaml.YAMLError as error:
+        return "error", type(error).__name__, str(error)
+    return "composed", None if node is None else _shape(node)
+
+
+_shared = st.lists(st.integers(0, 3), max_size=2)
+_data = st.recursive(st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)),
+                     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+                     max_leaves=20)
+_hand_written = st.sampled_from([
+    "", "# only a comment\n", "---\na: 1\n...\n", "a: !!str 1\nb: !custom x\nc: ! y\n", "a: &x 1\nb: *x\n",
+    "a: &x [1, 2]\nb: *x\nc: *x\n", "a: &x [*x]\n", "? [a, b]\n: c\n", "a: |\n  x\n  y\nb: >-\n  z\n",
+    "a: *nowhere\n", "a: &x 1\nb: &x 2\n", "a: 1\n---\nb: 2\n", "- [a, {b: c}]\n- {d: [e]}\n", "a: [1, 2\n",
+    "a: b: c\n", "{a: 1, a: 2}\n", "&top {x: *top}\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_hand_written, st.builds(lambda value, style: yaml.dump({"v": value, "w": [value, value]},
+                                                                         default_flow_style=style),
+                                          _data, st.sampled_from([False, True, None]))))
+def test_composing_from_events_builds_what_pyyaml_composes(text: str) -> None:
+    """yamlsource composes the node graph from the parser's events itself (once, without recursion); PyYAML's
+    composer is the reference: the same nodes, marks and aliases, or the same error."""
+    from mirrorgen.yamlsource import _compose
+
+    for loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        expected = _outcome(lambda: yaml.compose(text, Loader=loader))
+        found = _outcome(lambda: _compose(yaml.parse(text, Loader=loader), "f.yaml"))
+        if loader is yaml.SafeLoader or expected[0] == "composed":
+            assert found == expected, loader
+        else:  # libyaml's composer words some errors more tersely; an error is worded by the Python parser anyway
+            assert found[:2] == expected[:2]
