@@ -14,6 +14,12 @@ from typing import Callable, Generic, Optional, TypeVar
 T = TypeVar("T")
 
 
+def _usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class Started(Generic[T]):
     """`func()`, started in a forked child (or, where none could start, to be run here when asked for)."""
 
@@ -21,8 +27,8 @@ class Started(Generic[T]):
         self._func = func
         self._pid: Optional[int] = None
         self._read_end = -1
-        if not hasattr(os, "fork"):
-            return
+        if not hasattr(os, "fork") or _usable_cpus() < 2:
+            return  # a child would only take turns with this process
         try:
             self._read_end, write_end = os.pipe()
             self._pid = os.fork()

@@ -26,6 +26,16 @@ def test_the_child_computes_the_result() -> None:
     assert Started(os.getpid).result() not in (PARENT, None)
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs CPU affinity (Linux)")
+def test_with_one_cpu_the_work_stays_in_the_process() -> None:
+    """A child would only take turns with its parent on a single CPU."""
+    import subprocess
+
+    script = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
+              "from mirrorgen.fork import Started; assert Started(os.getpid).result() == os.getpid()")
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).returncode == 0
+
+
 def test_a_child_that_dies_leaves_the_work_to_the_parent() -> None:
     def dies_in_child() -> int:
         if os.getpid() != PARENT:
