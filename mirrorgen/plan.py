@@ -1,4 +1,5 @@
-"""Plan: a validated Inventory → every file mirrorgen owns, as (path, text, source). Pure: no I/O."""
+"""Plan: a validated Inventory → every file mirrorgen owns, as (path, text, source). Pure: no I/O (side_by_side
+only computes the same answer in two processes)."""
 
 from __future__ import annotations
 
