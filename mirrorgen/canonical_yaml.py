@@ -192,20 +192,14 @@ def _scalar_event(tag: str, text: str, style: str | None = None) -> yaml.ScalarE
     return yaml.ScalarEvent(None, tag, implicit, text, style=style)
 
 
-def _string_scalar(text: str) -> tuple[yaml.ScalarEvent, bool]:
-    """The event for string value `text`, and whether the C emitter agrees on it."""
-    return _scalar_event(_STR_TAG, text, _str_style(text)), _c_emitter_agrees(text, key=False)
-
-
-def _key_scalar(text: str) -> tuple[yaml.ScalarEvent, bool]:
-    """The event for mapping key `text`, and whether the C emitter agrees on it."""
-    return _scalar_event(_STR_TAG, text, _str_style(text)), _c_emitter_agrees(text, key=True)
+def _string_scalar(text: str, key: bool) -> tuple[yaml.ScalarEvent, bool]:
+    """The event for string `text` (a mapping key if `key`), and whether the C emitter agrees on it."""
+    return _scalar_event(_STR_TAG, text, _str_style(text)), _c_emitter_agrees(text, key=key)
 
 
 # Keys and short values repeat across documents; long texts (the ConfigMap data) are seldom repeated and
 # would only keep megabytes alive.
 _cached_string_scalar = functools.lru_cache(maxsize=16384)(_string_scalar)
-_cached_key_scalar = functools.lru_cache(maxsize=4096)(_key_scalar)
 _CACHED_LENGTH = 256
 _TRUE = _scalar_event("tag:yaml.org,2002:bool", "true")
 _FALSE = _scalar_event("tag:yaml.org,2002:bool", "false")
@@ -221,7 +215,7 @@ def _append_events(value: Any, events: list) -> bool:
     """Append the events of `value`; returns whether the C emitter writes them as the Python one does."""
     kind = type(value)
     if kind is str:
-        event, agrees = (_cached_string_scalar if len(value) <= _CACHED_LENGTH else _string_scalar)(value)
+        event, agrees = (_cached_string_scalar if len(value) <= _CACHED_LENGTH else _string_scalar)(value, False)
         events.append(event)
         return agrees
     if kind is dict:
@@ -232,7 +226,7 @@ def _append_events(value: Any, events: list) -> bool:
             key = keys[i]
             if type(key) is not str:  # a str subclass: _key_order rejected all other types
                 raise _Unrepresentable
-            event, key_agrees = _cached_key_scalar(key)
+            event, key_agrees = _cached_string_scalar(key, True)
             events.append(event)
             agrees = _append_events(value[key], events) and key_agrees and agrees
         events.append(_MAPPING_END)
