@@ -7,6 +7,7 @@ names, dictionary keys or the text of mapping blocks), never structured straight
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Any, Optional
 
 from attrs import field, frozen
@@ -152,11 +153,11 @@ class MappingLine:
 
     number: int
     text: str
-    # Parsed once here: validation, lint, rendering and verification all read every line.
-    parsed: ParsedLine = field(init=False, eq=False, repr=False)
 
-    @parsed.default
-    def _parse(self) -> ParsedLine:
+    # Parsed on first use and kept: most lines of a big inventory are read only through the plain-line fast paths
+    # (refs.plain_line), and the rest are read by several rules.
+    @functools.cached_property
+    def parsed(self) -> ParsedLine:
         return split_mapping_line(self.text)
 
     @property

@@ -94,6 +94,11 @@ def _resolve_pair(source_text: str, destinations: list[str], registry: str, sour
     return str(resolved), destinations
 
 
+def names_its_registry(reference: str) -> bool:
+    """Whether a written reference starts with a registry host, so that it is never an image-stream tag."""
+    return "/" in reference and names_registry(reference.partition("/")[0])
+
+
 def resolve_tokens(tokens: tuple[str, ...], registry: str, source_registry: str) -> tuple[str, ...]:
     """A mapping line's tokens with image-stream sources written out in full.
 
@@ -101,7 +106,7 @@ def resolve_tokens(tokens: tuple[str, ...], registry: str, source_registry: str)
     reports it, and rendering only ever sees valid lines.
     """
     sources = [token.partition("=")[0] for token in tokens] if tokens and "=" in tokens[0] else tokens[:1]
-    if all(names_registry(source.partition("/")[0]) and "/" in source for source in sources):
+    if all(map(names_its_registry, sources)):
         return tokens  # the common case, decided without parsing: only registry-less sources are image streams
     try:
         if tokens and "=" in tokens[0]:

@@ -146,6 +146,22 @@ def split_mapping_line(text: str) -> ParsedLine:
     return ParsedLine(tuple(tokens), comment, False)
 
 
+# The form nearly every line of a real mapping file has: `SRC DST [DST ...]` with single spaces, every reference
+# naming its registry, the source with a tag or a sha256 digest, each destination with a tag, no wildcard and no
+# comment. A strict subset of what mapping_pairs accepts (its parts are subsets of the grammar above), matched in
+# one call: rules and rendering read such a line from the match instead of parsing every reference of it.
+# Possessive quantifiers: each part ends where its characters do, so the matcher never backtracks into it.
+_PLAIN_COMPONENT = r"[a-z0-9]++(?:[._-][a-z0-9]++)*+"
+_PLAIN_REGISTRY = r"[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+(?:\.[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+)++(?::[0-9]++)?+"
+_PLAIN_TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}+"
+_PLAIN_DIGEST = r"@sha256:[a-f0-9]{64}"
+PLAIN_LINE = re.compile(
+    rf"(?P<source>(?P<registry>{_PLAIN_REGISTRY})/(?P<first>{_PLAIN_COMPONENT})(?:/{_PLAIN_COMPONENT})*+"
+    rf"(?::{_PLAIN_TAG}(?:{_PLAIN_DIGEST})?|{_PLAIN_DIGEST}))"
+    rf"(?P<destinations>(?: {_PLAIN_REGISTRY}/{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*+:{_PLAIN_TAG})++)"
+)
+
+
 def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:
     """The (source, destination) pairs oc derives from a line's tokens; raises ReferenceError like oc would fail."""
     eq = [t for t in tokens if "=" in t]

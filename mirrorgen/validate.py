@@ -23,6 +23,7 @@ from .model import ENTRYPOINT, Access, ConfigMapSettings, Inventory, Org, Resolv
 from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
+    PLAIN_LINE,
     ReferenceError,
     dns1123_label_error,
     is_configmap_key,
@@ -254,6 +255,10 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
             for line in mapping.lines:
+                plain = PLAIN_LINE.fullmatch(line.text)
+                if plain and _took_plain_line(plain, Location(org.file, line.number), inside, seen_by_mirroring_jobs,
+                                              declared, used_namespaces, source_registry):
+                    continue
                 parsed = line.parsed
                 if not parsed.tokens and not parsed.has_tab:
                     continue
@@ -301,6 +306,34 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
         if ns.name not in used_namespaces and ns.render_manifests:
             yield Problem(inventory.locate(ns.file, "namespaces", ns.name, key=True),
                           f"namespace {ns.name!r} is declared but no mapping copies from it", Severity.WARNING)
+
+
+def _took_plain_line(plain: re.Match[str], where: Location, inside: str, seen_by_mirroring_jobs: list[tuple[dict[str, Location], str]],
+                     declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
+    """Record what a plain line (refs.PLAIN_LINE) names and return True when check_mapping_lines would find nothing
+    in it. Otherwise record nothing and return False: the line is then read in full, and its findings come in the
+    same order as for any other line."""
+    for registry in DECOMMISSIONED_REGISTRIES:
+        if registry in plain.string:
+            return False
+    source, registry, first, listed = plain.group("source", "registry", "first", "destinations")
+    # A plain destination has a tag and no digest, so its text is its destination key; tokens are separated by
+    # single spaces, so counting " <inside>" counts the destinations inside the org's.
+    destinations = listed[1:].split(" ")
+    if (listed.count(" " + inside) != len(destinations) or source.partition("@")[0] in destinations
+            or len(set(destinations)) != len(destinations)):
+        return False
+    namespace = first if registry == source_registry else None
+    if namespace is not None and namespace not in declared:
+        return False
+    for seen, _ in seen_by_mirroring_jobs:
+        if not seen.keys().isdisjoint(destinations):
+            return False
+    for seen, _ in seen_by_mirroring_jobs:
+        seen.update(dict.fromkeys(destinations, where))
+    if namespace is not None:
+        used_namespaces.add(namespace)
+    return True
 
 
 def check_namespaces(inventory: Inventory) -> Iterator[Problem]:

@@ -12,7 +12,7 @@ from ..memo import per_inventory
 from ..model import Inventory, MappingFile, MappingLine, Org, Settings
 from ..output import Output
 from ..provenance import nested_key_lines
-from ..qci import resolve_tokens
+from ..qci import names_its_registry, resolve_tokens
 from ..render import render
 from .owners import owners_text
 from .shards import Layout, pack
@@ -31,12 +31,24 @@ def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[Mappi
     written out in the registry the settings choose, and no leading blank lines."""
     lines = []
     for line in mapping.lines:
-        parsed = line.parsed
-        tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
-        lines.append((line, (parsed if tokens is parsed.tokens else attrs.evolve(parsed, tokens=tokens)).render()))
+        lines.append((line, line.text if _renders_as_written(line.text) else _rendered(settings, line)))
     while lines and not lines[0][1]:
         lines.pop(0)
     return lines
+
+
+def _renders_as_written(text: str) -> bool:
+    """Most lines already read as oc reads them: single spaces and no comment (so splitting and joining them
+    again gives the same text), and a source naming its registry (so it is no image-stream tag to write out)."""
+    space = text.find(" ")
+    return (space > 0 and text[-1] != " " and "  " not in text and "\t" not in text and "#" not in text
+            and "=" not in text and names_its_registry(text[:space]))
+
+
+def _rendered(settings: Settings, line: MappingLine) -> str:
+    parsed = line.parsed
+    tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
+    return (parsed if tokens is parsed.tokens else attrs.evolve(parsed, tokens=tokens)).render()
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:

@@ -1,0 +1,133 @@
+"""Plain mapping lines (refs.PLAIN_LINE) are read from one match instead of being parsed reference by reference:
+what validation finds and what rendering writes must not depend on that shortcut."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mirrorgen import validate as _  # noqa: F401  (the package attribute is the function; the module is needed)
+from mirrorgen.artifacts import mappings
+from mirrorgen.load import parse_inventory
+from mirrorgen.model import MappingLine, Settings
+from mirrorgen.refs import PLAIN_LINE, ReferenceError, mapping_pairs, split_mapping_line
+import importlib
+
+validate_module = importlib.import_module("mirrorgen.validate")
+
+# Most references are made of the parts real lines are made of; the others may also take parts that are valid
+# outside the plain form, or wrong: lines land on both sides of the regex and of the grammar, and repeat.
+_USUAL = {"registry": ["quay.io", "registry.ci.openshift.org", "registry.svc.ci.openshift.org"],
+          "namespace": ["acme-ci", "acme", "beta"], "component": ["tools", "cli"], "tag": ["latest", "v1"],
+          "digest": ["sha256:" + "a" * 64]}
+_ODD = {"registry": ["localhost:5000", "Quay.IO", "reg--1.example.com:443", "bad_host.io", "-x.io", "x..io", "localhost", "q.io:"],
+        "namespace": ["a.b", "a__b", "a--b"],
+        "component": ["a.b", "a__b", "a--b", "A", "-a", "a-", "x_", "a..b"],
+        "tag": ["_x", ".x", "-x", "x*", "*", "a" * 128, "a" * 129, ""],
+        "digest": ["sha256:" + "A" * 64, "sha512:" + "b" * 128, "sha256:abc"]}
+
+
+@st.composite
+def _references(draw, destination: bool) -> str:
+    odd = not draw(st.integers(0, 5))
+    usual = {**_USUAL, "registry": ["quay.io"], "namespace": ["acme", "beta"]} if destination else _USUAL
+    part = {kind: st.sampled_from(usual[kind] + (_ODD[kind] if odd else [])) for kind in usual}
+    path = "/".join([draw(part["namespace"])] + draw(st.lists(part["component"], min_size=1 if draw(st.integers(0, 5)) else 0, max_size=2)))
+    text = f"{draw(part['registry'])}/{path}" if not odd or draw(st.integers(0, 5)) else path
+    if not odd or draw(st.integers(0, 5)):
+        text += ":" + draw(part["tag"])
+    if (not destination or odd) and not draw(st.integers(0, 5)):
+        text += "@" + draw(part["digest"])
+    return text
+
+
+@st.composite
+def _lines(draw) -> str:
+    refs = [draw(_references(False))] + draw(st.lists(_references(True), min_size=0 if draw(st.integers(0, 9)) else 1, max_size=3))
+    if len(refs) > 1 and not draw(st.integers(0, 5)):
+        refs.append(draw(st.sampled_from(refs)))  # a destination named twice, or the source again
+    if not draw(st.integers(0, 9)):
+        refs = [f"{refs[0]}={ref}" for ref in refs[1:]] or refs
+    text = (" " if draw(st.integers(0, 9)) else draw(st.sampled_from(["  ", "\t"]))).join(refs)
+    if not draw(st.integers(0, 9)):
+        text = draw(st.sampled_from([" ", "", "# note"])) + text + draw(st.sampled_from([" ", " # why", ""]))
+    return text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_lines())
+def test_a_plain_line_reads_as_mapping_pairs_reads_it(text: str) -> None:
+    plain = PLAIN_LINE.fullmatch(text)
+    if plain is None:
+        return
+    tokens = split_mapping_line(text).tokens
+    if plain["source"].partition("@")[0] in tokens[1:]:
+        # The one refusal the form does not exclude; check_mapping_lines tests it before taking the line.
+        with pytest.raises(ReferenceError, match="same image"):
+            mapping_pairs(tokens)
+        return
+    pairs = mapping_pairs(tokens)  # raises if the regex admitted a line oc would refuse
+    assert plain["source"] == tokens[0]
+    assert all(pair.source.registry == plain["registry"] for pair in pairs)
+    assert all(pair.source.path.split("/")[0] == plain["first"] for pair in pairs)
+    assert [pair.destination_key for pair in pairs] == plain["destinations"][1:].split(" ") == list(tokens[1:])
+    assert not any(pair.source.is_wildcard or pair.destination.digest for pair in pairs)
+
+
+def test_real_lines_are_plain() -> None:
+    # The forms of openshift/release's mapping files: several destinations, a digest source, a port.
+    for text in ("registry.ci.openshift.org/ocp/4.17:cli quay.io/openshift/origin-cli:4.17 quay.io/openshift/origin-cli:latest",
+                 "quay.io/a/b@sha256:" + "0" * 64 + " quay.io/c/d:v1",
+                 "registry.ci.openshift.org/ci/a:b registry.example.com:5000/x/y:z"):
+        assert PLAIN_LINE.fullmatch(text), text
+    for text in ("ci/a:b quay.io/x/y:z",  # an image-stream source
+                 "quay.io/a/b:* quay.io/x/y",  # a wildcard
+                 "quay.io/a/b:v1 quay.io/x/y",  # a destination without a tag takes the source's
+                 "quay.io/a/b:v1  quay.io/x/y:v1",
+                 "quay.io/a/b:v1 quay.io/x/y:v1 # why"):
+        assert not PLAIN_LINE.fullmatch(text), text
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+@st.composite
+def _inventories(draw) -> dict[str, bytes]:
+    pool = draw(st.lists(_lines(), min_size=1, max_size=8))
+    # Lines repeat within and across files, which is how destinations get named twice.
+    body = st.lists(st.one_of(st.sampled_from(pool), _lines()), max_size=6).map(lambda ls: "\n".join(ls) + "\n")
+    mappings_of = {
+        "acme": {"mapping_acme_a": draw(body), "mapping_acme_b": draw(body)},
+        "beta": {"mapping_beta_a": draw(body), "mapping_acme_c": draw(body)},  # mirrored by acme's job
+    }
+    files = {
+        "mirrorgen.yaml": yaml.safe_dump({"defects": draw(st.sampled_from(["error", "warning"]))}),
+        "namespaces.yaml": yaml.safe_dump({"namespaces": {"acme-ci": {"access": "authenticated", "owners": {"approvers": ["alice"]}}}}),
+    }
+    for org, files_of_org in mappings_of.items():
+        files[f"orgs/{org}.yaml"] = yaml.safe_dump({"destination": f"quay.io/{org}", "owners": {"approvers": ["alice"]},
+                                                    "mappings": files_of_org}, width=10_000)
+    return {name: text.encode() for name, text in files.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_inventories())
+def test_validation_finds_the_same_with_and_without_the_shortcut(files: dict[str, bytes]) -> None:
+    inventory = parse_inventory(files)
+    found = [str(problem) for problem in validate_module.check_mapping_lines(inventory)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate_module, "PLAIN_LINE", _NEVER)
+        assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_lines(), st.sampled_from(["app.ci", "qci"]))
+def test_a_line_rendered_as_written_is_what_parsing_renders(text: str, registry: str) -> None:
+    settings_ = Settings(image_stream_registry=registry)
+    line = MappingLine(1, text)
+    if mappings._renders_as_written(text):
+        assert mappings._rendered(settings_, line) == text
