@@ -189,3 +189,21 @@ def test_key_order_is_cached_per_key_tuple_without_changing_it() -> None:
     first = canonical_yaml.sorted_keys(dict.fromkeys(keys))
     assert canonical_yaml.sorted_keys(dict.fromkeys(reversed(keys))) == first
     assert canonical_yaml.sorted_keys(dict.fromkeys(keys)) == first == sorted(keys, key=canonical_yaml._GoKey)
+
+
+# Longer than the strings dump caches, with blank lines and lines that start with spaces inside.
+_long_block = st.lists(st.one_of(_line, st.just(""), _line.map(lambda line: "  " + line)), max_size=40).map(
+    lambda lines: "\n".join(["x" * 257, *lines, "end"]) + "\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(_long_block, lambda inner: st.one_of(st.lists(inner, min_size=1, max_size=3),
+                                                         st.dictionaries(_c_key, inner, min_size=1, max_size=3)),
+                    max_leaves=6), st.booleans())
+def test_long_blocks_are_written_as_the_emitters_write_them(document, marked: bool) -> None:
+    """Long `|` blocks are indented by dump itself (blank lines, lines that start with spaces, any depth); a
+    document that also holds the placeholder's mark is left to the emitter, with the same result."""
+    if marked:
+        document = [canonical_yaml._BLOCK_MARK + "0", {canonical_yaml._BLOCK_MARK: document}]
+    assert canonical_yaml.dump(document) == _python_dump(document)
+    assert yaml.safe_load(canonical_yaml.dump(document)) == document
