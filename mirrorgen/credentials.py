@@ -58,7 +58,7 @@ def _re2_on_utf8(pattern: str):
 
 
 def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")  # a YAML escape can make a lone surrogate
+    return text.encode("utf-8", "surrogatepass")  # any str, a lone surrogate too
 
 
 _LITERALS = "|".join(re2.escape(literal) for _, literals, _ in _PATTERNS for literal in literals)
