@@ -47,8 +47,6 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
-
-
 def _re2_on_utf8(pattern: str):
     """RE2 for ASCII patterns, reading `_utf8(text)` one byte a character: ASCII matches as in the text, and any
     other character becomes bytes from 0x80 up, in every negated class and in no other, as it is in the text."""
