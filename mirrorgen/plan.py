@@ -10,7 +10,7 @@ from .errors import InvalidInventory, Location, Problem, Severity
 from .model import Inventory
 from .output import Output, is_plain_relative_path
 from .fork import Started
-from .validate import RULES, SLOWEST_RULE, combine, run_rules, validate
+from .validate import BULK_RULES, RULES, combine, run_rules, validate
 
 # Lists every file mirrorgen wrote with its sha256, in `sha256sum` format (`sha256sum -c` checks it). It is how
 # mirrorgen knows which files it owns, and whether an owned file was edited by hand since it was written.
@@ -42,9 +42,9 @@ SIDE_BY_SIDE_FROM_LINES = 5_000
 def plan(inventory: Inventory, *, side_by_side: bool = False) -> list[Output]:
     """Every output, sorted by path, ending with the manifest. Raises InvalidInventory on any error.
 
-    `side_by_side` (the command line's choice) checks the mapping lines of a big inventory in a forked process
-    while this one runs the other rules and renders: the same outputs or errors, sooner on a machine with two
-    cores or more.
+    `side_by_side` (the command line's choice) runs the rules that read every mapping line of a big inventory
+    (validate.BULK_RULES) in a forked process while this one runs the other rules and renders: the same outputs
+    or errors, sooner on a machine with two cores or more.
     """
     if side_by_side and sum(len(m.lines) for org in inventory.orgs for m in org.mappings) >= SIDE_BY_SIDE_FROM_LINES:
         return _plan_side_by_side(inventory)
@@ -53,11 +53,11 @@ def plan(inventory: Inventory, *, side_by_side: bool = False) -> list[Output]:
 
 
 def _plan_side_by_side(inventory: Inventory) -> list[Output]:
-    slowest = Started(lambda: run_rules(inventory, [SLOWEST_RULE]))
+    bulk = Started(lambda: run_rules(inventory, BULK_RULES))
     try:
-        found = run_rules(inventory, [rule for rule in RULES if rule is not SLOWEST_RULE])
+        found = run_rules(inventory, [rule for rule in RULES if rule not in BULK_RULES])
     except BaseException:
-        slowest.cancel()
+        bulk.cancel()
         raise
     outputs: list[Output] = []
     failure: Exception | None = None
@@ -69,9 +69,9 @@ def _plan_side_by_side(inventory: Inventory) -> list[Output]:
         except Exception as exc:
             failure = exc
         except BaseException:
-            slowest.cancel()
+            bulk.cancel()
             raise
-    found.update(slowest.result())
+    found.update(bulk.result())
     _raise_errors(combine(inventory, found))
     if failure is not None:
         raise failure
