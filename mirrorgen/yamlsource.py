@@ -28,7 +28,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:float",
 }
-# Only a `\ud800`-style escape can produce one; no UTF-8 file can hold it, so no output could either.
+# Only a `\ud800`-style escape, in a double-quoted scalar, can produce one (both parsers refuse one encoded in the
+# file), and no UTF-8 output could hold it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_MESSAGE = "a \\uD800-\\uDFFF escape is half of a UTF-16 pair, not a character: write the character itself"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
@@ -129,7 +130,7 @@ class _Reader:
                 continue
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
-            if _SURROGATE.search(key):
+            if key_node.style == '"' and _SURROGATE.search(key):
                 self.fail(key_node, _SURROGATE_MESSAGE)
                 continue
             if key in first_line:
@@ -150,7 +151,7 @@ class _Reader:
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"YAML tag {node.tag!r} is not allowed in the inventory: write a plain value")
             return None
-        if _SURROGATE.search(node.value):
+        if node.style == '"' and _SURROGATE.search(node.value):
             self.fail(node, _SURROGATE_MESSAGE)
             return None
         try:

@@ -89,6 +89,10 @@ def test_self_referencing_alias_is_refused() -> None:
     (b"base: &b {x: 1}\nother:\n  <<: *b\n", 3, "only plain keys are allowed here (no merge keys `<<`"),
     (b"? [a, b]\n: c\n", 1, "only plain keys are allowed here"),
     (b'a: "x\\ud800y"\n', 1, "half of a UTF-16 pair"),
+    (b'"k\\udc00": 1\n', 1, "half of a UTF-16 pair"),
+    # Written into the file instead of escaped, a surrogate is no UTF-8, whatever the scalar's style.
+    (b"a: 'x\xed\xa0\x80'\n", 1, "not UTF-8 text (byte 0xed)"),
+    (b"a: |\n  x\xed\xa0\x80\n", 2, "not UTF-8 text (byte 0xed)"),
     (b"a: [[[[" + b"[" * 2000 + b"]" * 2004 + b"\n", 1, "values nest more than 50 levels deep"),
 ])
 def test_unreadable_files_get_a_clear_message(content: bytes, line: int, message: str) -> None:
