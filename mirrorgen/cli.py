@@ -12,7 +12,7 @@ import shlex
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, NoReturn, Optional, Sequence
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -246,6 +246,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "pin": cmd_pin,
     "verify": cmd_verify,
 }
+
+
+def run() -> NoReturn:
+    """The `mirrorgen` command: main(), then an exit that skips freeing the run's objects one by one (a tenth of a
+    second at 100 000 mapping lines). Every file mirrorgen writes is closed by then; only stdio is left to flush."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a reader that went away: the status Python gives a failed flush at exit
+        code = code or 120
+    os._exit(code)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
