@@ -160,6 +160,11 @@ PLAIN_LINE = re.compile(
     rf"(?::{_PLAIN_TAG}(?:{_PLAIN_DIGEST})?|{_PLAIN_DIGEST}))"
     rf"(?P<destinations>(?: {_PLAIN_REGISTRY}/{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*+:{_PLAIN_TAG})++)"
 )
+_PLAIN_LINE_UNNAMED = re.sub(r"\(\?P<\w+>", "(?:", PLAIN_LINE.pattern)
+# A whole mapping file of plain lines, matched in one call.
+PLAIN_FILE = re.compile(rf"{_PLAIN_LINE_UNNAMED}(?:\n{_PLAIN_LINE_UNNAMED})*+")
+# The first path component of a plain reference, from where its registry ends.
+PLAIN_COMPONENT = re.compile(_PLAIN_COMPONENT)
 
 
 def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator
 
+import attrs
+
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
 from .artifacts.prow import job_name
@@ -19,10 +21,14 @@ from .errors import Location, Problem, Severity, sort_problems
 from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
-from .model import ENTRYPOINT, Access, ConfigMapSettings, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from .model import (
+    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob, job_setting_location, resolve_job,
+)
 from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
+    PLAIN_COMPONENT,
+    PLAIN_FILE,
     PLAIN_LINE,
     ReferenceError,
     dns1123_label_error,
@@ -244,7 +250,7 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     source_registry = inventory.settings.source_registry
     jobs = _enabled_jobs(inventory)
     # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
-    seen_by_job: dict[str, dict[str, Location]] = {job.name: {} for job in jobs.values()}
+    seen_by_job: dict[str, dict[str, Location | _NamedIn]] = {job.name: {} for job in jobs.values()}
     image_streams = inventory.settings.image_stream_registry
     decommissioned = sorted(DECOMMISSIONED_REGISTRIES)
     for org in inventory.orgs:
@@ -254,6 +260,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                       for other in _mirrored_by(inventory, mapping.name)]
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
+            if _took_plain_file(mapping, org.file, inside, seen_by_mirroring_jobs, declared, used_namespaces, source_registry):
+                continue
             for line in mapping.lines:
                 plain = PLAIN_LINE.fullmatch(line.text)
                 if plain and _took_plain_line(plain, Location(org.file, line.number), inside, seen_by_mirroring_jobs,
@@ -286,7 +294,7 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     key, repository = pair.destination_key, pair.destination.repository
                     for seen, name in seen_by_mirroring_jobs:
                         if key in seen:
-                            yield Problem(where, f"destination {key} is already written at {seen[key]}; oc aborts the"
+                            yield Problem(where, f"destination {key} is already written at {_location(seen[key], key)}; oc aborts the"
                                                  f" whole run of {name} when a destination tag repeats: keep one",
                                           defect(inventory))
                         else:
@@ -308,7 +316,54 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                           f"namespace {ns.name!r} is declared but no mapping copies from it", Severity.WARNING)
 
 
-def _took_plain_line(plain: re.Match[str], where: Location, inside: str, seen_by_mirroring_jobs: list[tuple[dict[str, Location], str]],
+@attrs.frozen
+class _NamedIn:
+    """The file, taken whole, that first names a destination: its line is looked up when another names it again."""
+
+    file: str
+    mapping: MappingFile
+
+    def line_naming(self, destination: str) -> Location:
+        return next(Location(self.file, line.number) for line in self.mapping.lines
+                    if destination in line.text.split(" ")[1:])
+
+
+def _location(at: Location | _NamedIn, destination: str) -> Location:
+    return at if isinstance(at, Location) else at.line_naming(destination)
+
+
+def _took_plain_file(mapping: MappingFile, file: str, inside: str, seen_by_mirroring_jobs: list[tuple[dict[str, Location | _NamedIn], str]],
+                     declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
+    """_took_plain_line for a whole file of plain lines in which no reference is written twice (so no destination
+    repeats, and no source is also a destination): what would need each line on its own is tested on the whole
+    text at once. Records nothing and returns False for any other file, which is then read line by line."""
+    if "/" in source_registry:  # not a host (check_settings says so): leave the namespaces to the full reading
+        return False
+    # Blank and comment lines (without a TAB) hold nothing to check.
+    lines = [line for line in mapping.lines if line.text.lstrip(" ")[:1] not in ("", "#") or "\t" in line.text]
+    texts = [line.text for line in lines]
+    text = "\n".join(texts)
+    if not PLAIN_FILE.fullmatch(text) or any(registry in text for registry in DECOMMISSIONED_REGISTRIES):
+        return False
+    tokens = text.split()
+    # Single spaces separate the tokens of a plain line, so there is one before each destination.
+    if len(set(tokens)) != len(tokens) or text.count(" " + inside) != text.count(" "):
+        return False
+    if not all(seen.keys().isdisjoint(tokens) for seen, _ in seen_by_mirroring_jobs):
+        return False
+    prefix = source_registry + "/"
+    sources = [line[: line.index(" ")] for line in texts]
+    namespaces = {PLAIN_COMPONENT.match(source, len(prefix)).group() for source in sources if source.startswith(prefix)}
+    if not namespaces <= declared:
+        return False
+    used_namespaces |= namespaces
+    destinations = dict.fromkeys(set(tokens).difference(sources), _NamedIn(file, mapping))
+    for seen, _ in seen_by_mirroring_jobs:
+        seen.update(destinations)
+    return True
+
+
+def _took_plain_line(plain: re.Match[str], where: Location, inside: str, seen_by_mirroring_jobs: list[tuple[dict[str, Location | _NamedIn], str]],
                      declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
     """Record what a plain line (refs.PLAIN_LINE) names and return True when check_mapping_lines would find nothing
     in it. Otherwise record nothing and return False: the line is then read in full, and its findings come in the
@@ -423,7 +478,8 @@ RULES: tuple[Rule, ...] = (
 # runs them in a forked process while this one runs the others, which check the structure rendering relies on,
 # and renders (about an even split of the work at 100 000 lines).
 BULK_RULES: tuple[Rule, ...] = (
-    check_mapping_files, check_mapping_lines, check_image_names, check_credentials, check_mapping_line_length,
+    check_mapping_files, check_mapping_lines, check_image_names, check_credentials, check_characters,
+    check_mapping_line_length,
 )
 
 

@@ -31,10 +31,20 @@ _ODD = {"registry": ["localhost:5000", "Quay.IO", "reg--1.example.com:443", "bad
         "digest": ["sha256:" + "A" * 64, "sha512:" + "b" * 128, "sha256:abc"]}
 
 
+# Clean lines come mostly from sources the namespaces file declares and go mostly inside acme's destination, so
+# that whole files pass or fail on one finding (a repeated destination, an undeclared namespace, ...).
+_CLEAN_SOURCE = {**_USUAL, "registry": ["quay.io", "registry.ci.openshift.org", "registry.ci.openshift.org",
+                                        "registry.svc.ci.openshift.org"], "namespace": ["acme-ci"] * 4 + ["acme"]}
+_CLEAN_DESTINATION = {**_USUAL, "registry": ["quay.io"], "namespace": ["acme"] * 4 + ["beta"]}
+
+
 @st.composite
-def _references(draw, destination: bool) -> str:
-    odd = not draw(st.integers(0, 5))
-    usual = {**_USUAL, "registry": ["quay.io"], "namespace": ["acme", "beta"]} if destination else _USUAL
+def _references(draw, destination: bool, clean: bool = False) -> str:
+    odd = not clean and not draw(st.integers(0, 5))
+    if clean and draw(st.integers(0, 2)):
+        usual = _CLEAN_DESTINATION if destination else _CLEAN_SOURCE
+    else:
+        usual = {**_USUAL, "registry": ["quay.io"], "namespace": ["acme", "beta"]} if destination else _USUAL
     part = {kind: st.sampled_from(usual[kind] + (_ODD[kind] if odd else [])) for kind in usual}
     path = "/".join([draw(part["namespace"])] + draw(st.lists(part["component"], min_size=1 if draw(st.integers(0, 5)) else 0, max_size=2)))
     text = f"{draw(part['registry'])}/{path}" if not odd or draw(st.integers(0, 5)) else path
@@ -46,10 +56,13 @@ def _references(draw, destination: bool) -> str:
 
 
 @st.composite
-def _lines(draw) -> str:
-    refs = [draw(_references(False))] + draw(st.lists(_references(True), min_size=0 if draw(st.integers(0, 9)) else 1, max_size=3))
-    if len(refs) > 1 and not draw(st.integers(0, 5)):
+def _lines(draw, clean: bool = False) -> str:
+    """A line; a `clean` one is made of the usual parts only, single-spaced, as most of a real file is."""
+    refs = [draw(_references(False, clean))] + draw(st.lists(_references(True, clean), min_size=1 if clean else 0, max_size=3))
+    if len(refs) > 1 and not draw(st.integers(0, 9 if clean else 5)):
         refs.append(draw(st.sampled_from(refs)))  # a destination named twice, or the source again
+    if clean:
+        return " ".join(refs)
     if not draw(st.integers(0, 9)):
         refs = [f"{refs[0]}={ref}" for ref in refs[1:]] or refs
     text = (" " if draw(st.integers(0, 9)) else draw(st.sampled_from(["  ", "\t"]))).join(refs)
@@ -98,8 +111,10 @@ _NEVER = re.compile(r"(?!)")
 @st.composite
 def _inventories(draw) -> dict[str, bytes]:
     pool = draw(st.lists(_lines(), min_size=1, max_size=8))
-    # Lines repeat within and across files, which is how destinations get named twice.
-    body = st.lists(st.one_of(st.sampled_from(pool), _lines()), max_size=6).map(lambda ls: "\n".join(ls) + "\n")
+    # Lines repeat within and across files, which is how destinations get named twice; whole files of clean lines
+    # are read at once.
+    body = st.one_of(st.lists(st.one_of(st.sampled_from(pool), _lines()), max_size=6),
+                     st.lists(_lines(clean=True), min_size=1, max_size=6)).map(lambda ls: "\n".join(ls) + "\n")
     mappings_of = {
         "acme": {"mapping_acme_a": draw(body), "mapping_acme_b": draw(body)},
         "beta": {"mapping_beta_a": draw(body), "mapping_acme_c": draw(body)},  # mirrored by acme's job
@@ -114,12 +129,14 @@ def _inventories(draw) -> dict[str, bytes]:
     return {name: text.encode() for name, text in files.items()}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(_inventories())
-def test_validation_finds_the_same_with_and_without_the_shortcut(files: dict[str, bytes]) -> None:
+def test_validation_finds_the_same_with_and_without_the_shortcuts(files: dict[str, bytes]) -> None:
     inventory = parse_inventory(files)
     found = [str(problem) for problem in validate_module.check_mapping_lines(inventory)]
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate_module, "PLAIN_FILE", _NEVER)
+        assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
         patch.setattr(validate_module, "PLAIN_LINE", _NEVER)
         assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
 
