@@ -224,7 +224,8 @@ def _append_events(value: Any, events: list, blocks: list[str] | None) -> bool:
     if kind is str:
         if len(value) <= _CACHED_LENGTH:
             event, agrees = _cached_string_scalar(value, False)
-        elif blocks is not None and "\n" in value and _c_emitter_agrees(value, key=False):
+        elif blocks is not None and "\n" in value and value[0] != "\n" and _c_emitter_agrees(value, key=False):
+            # (A leading blank line makes the emitters write an indentation indicator, `|2`.)
             event, agrees = _scalar_event(_STR_TAG, f"{_BLOCK_MARK}{len(blocks)}\n", "|"), True
             blocks.append(value)
         else:
@@ -313,7 +314,10 @@ def _filled(text: str, blocks: list[str]) -> str | None:
         line_start = text.rindex("\n", 0, at) + 1
         indent = text[line_start:at]
         pieces.append(text[start:line_start])
-        pieces.extend(f"{indent}{line}\n" if line else "\n" for line in block[:-1].split("\n"))
+        if "\n\n" in block:
+            pieces.extend(f"{indent}{line}\n" if line else "\n" for line in block[:-1].split("\n"))
+        else:  # no blank line: indenting is one replace
+            pieces.append(indent + block.replace("\n", "\n" + indent)[: -len(indent)])
         start = at + len(placeholder)
     pieces.append(text[start:])
     return "".join(pieces)

@@ -123,7 +123,7 @@ def _walk_files(root: Path, top: str, folders: _Folders) -> Iterator[str]:
     while pending:
         folder = pending.pop()
         # Listed before yielding: a caller may remove what it is given.
-        with os.scandir(root / folder) as listing:
+        with os.scandir(os.path.join(root, folder)) as listing:
             entries = list(listing)
         for entry in entries:
             if entry.is_symlink():
@@ -141,7 +141,7 @@ def _read(root: Path, relative: str, folders: _Folders, limit: int = -1) -> Opti
         return None
     try:
         # Non-blocking, so that a FIFO planted in the tree cannot hang the run; it is no regular file anyway.
-        fd = os.open(root / relative, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:

@@ -191,9 +191,10 @@ def test_key_order_is_cached_per_key_tuple_without_changing_it() -> None:
     assert canonical_yaml.sorted_keys(dict.fromkeys(keys)) == first == sorted(keys, key=canonical_yaml._GoKey)
 
 
-# Longer than the strings dump caches, with blank lines and lines that start with spaces inside.
-_long_block = st.lists(st.one_of(_line, st.just(""), _line.map(lambda line: "  " + line)), max_size=40).map(
-    lambda lines: "\n".join(["x" * 257, *lines, "end"]) + "\n")
+# Longer than the strings dump caches, with blank lines (also a first one) and lines that start with spaces.
+_long_block = st.tuples(st.sampled_from(["", "\n"]), st.lists(st.one_of(_line, st.just(""), _line.map(lambda line: "  " + line)),
+                                                                max_size=40)).map(
+    lambda drawn: drawn[0] + "\n".join(["x" * 257, *drawn[1], "end"]) + "\n")
 
 
 @settings(max_examples=200, deadline=None)
