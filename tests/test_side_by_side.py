@@ -1,4 +1,5 @@
-"""plan(side_by_side=True): the slowest rule in a forked process, the rest meanwhile; the same answer as plan()."""
+"""plan(side_by_side=True): the rules that read every mapping line in a forked process, the rest meanwhile; the
+same answer as plan()."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def test_same_outputs_and_problems_as_one_process(big_config: Path) -> None:
 def _with_errors(config: Path) -> None:
     org = sorted((config / "orgs").glob("*.yaml"))[3]
     text = org.read_text()
-    # An error of the rule run in the child (a line oc cannot read) and one of a rule run in the parent.
+    # An error of a rule run in the child (a line oc cannot read) and one of a rule run in the parent.
     text = text.replace("mappings:\n", "job:\n  cron: 'every day'\nmappings:\n", 1)
     text = text.replace(": |\n", ": |\n    registry.ci.openshift.org/x/y:1\n", 1)
     org.write_text(text)
