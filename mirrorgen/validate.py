@@ -5,6 +5,7 @@ Each rule yields Problems that say where (file:line), what is wrong and how to f
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable, Iterable, Iterator
 
@@ -323,9 +324,14 @@ class _NamedIn:
     file: str
     mapping: MappingFile
 
+    # Built once, on the first repeat: a copied file repeats every destination of the original.
+    @functools.cached_property
+    def _line_of(self) -> dict[str, int]:
+        return {destination: line.number for line in self.mapping.lines if line.text.lstrip(" ")[:1] not in ("", "#")
+                for destination in line.text.split(" ")[1:]}
+
     def line_naming(self, destination: str) -> Location:
-        return next(Location(self.file, line.number) for line in self.mapping.lines
-                    if destination in line.text.split(" ")[1:])
+        return Location(self.file, self._line_of[destination])
 
 
 def _location(at: Location | _NamedIn, destination: str) -> Location:

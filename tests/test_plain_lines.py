@@ -148,3 +148,22 @@ def test_a_line_rendered_as_written_is_what_parsing_renders(text: str, registry:
     line = MappingLine(1, text)
     if mappings._renders_as_written(text):
         assert mappings._rendered(settings_, line) == text
+
+
+def test_a_destination_repeated_from_a_file_read_whole_names_its_line() -> None:
+    """The first file is read whole; the repeat in the second names the line that writes the destination, not a
+    comment that mentions it, for every one of many repeats (a copied file)."""
+    copied = "\n".join(f"quay.io/a/b:v{i} quay.io/acme/b:v{i}" for i in range(300))
+    original = "# moved: quay.io/a/b:v7 quay.io/acme/b:v7\n" + copied + "\n"
+    def block(text: str) -> str:
+        return "".join(f"    {line}\n" for line in text.splitlines())
+
+    org = ("destination: quay.io/acme\nowners:\n  approvers: [alice]\nmappings:\n"
+           f"  mapping_acme_a: |\n{block(original)}  mapping_acme_b: |\n{block(copied)}")
+    files = {"mirrorgen.yaml": b"{}\n", "orgs/acme.yaml": org.encode()}
+    found = [str(p) for p in validate_module.check_mapping_lines(parse_inventory(files))]
+    assert len(found) == 300
+    assert "quay.io/acme/b:v7 is already written at orgs/acme.yaml:" in found[7]
+    written_at = int(found[7].split("already written at orgs/acme.yaml:")[1].split(";")[0])
+    text = files["orgs/acme.yaml"].decode().splitlines()
+    assert text[written_at - 1].strip() == "quay.io/a/b:v7 quay.io/acme/b:v7"
