@@ -212,8 +212,8 @@ def unified_diff(entry: FileDrift) -> str:
 
 def _safe_target(root: Path, relative: str, folders: _Folders) -> Path:
     """The path to write `relative` at, refusing anything that would leave `root` (`..`, symlinked folders)."""
-    parts = Path(relative).parts
-    if Path(relative).is_absolute() or ".." in parts or not parts:
+    # Outputs, stale files and manifest entries are all plain relative paths; anything else is refused.
+    if not is_plain_relative_path(relative):
         raise MirrorgenError(f"refusing to write {relative!r}: outside the output directory")
     link = folders.link_on_the_way(relative)
     if link is not None:
@@ -226,18 +226,19 @@ def _safe_target(root: Path, relative: str, folders: _Folders) -> Path:
     return target
 
 
-def _stage(target: Path, data: bytes, folders: _Folders) -> tuple[Path, int]:
+def _stage(target: Path, data: bytes, folders: _Folders) -> tuple[str, int]:
     """`data` in a temporary file next to `target`, to be renamed over it: the file, and its descriptor, still
     open so that the caller can fsync it without opening it again (and must close it)."""
-    folders.make(target.parent)
-    tmp = target.parent / f".{target.name}.mirrorgen-tmp-{os.getpid()}"
+    folder = target.parent
+    folders.make(folder)
+    tmp = os.path.join(folder, f".{target.name}.mirrorgen-tmp-{os.getpid()}")
     # Exclusive and not following links: a symlink planted under the temporary name must not redirect the write;
     # whatever is there is removed, and the name taken again.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
     try:
         fd = os.open(tmp, flags, 0o666)
     except FileExistsError:
-        tmp.unlink()
+        os.unlink(tmp)
         fd = os.open(tmp, flags, 0o666)
     try:
         view = memoryview(data)
@@ -246,7 +247,7 @@ def _stage(target: Path, data: bytes, folders: _Folders) -> tuple[Path, int]:
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         raise
     return tmp, fd
 
@@ -258,9 +259,9 @@ def _sync_and_close(fd: int) -> None:
         os.close(fd)
 
 
-def _stage_all(files: Iterable[tuple[Path, bytes]], folders: _Folders, *, durable: bool) -> list[tuple[Path, Path]]:
+def _stage_all(files: Iterable[tuple[Path, bytes]], folders: _Folders, *, durable: bool) -> list[tuple[str, Path]]:
     """Stage every file: (temporary file, target) pairs, or nothing left behind; `durable` fsyncs each one too."""
-    staged: list[tuple[Path, Path]] = []
+    staged: list[tuple[str, Path]] = []
     try:
         if durable:
             _stage_and_sync(files, folders, staged)
@@ -272,12 +273,12 @@ def _stage_all(files: Iterable[tuple[Path, bytes]], folders: _Folders, *, durabl
     except BaseException:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                os.unlink(tmp)
         raise
     return staged
 
 
-def _stage_and_sync(files: Iterable[tuple[Path, bytes]], folders: _Folders, staged: list[tuple[Path, Path]]) -> None:
+def _stage_and_sync(files: Iterable[tuple[Path, bytes]], folders: _Folders, staged: list[tuple[str, Path]]) -> None:
     """Stage and fsync every file, adding each to `staged` as soon as it exists.
 
     The fsyncs run on worker threads while the next files are staged, and the filesystem commits concurrent
@@ -307,12 +308,12 @@ def _stage_and_sync(files: Iterable[tuple[Path, bytes]], folders: _Folders, stag
         done.result()
 
 
-def _replace(tmp: Path, target: Path) -> None:
+def _replace(tmp: str, target: Path) -> None:
     try:
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         raise
 
 
@@ -326,7 +327,7 @@ def _atomic_write(target: Path, data: bytes, folders: Optional[_Folders] = None,
             os.close(fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         raise
     _replace(tmp, target)
     if durable:
