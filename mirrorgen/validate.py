@@ -251,7 +251,7 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     source_registry = inventory.settings.source_registry
     jobs = _enabled_jobs(inventory)
     # Per job: every destination the files it mirrors name (they may lie in other orgs' folders).
-    seen_by_job: dict[str, dict[str, Location | _NamedIn]] = {job.name: {} for job in jobs.values()}
+    seen_by_job: dict[str, _Seen] = {job.name: {} for job in jobs.values()}
     image_streams = inventory.settings.image_stream_registry
     decommissioned = sorted(DECOMMISSIONED_REGISTRIES)
     for org in inventory.orgs:
@@ -261,7 +261,8 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                       for other in _mirrored_by(inventory, mapping.name)]
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
-            if _took_plain_file(mapping, org.file, inside, seen_by_mirroring_jobs, declared, used_namespaces, source_registry):
+            if _took_plain_file(mapping, org.file, inside, seen_by_mirroring_jobs, declared, used_namespaces,
+                                source_registry):
                 continue
             for line in mapping.lines:
                 plain = PLAIN_LINE.fullmatch(line.text)
@@ -295,8 +296,9 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     key, repository = pair.destination_key, pair.destination.repository
                     for seen, name in seen_by_mirroring_jobs:
                         if key in seen:
-                            yield Problem(where, f"destination {key} is already written at {_location(seen[key], key)}; oc aborts the"
-                                                 f" whole run of {name} when a destination tag repeats: keep one",
+                            yield Problem(where, f"destination {key} is already written at {_location(seen[key], key)};"
+                                                 f" oc aborts the whole run of {name} when a destination tag repeats:"
+                                                 f" keep one",
                                           defect(inventory))
                         else:
                             seen[key] = where
@@ -327,27 +329,34 @@ class _NamedIn:
     # Built once, on the first repeat: a copied file repeats every destination of the original.
     @functools.cached_property
     def _line_of(self) -> dict[str, int]:
-        return {destination: line.number for line in self.mapping.lines if line.text.lstrip(" ")[:1] not in ("", "#")
+        return {destination: line.number for line in self.mapping.lines if not _holds_nothing(line.text)
                 for destination in line.text.split(" ")[1:]}
 
     def line_naming(self, destination: str) -> Location:
         return Location(self.file, self._line_of[destination])
 
 
+# A job's destinations so far, each with where it is first written.
+_Seen = dict[str, Location | _NamedIn]
+
+
 def _location(at: Location | _NamedIn, destination: str) -> Location:
     return at if isinstance(at, Location) else at.line_naming(destination)
 
 
-def _took_plain_file(mapping: MappingFile, file: str, inside: str, seen_by_mirroring_jobs: list[tuple[dict[str, Location | _NamedIn], str]],
+def _holds_nothing(line: str) -> bool:
+    """A blank line, or a comment without a TAB: nothing for check_mapping_lines to find in it."""
+    return line.lstrip(" ")[:1] in ("", "#") and "\t" not in line
+
+
+def _took_plain_file(mapping: MappingFile, file: str, inside: str, seen_by_mirroring_jobs: list[tuple[_Seen, str]],
                      declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
     """_took_plain_line for a whole file of plain lines in which no reference is written twice (so no destination
     repeats, and no source is also a destination): what would need each line on its own is tested on the whole
     text at once. Records nothing and returns False for any other file, which is then read line by line."""
     if "/" in source_registry:  # not a host (check_settings says so): leave the namespaces to the full reading
         return False
-    # Blank and comment lines (without a TAB) hold nothing to check.
-    lines = [line for line in mapping.lines if line.text.lstrip(" ")[:1] not in ("", "#") or "\t" in line.text]
-    texts = [line.text for line in lines]
+    texts = [line.text for line in mapping.lines if not _holds_nothing(line.text)]
     text = "\n".join(texts)
     if not PLAIN_FILE.fullmatch(text) or any(registry in text for registry in DECOMMISSIONED_REGISTRIES):
         return False
@@ -369,7 +378,7 @@ def _took_plain_file(mapping: MappingFile, file: str, inside: str, seen_by_mirro
     return True
 
 
-def _took_plain_line(plain: re.Match[str], where: Location, inside: str, seen_by_mirroring_jobs: list[tuple[dict[str, Location | _NamedIn], str]],
+def _took_plain_line(plain: re.Match[str], where: Location, inside: str, seen_by_mirroring_jobs: list[tuple[_Seen, str]],
                      declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
     """Record what a plain line (refs.PLAIN_LINE) names and return True when check_mapping_lines would find nothing
     in it. Otherwise record nothing and return False: the line is then read in full, and its findings come in the
