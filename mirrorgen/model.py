@@ -155,7 +155,7 @@ class MappingLine:
     text: str
 
     # Parsed on first use and kept: most lines of a big inventory are read only through the plain-line fast paths
-    # (refs.plain_line), and the rest are read by several rules.
+    # (refs.PLAIN_LINES), and the rest are read by several rules.
     @functools.cached_property
     def parsed(self) -> ParsedLine:
         return split_mapping_line(self.text)

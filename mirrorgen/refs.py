@@ -148,21 +148,19 @@ def split_mapping_line(text: str) -> ParsedLine:
 
 # The form nearly every line of a real mapping file has: `SRC DST [DST ...]` with single spaces, every reference
 # naming its registry, the source with a tag or a sha256 digest, each destination with a tag, no wildcard and no
-# comment. A strict subset of what mapping_pairs accepts (its parts are subsets of the grammar above), matched in
-# one call: rules and rendering read such a line from the match instead of parsing every reference of it.
+# comment. A strict subset of what mapping_pairs accepts (its parts are subsets of the grammar above): rules and
+# rendering read such lines as they are written instead of parsing every reference of them.
 # Possessive quantifiers: each part ends where its characters do, so the matcher never backtracks into it.
 _PLAIN_COMPONENT = r"[a-z0-9]++(?:[._-][a-z0-9]++)*+"
 _PLAIN_REGISTRY = r"[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+(?:\.[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+)++(?::[0-9]++)?+"
+_PLAIN_REPOSITORY = rf"{_PLAIN_REGISTRY}/{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*+"
 _PLAIN_TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}+"
 _PLAIN_DIGEST = r"@sha256:[a-f0-9]{64}"
-PLAIN_LINE = re.compile(
-    rf"(?P<source>(?P<registry>{_PLAIN_REGISTRY})/(?P<first>{_PLAIN_COMPONENT})(?:/{_PLAIN_COMPONENT})*+"
-    rf"(?::{_PLAIN_TAG}(?:{_PLAIN_DIGEST})?|{_PLAIN_DIGEST}))"
-    rf"(?P<destinations>(?: {_PLAIN_REGISTRY}/{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*+:{_PLAIN_TAG})++)"
-)
-_PLAIN_LINE_UNNAMED = re.sub(r"\(\?P<\w+>", "(?:", PLAIN_LINE.pattern)
-# A whole mapping file of plain lines, matched in one call.
-PLAIN_FILE = re.compile(rf"{_PLAIN_LINE_UNNAMED}(?:\n{_PLAIN_LINE_UNNAMED})*+")
+_PLAIN_LINE = (rf"{_PLAIN_REPOSITORY}(?::{_PLAIN_TAG}(?:{_PLAIN_DIGEST})?|{_PLAIN_DIGEST})"
+               rf"(?: {_PLAIN_REPOSITORY}:{_PLAIN_TAG})++")
+PLAIN_LINE = re.compile(_PLAIN_LINE)
+# Plain lines, one or a whole file of them, matched in one call.
+PLAIN_LINES = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*+")
 # The first path component of a plain reference, from where its registry ends.
 PLAIN_COMPONENT = re.compile(_PLAIN_COMPONENT)
 

@@ -29,8 +29,7 @@ from .qci import image_stream_namespace, resolve_source
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     PLAIN_COMPONENT,
-    PLAIN_FILE,
-    PLAIN_LINE,
+    PLAIN_LINES,
     ReferenceError,
     dns1123_label_error,
     is_configmap_key,
@@ -261,13 +260,12 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                       for other in _mirrored_by(inventory, mapping.name)]
             # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
             undeclared: set[str] = set()
-            if _took_plain_file(mapping, org.file, inside, seen_by_mirroring_jobs, declared, used_namespaces,
-                                source_registry):
+            plain = (inside, seen_by_mirroring_jobs, declared, used_namespaces, source_registry)
+            if _took_plain([line.text for line in mapping.lines if not _holds_nothing(line.text)],
+                           _NamedIn(org.file, mapping), *plain):
                 continue
             for line in mapping.lines:
-                plain = PLAIN_LINE.fullmatch(line.text)
-                if plain and _took_plain_line(plain, Location(org.file, line.number), inside, seen_by_mirroring_jobs,
-                                              declared, used_namespaces, source_registry):
+                if _took_plain([line.text], Location(org.file, line.number), *plain):
                     continue
                 parsed = line.parsed
                 if not parsed.tokens and not parsed.has_tab:
@@ -321,7 +319,7 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
 
 @attrs.frozen
 class _NamedIn:
-    """The file, taken whole, that first names a destination: its line is looked up when another names it again."""
+    """The file, read whole, that first names a destination: its line is looked up when another names it again."""
 
     file: str
     mapping: MappingFile
@@ -349,60 +347,36 @@ def _holds_nothing(line: str) -> bool:
     return line.lstrip(" ")[:1] in ("", "#") and "\t" not in line
 
 
-def _took_plain_file(mapping: MappingFile, file: str, inside: str, seen_by_mirroring_jobs: list[tuple[_Seen, str]],
-                     declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
-    """_took_plain_line for a whole file of plain lines in which no reference is written twice (so no destination
-    repeats, and no source is also a destination): what would need each line on its own is tested on the whole
-    text at once. Records nothing and returns False for any other file, which is then read line by line."""
+def _took_plain(lines: list[str], at: Location | _NamedIn, inside: str, seen_by_mirroring_jobs: list[tuple[_Seen, str]],
+                declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
+    """Record what `lines` (a whole file's, or one) name, written at `at`, and return True when they are plain
+    (refs.PLAIN_LINES) and check_mapping_lines would find nothing in them. Otherwise record nothing and return
+    False: the lines are then read reference by reference, and their findings come in the usual order. Each test
+    runs on the whole text at once."""
     if "/" in source_registry:  # not a host (check_settings says so): leave the namespaces to the full reading
         return False
-    texts = [line.text for line in mapping.lines if not _holds_nothing(line.text)]
-    text = "\n".join(texts)
-    if not PLAIN_FILE.fullmatch(text) or any(registry in text for registry in DECOMMISSIONED_REGISTRIES):
+    text = "\n".join(lines)
+    if not PLAIN_LINES.fullmatch(text) or any(registry in text for registry in DECOMMISSIONED_REGISTRIES):
         return False
     tokens = text.split()
-    # Single spaces separate the tokens of a plain line, so there is one before each destination.
-    if len(set(tokens)) != len(tokens) or text.count(" " + inside) != text.count(" "):
+    distinct = set(tokens)
+    sources = [line[: line.index(" ")] for line in lines]
+    # No reference written twice (so no destination repeats, and no source is also a destination), no source
+    # whose digest is all that tells it from a destination (the same image), and every destination inside the
+    # org's: single spaces separate the tokens, so there is one before each destination.
+    if (len(distinct) != len(tokens) or not distinct.isdisjoint(source.partition("@")[0] for source in sources if "@" in source)
+            or text.count(" " + inside) != text.count(" ")):
         return False
     if not all(seen.keys().isdisjoint(tokens) for seen, _ in seen_by_mirroring_jobs):
         return False
     prefix = source_registry + "/"
-    sources = [line[: line.index(" ")] for line in texts]
     namespaces = {PLAIN_COMPONENT.match(source, len(prefix)).group() for source in sources if source.startswith(prefix)}
     if not namespaces <= declared:
         return False
     used_namespaces |= namespaces
-    destinations = dict.fromkeys(set(tokens).difference(sources), _NamedIn(file, mapping))
+    destinations = dict.fromkeys(distinct.difference(sources), at)
     for seen, _ in seen_by_mirroring_jobs:
         seen.update(destinations)
-    return True
-
-
-def _took_plain_line(plain: re.Match[str], where: Location, inside: str, seen_by_mirroring_jobs: list[tuple[_Seen, str]],
-                     declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
-    """Record what a plain line (refs.PLAIN_LINE) names and return True when check_mapping_lines would find nothing
-    in it. Otherwise record nothing and return False: the line is then read in full, and its findings come in the
-    same order as for any other line."""
-    for registry in DECOMMISSIONED_REGISTRIES:
-        if registry in plain.string:
-            return False
-    source, registry, first, listed = plain.group("source", "registry", "first", "destinations")
-    # A plain destination has a tag and no digest, so its text is its destination key; tokens are separated by
-    # single spaces, so counting " <inside>" counts the destinations inside the org's.
-    destinations = listed[1:].split(" ")
-    if (listed.count(" " + inside) != len(destinations) or source.partition("@")[0] in destinations
-            or len(set(destinations)) != len(destinations)):
-        return False
-    namespace = first if registry == source_registry else None
-    if namespace is not None and namespace not in declared:
-        return False
-    for seen, _ in seen_by_mirroring_jobs:
-        if not seen.keys().isdisjoint(destinations):
-            return False
-    for seen, _ in seen_by_mirroring_jobs:
-        seen.update(dict.fromkeys(destinations, where))
-    if namespace is not None:
-        used_namespaces.add(namespace)
     return True
 
 

@@ -1,4 +1,4 @@
-"""Plain mapping lines (refs.PLAIN_LINE) are read from one match instead of being parsed reference by reference:
+"""Plain mapping lines (refs.PLAIN_LINES) are read from one match instead of being parsed reference by reference:
 what validation finds and what rendering writes must not depend on that shortcut."""
 
 from __future__ import annotations
@@ -7,14 +7,14 @@ import re
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mirrorgen import validate as _  # noqa: F401  (the package attribute is the function; the module is needed)
 from mirrorgen.artifacts import mappings
 from mirrorgen.load import parse_inventory
 from mirrorgen.model import MappingLine, Settings
-from mirrorgen.refs import PLAIN_LINE, ReferenceError, mapping_pairs, split_mapping_line
+from mirrorgen.refs import PLAIN_COMPONENT, PLAIN_LINE, ReferenceError, mapping_pairs, split_mapping_line
 import importlib
 
 validate_module = importlib.import_module("mirrorgen.validate")
@@ -74,20 +74,22 @@ def _lines(draw, clean: bool = False) -> str:
 @settings(max_examples=1500, deadline=None)
 @given(_lines())
 def test_a_plain_line_reads_as_mapping_pairs_reads_it(text: str) -> None:
-    plain = PLAIN_LINE.fullmatch(text)
-    if plain is None:
+    if not PLAIN_LINE.fullmatch(text):
         return
     tokens = split_mapping_line(text).tokens
-    if plain["source"].partition("@")[0] in tokens[1:]:
+    if tokens[0].partition("@")[0] in tokens[1:]:
         # The one refusal the form does not exclude; check_mapping_lines tests it before taking the line.
         with pytest.raises(ReferenceError, match="same image"):
             mapping_pairs(tokens)
         return
     pairs = mapping_pairs(tokens)  # raises if the regex admitted a line oc would refuse
-    assert plain["source"] == tokens[0]
-    assert all(pair.source.registry == plain["registry"] for pair in pairs)
-    assert all(pair.source.path.split("/")[0] == plain["first"] for pair in pairs)
-    assert [pair.destination_key for pair in pairs] == plain["destinations"][1:].split(" ") == list(tokens[1:])
+    # What check_mapping_lines reads from the text: the source is the first token and starts with its registry
+    # and a `/`, its first path component follows, and each other token is a destination key.
+    assert tokens == tuple(text.split(" "))
+    assert all(tokens[0].startswith(pair.source.registry + "/") for pair in pairs)
+    assert all(PLAIN_COMPONENT.match(tokens[0], len(pair.source.registry) + 1).group() == pair.source.path.split("/")[0]
+               for pair in pairs)
+    assert [pair.destination_key for pair in pairs] == list(tokens[1:])
     assert not any(pair.source.is_wildcard or pair.destination.digest for pair in pairs)
 
 
@@ -129,15 +131,23 @@ def _inventories(draw) -> dict[str, bytes]:
     return {name: text.encode() for name, text in files.items()}
 
 
+_SAME_IMAGE_BY_DIGEST = {  # the source carries a digest, the destination is the same repository and tag
+    "mirrorgen.yaml": b"{}\n",
+    "orgs/acme.yaml": (b"destination: quay.io/acme\nowners:\n  approvers: [alice]\nmappings:\n  mapping_acme_a: |\n"
+                       b"    quay.io/acme/x:v1@sha256:" + b"a" * 64 + b" quay.io/acme/x:v1\n"),
+}
+
+
 @settings(max_examples=500, deadline=None)
 @given(_inventories())
+@example(_SAME_IMAGE_BY_DIGEST)
 def test_validation_finds_the_same_with_and_without_the_shortcuts(files: dict[str, bytes]) -> None:
     inventory = parse_inventory(files)
     found = [str(problem) for problem in validate_module.check_mapping_lines(inventory)]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(validate_module, "PLAIN_FILE", _NEVER)
+        patch.setattr(validate_module, "PLAIN_LINES", PLAIN_LINE)  # one line at a time only
         assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
-        patch.setattr(validate_module, "PLAIN_LINE", _NEVER)
+        patch.setattr(validate_module, "PLAIN_LINES", _NEVER)
         assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
 
 
