@@ -314,10 +314,7 @@ def _filled(text: str, blocks: list[str]) -> str | None:
         line_start = text.rindex("\n", 0, at) + 1
         indent = text[line_start:at]
         pieces.append(text[start:line_start])
-        if "\n\n" in block:
-            pieces.extend(f"{indent}{line}\n" if line else "\n" for line in block[:-1].split("\n"))
-        else:  # no blank line: indenting is one replace
-            pieces.append(indent + block.replace("\n", "\n" + indent)[: -len(indent)])
+        pieces.extend(f"{indent}{line}\n" if line else "\n" for line in block[:-1].split("\n"))
         start = at + len(placeholder)
     pieces.append(text[start:])
     return "".join(pieces)
