@@ -32,6 +32,7 @@ class Output:
         """The inventory location that governs line `line` (1-based) of this file."""
         return source_at(self.source, self.line_sources, line)
 
+
 def is_plain_relative_path(path: str) -> bool:
     """Relative, `/`-separated, every component a visible name that is not `.` or `..`."""
     parts = path.split("/")
