@@ -8,7 +8,6 @@ from typing import Iterator
 from .artifacts.rbac import REGISTRY_ACCESS_DIR
 from .errors import Location, Problem
 from .model import Access, Inventory, job_setting_location, resolve_job
-from .refs import ReferenceError, mapping_pairs
 
 # The cluster whose registry the registry-access RoleBindings govern: the folder they are written to.
 REGISTRY_CLUSTER = REGISTRY_ACCESS_DIR.split("/")[1]
@@ -38,11 +37,7 @@ def check_mirror_only_clusters(inventory: Inventory) -> Iterator[Problem]:
             continue
         for mapping in org.mappings:
             for line in mapping.lines:
-                try:
-                    pairs = mapping_pairs(line.parsed.tokens) if line.parsed.tokens else []
-                except ReferenceError:
-                    continue  # reported by the mapping line rules
-                namespaces = {pair.source.path.split("/", 1)[0] for pair in pairs if pair.source.registry == registry}
+                namespaces = {pair.source.path.split("/", 1)[0] for pair in line.pairs if pair.source.registry == registry}
                 for namespace in sorted(namespaces & mirror_only):
                     yield Problem(Location(org.file, line.number),
                                   f"namespace {namespace!r} is mirror-only, so only the jobs' ServiceAccount on"

@@ -36,11 +36,11 @@ _JOB_FIELDS = {"cron": "schedule", "interval": "schedule (interval)", "image": "
 
 
 def _pairs(inventory: Inventory) -> Iterator[tuple[Org, Location, MappingPair]]:
-    """Every (org, inventory line, source → destination pair) of the mappings (valid: plan validated them)."""
+    """Every (org, inventory line, source → destination pair) of the mappings; a line oc cannot read copies nothing."""
     for org in inventory.orgs:
         for mapping in org.mappings:
             for line in mapping.lines:
-                for pair in line.pairs if line.parsed.tokens else ():
+                for pair in line.pairs:
                     yield org, Location(org.file, line.number), pair
 
 

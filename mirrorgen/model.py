@@ -13,7 +13,7 @@ from typing import Any, Optional
 from attrs import field, frozen
 
 from .errors import Location
-from .refs import MappingPair, ParsedLine, mapping_pairs, split_mapping_line
+from .refs import MappingPair, ParsedLine, ReferenceError, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 
 
@@ -160,10 +160,24 @@ class MappingLine:
     def parsed(self) -> ParsedLine:
         return split_mapping_line(self.text)
 
+    def read(self) -> tuple[list[MappingPair], Optional[str]]:
+        """The (source, destination) pairs oc reads from the line, and why oc cannot read it (else None).
+
+        A blank or comment line holds no pair. A line oc cannot read holds none either: with `defects: warning`
+        it is generated as written (its file's run of oc fails), so every reader of an inventory meets such lines,
+        not only validation.
+        """
+        if not self.parsed.tokens:
+            return [], None
+        try:
+            return mapping_pairs(self.parsed.tokens), None
+        except ReferenceError as exc:
+            return [], str(exc)
+
     @property
     def pairs(self) -> list[MappingPair]:
-        """The (source, destination) pairs oc reads from the line; raises ReferenceError where oc would fail."""
-        return mapping_pairs(self.parsed.tokens)
+        """What oc copies for the line: none for a line it cannot read (read() says why)."""
+        return self.read()[0]
 
 
 @frozen

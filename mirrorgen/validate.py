@@ -276,14 +276,16 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                   defect(inventory))
                 if not parsed.tokens:
                     continue
+                pairs, unreadable = line.read()
                 try:
-                    pairs = line.pairs
                     for pair in pairs:
                         if not pair.source.registry:  # an image-stream source: its QCI tag must be valid too
                             resolve_source(pair.source, image_streams, source_registry)
                 except ReferenceError as exc:
+                    unreadable = str(exc)
+                if unreadable is not None:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
-                    yield Problem(where, str(exc), defect(inventory))
+                    yield Problem(where, unreadable, defect(inventory))
                     continue
                 for registry in decommissioned:
                     if registry in line.text and any(ref.registry == registry for pair in pairs
