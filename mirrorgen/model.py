@@ -50,7 +50,8 @@ class JobDefaults:
     # The key of the push secret that holds the docker config.json (the volume's subPath).
     credentials_key: str = "config.json"
     cpu_request: str = "500m"
-    # Run the job as this ServiceAccount (namespace of the ConfigMap); needed for `mirror-only` namespaces.
+    # Run the job as this ServiceAccount (in the ConfigMap's namespace, where mirrorgen creates it); a job reading
+    # from a `mirror-only` namespace needs one, which that namespace's image-puller binding names.
     service_account: Optional[str] = None
     # The `ci.openshift.io/role` label.
     role: str = "image-mirroring"
@@ -74,6 +75,7 @@ class JobOverrides:
     secret_name: Optional[str] = None
     credentials_key: Optional[str] = None
     cpu_request: Optional[str] = None
+    service_account: Optional[str] = None
     # The MAPPING_FILE_PREFIX: the job mirrors every ConfigMap key starting with it. Default `mapping_<org>`.
     mapping_prefix: Optional[str] = None
     # false: the org has mapping files but no job of its own (another org's job may mirror them).
@@ -332,7 +334,7 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         credentials_key=pick("credentials_key"),
         cpu_request=pick("cpu_request"),
         mapping_prefix=own.mapping_prefix if own.mapping_prefix is not None else f"mapping_{org.name}",
-        service_account=defaults.service_account,
+        service_account=pick("service_account"),
         enabled=own.enabled is not False,
         name=own.name if own.name is not None else f"periodic-image-mirroring-{org.name}",
         interval=own.interval if own_schedule else None,

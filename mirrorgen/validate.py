@@ -14,7 +14,7 @@ import attrs
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
 from .artifacts.prow import job_name
-from .access_rules import check_job_namespace, check_mirror_only_clusters
+from .access_rules import check_job_namespace, check_mirror_only_readers, check_service_account_clusters
 from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
 from .cron import cron_error
@@ -23,9 +23,11 @@ from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import (
-    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob, job_setting_location, resolve_job,
+    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, Org, job_setting_location, resolve_job,
 )
 from .qci import image_stream_namespace, resolve_source
+# Private names here: the rules below read them as helpers of this module.
+from .readers import enabled_jobs as _enabled_jobs, mirrored_by as _mirrored_by
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     PLAIN_COMPONENT,
@@ -84,8 +86,6 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
     if "periodics" in s.job_file_extra:
         yield Problem(inventory.locate(s.file, "job_file_extra", "periodics", key=True),
                       "job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs")
-    if s.jobs.service_account is not None and not is_dns1123_subdomain(s.jobs.service_account):
-        yield Problem(where("jobs", "service_account"), f"service_account {s.jobs.service_account!r} is not a valid Kubernetes name")
 
 
 def check_jobs(inventory: Inventory) -> Iterator[Problem]:
@@ -127,6 +127,9 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(at("image"), f"job image {job.image!r} needs a tag or digest")
         except ReferenceError as exc:
             yield Problem(at("image"), f"job image: {exc}")
+        if job.service_account is not None and not is_dns1123_subdomain(job.service_account):
+            yield Problem(at("service_account"), f"service_account {job.service_account!r} is not a valid ServiceAccount name"
+                                                 f" (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')")
         if not _CPU_QUANTITY.fullmatch(job.cpu_request):
             yield Problem(at("cpu_request"), f"cpu_request {job.cpu_request!r} is not a Kubernetes CPU quantity such as 500m or 1")
         if not job.mapping_prefix.startswith(MAPPING_PREFIX) or not is_configmap_key(job.mapping_prefix):
@@ -177,31 +180,6 @@ def _prefixed(prefix: str, name: str) -> str:
     if (MAPPING_PREFIX + name).startswith(prefix):
         return MAPPING_PREFIX + name
     return f"{prefix.rstrip('_')}_{name}"
-
-
-@per_inventory
-def _enabled_jobs(inventory: Inventory) -> dict[str, ResolvedJob]:
-    """Org name → its resolved job, for orgs whose job is enabled, in org order."""
-    return {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
-
-
-@per_inventory
-def _jobs_by_prefix(inventory: Inventory) -> dict[str, list[tuple[int, str]]]:
-    by_prefix: dict[str, list[tuple[int, str]]] = {}
-    for index, (org, job) in enumerate(_enabled_jobs(inventory).items()):
-        by_prefix.setdefault(job.mapping_prefix, []).append((index, org))
-    return by_prefix
-
-
-def _mirrored_by(inventory: Inventory, file_name: str) -> list[str]:
-    """The orgs whose job mirrors `file_name` (their MAPPING_FILE_PREFIX starts it), in org order.
-
-    Looks up the name's leading substrings rather than testing every job's prefix, so validation grows with
-    the number of files, not with files × jobs.
-    """
-    by_prefix = _jobs_by_prefix(inventory)
-    found = sorted(entry for end in range(1, len(file_name) + 1) for entry in by_prefix.get(file_name[:end], ()))
-    return [org for _, org in found]
 
 
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
@@ -392,9 +370,6 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
         if ns.access is Access.PUBLIC and not (ns.public_acknowledged or "").strip():
             yield Problem(access_at, f"namespace {ns.name!r} would let anyone, even unauthenticated, pull its images; state why"
                                      f" and who agreed in `public_acknowledged`, or choose authenticated / mirror-only")
-        if ns.access is Access.MIRROR_ONLY and not inventory.settings.jobs.service_account:
-            yield Problem(access_at, f"namespace {ns.name!r} is mirror-only, but the jobs run as no named ServiceAccount: set"
-                                     f" jobs.service_account in mirrorgen.yaml")
         if ns.access is Access.AUTHENTICATED:
             yield Problem(access_at, f"namespace {ns.name!r}: every authenticated user of the cluster can pull its images;"
                                      f" use mirror-only if only the mirroring jobs need them", Severity.WARNING)
@@ -461,7 +436,8 @@ RULES: tuple[Rule, ...] = (
     check_people_text,
     check_mapping_line_length,
     check_job_namespace,
-    check_mirror_only_clusters,
+    check_mirror_only_readers,
+    check_service_account_clusters,
 )
 
 
