@@ -35,6 +35,10 @@ class Owners:
 
 
 ENTRYPOINT = "entrypoint"
+# Where a job's push secret comes from (`secret_source`): a self-service Vault item whose secretsync keys mirrorgen
+# lists (the default, for new orgs), or provisioned elsewhere (ci-secret-bootstrap's _config.yaml, by hand, ...).
+SELF_SERVICE, EXTERNAL = "self-service", "external"
+SECRET_SOURCES = (SELF_SERVICE, EXTERNAL)
 
 
 @frozen(kw_only=True)
@@ -47,6 +51,8 @@ class JobDefaults:
     dry_run: bool = False
     # `{org}` is replaced by the org name.
     secret_name: str = "registry-push-credentials-quay-io-{org}"
+    # SELF_SERVICE or EXTERNAL: only self-service secrets get Vault items and their naming rules.
+    secret_source: str = SELF_SERVICE
     # The key of the push secret that holds the docker config.json (the volume's subPath).
     credentials_key: str = "config.json"
     cpu_request: str = "500m"
@@ -73,6 +79,7 @@ class JobOverrides:
     image: Optional[str] = None
     dry_run: Optional[bool] = None
     secret_name: Optional[str] = None
+    secret_source: Optional[str] = None
     credentials_key: Optional[str] = None
     cpu_request: Optional[str] = None
     service_account: Optional[str] = None
@@ -304,6 +311,7 @@ class ResolvedJob:
     cpu_request: str
     mapping_prefix: str
     service_account: Optional[str]
+    secret_source: str = SELF_SERVICE
     enabled: bool = True
     name: str = ""
     interval: Optional[str] = None
@@ -335,6 +343,7 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         cpu_request=pick("cpu_request"),
         mapping_prefix=own.mapping_prefix if own.mapping_prefix is not None else f"mapping_{org.name}",
         service_account=pick("service_account"),
+        secret_source=pick("secret_source"),
         enabled=own.enabled is not False,
         name=own.name if own.name is not None else f"periodic-image-mirroring-{org.name}",
         interval=own.interval if own_schedule else None,

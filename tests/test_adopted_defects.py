@@ -114,6 +114,10 @@ def _defects() -> dict[str, Callable[[Adopted], None]]:
         "decommissioned registry": lambda inv: inv.line("acme", "mapping_acme_tools",
                                                         "registry.svc.ci.openshift.org/acme-ci/tools:v3 quay.io/acme/tools:v3"),
         "secret name not a DNS-1123 label": lambda inv: inv.job("acme", secret_name="registry-push-credentials-quay.io-acme"),
+        "external secret name no Secret can have": lambda inv: (
+            inv.orgs.update({"ext": {"destination": "quay.io/ext", "owners": {"approvers": ["fay"]},
+                                     "job": {"secret_source": "external", "secret_name": "Ext_Push"}}}),
+            inv.line("ext", "mapping_ext_tools", "quay.io/upstream/e:v1 quay.io/ext/e:v1")),
         "one secret under two keys": lambda inv: inv.job("beta", secret_name="registry-push-credentials-quay-io-acme",
                                                          credentials_key=".dockerconfigjson"),
         "job name over 63 characters": lambda inv: inv.job("beta", name="periodic-image-mirroring-" + "b" * 50),
