@@ -252,7 +252,13 @@ def _secret_sources(files: Mapping[str, bytes], jobs: list[_Job], problems: _Pro
             found[job.name] = SecretSource(secret, SELF_SERVICE, Location(JOBS_PATH, job.line),
                                            f"{elsewhere}: a self-service Vault item, which mirrorgen lists; if it comes"
                                            f" from elsewhere, set job.secret_source: {EXTERNAL}")
-    return found
+    # One Secret name has one source (validation insists): provisioned for one job's cluster, it is for all, and
+    # the bootstrap entry is the reason given.
+    external: dict[str, SecretSource] = {}
+    for decision in sorted(found.values(), key=lambda decision: decision.location.file != BOOTSTRAP_PATH):
+        if decision.source == EXTERNAL:
+            external.setdefault(decision.secret, decision)
+    return {name: external.get(decision.secret, decision) for name, decision in found.items()}
 
 
 def secret_sources(files: Mapping[str, bytes]) -> list[tuple[SecretSource, list[str]]]:

@@ -220,3 +220,25 @@ def test_a_bootstrap_config_that_cannot_be_read_stops_the_import(tmp_path: Path,
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert any(line.startswith(f"{release}/{message}") for line in result.stderr.splitlines()), result.stderr
     assert not (tmp_path / "config").exists()
+
+
+def test_a_secret_provisioned_for_one_jobs_cluster_is_external_for_every_job_mounting_it(tmp_path: Path) -> None:
+    """One Secret name has one source: import does not split a shared secret because one job runs elsewhere."""
+    release = tmp_path / "release"
+    shutil.copytree(FIXTURE, release)
+    jobs = release / JOBS
+    text = jobs.read_text()
+    ghost = text.index("  name: periodic-image-mirroring-ghost")
+    start = text.rindex("- agent: kubernetes\n  cluster: app.ci", 0, ghost)
+    ghost_job = text[start:].split("\n- agent:")[0]
+    moved = (ghost_job.replace("cluster: app.ci", "cluster: build01")
+             .replace("secretName: app-sre-push-pull-secret", "secretName: forge-central-push"))
+    jobs.write_text(text[:start] + moved + text[start + len(ghost_job):])
+    write_tree(release, {BOOTSTRAP: BOOTSTRAP_CONFIG})
+    # forge's job runs on app.ci, where the configuration does not provision forge-central-push; ghost's on build01,
+    # where it does.
+    result = _import(release, tmp_path / "config")
+    assert result.returncode == 0, result.stderr
+    assert (f"{release}/{BOOTSTRAP}:32: push secret 'forge-central-push' of periodic-image-mirroring-forge,"
+            f" periodic-image-mirroring-ghost: secret_source: external (ci-secret-bootstrap provisions it here)"
+            ) in result.stdout.splitlines()
