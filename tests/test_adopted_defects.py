@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import write_tree
-from mirrorgen import change_plan
 from mirrorgen.cli import main
 from mirrorgen.errors import Severity
 from mirrorgen.explain import explain
