@@ -143,6 +143,13 @@ secret_configs:
 """
 
 
+def _release(tmp_path: Path, bootstrap: str = BOOTSTRAP_CONFIG) -> Path:
+    """A copy of the fixture checkout holding `bootstrap` as ci-secret-bootstrap's configuration."""
+    release = tmp_path / "release"
+    shutil.copytree(FIXTURE, release)
+    return write_tree(release, {BOOTSTRAP: bootstrap})
+
+
 def _import(release: Path, config: Path):
     return run_cli("import", "--release-repo", str(release), "--config", str(config))
 
@@ -164,10 +171,7 @@ def _vault_secrets(config: Path, out: Path) -> list[str]:
 
 
 def test_import_reads_the_secret_source_from_ci_secret_bootstrap_and_says_so(tmp_path: Path) -> None:
-    release = tmp_path / "release"
-    shutil.copytree(FIXTURE, release)
-    write_tree(release, {BOOTSTRAP: BOOTSTRAP_CONFIG})
-    config = tmp_path / "config"
+    release, config = _release(tmp_path), tmp_path / "config"
     result = _import(release, config)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -213,9 +217,7 @@ def test_without_a_bootstrap_config_import_goes_by_the_name(tmp_path: Path) -> N
     ("secret_configs: [\n", f"{BOOTSTRAP}:2: YAML syntax error"),
 ])
 def test_a_bootstrap_config_that_cannot_be_read_stops_the_import(tmp_path: Path, text: str, message: str) -> None:
-    release = tmp_path / "release"
-    shutil.copytree(FIXTURE, release)
-    write_tree(release, {BOOTSTRAP: text})
+    release = _release(tmp_path, text)
     result = _import(release, tmp_path / "config")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert any(line.startswith(f"{release}/{message}") for line in result.stderr.splitlines()), result.stderr
@@ -224,8 +226,7 @@ def test_a_bootstrap_config_that_cannot_be_read_stops_the_import(tmp_path: Path,
 
 def test_a_secret_provisioned_for_one_jobs_cluster_is_external_for_every_job_mounting_it(tmp_path: Path) -> None:
     """One Secret name has one source: import does not split a shared secret because one job runs elsewhere."""
-    release = tmp_path / "release"
-    shutil.copytree(FIXTURE, release)
+    release = _release(tmp_path)
     jobs = release / JOBS
     text = jobs.read_text()
     ghost = text.index("  name: periodic-image-mirroring-ghost")
@@ -234,7 +235,6 @@ def test_a_secret_provisioned_for_one_jobs_cluster_is_external_for_every_job_mou
     moved = (ghost_job.replace("cluster: app.ci", "cluster: build01")
              .replace("secretName: app-sre-push-pull-secret", "secretName: forge-central-push"))
     jobs.write_text(text[:start] + moved + text[start + len(ghost_job):])
-    write_tree(release, {BOOTSTRAP: BOOTSTRAP_CONFIG})
     # forge's job runs on app.ci, where the configuration does not provision forge-central-push; ghost's on build01,
     # where it does.
     result = _import(release, tmp_path / "config")
