@@ -192,16 +192,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .errors import InvalidInventory
-    from .importer import import_release, read_release, write_inventory
+    from .importer import import_release, read_release, secret_sources, write_inventory
 
+    files = read_release(args.release_repo)
     try:
-        inventory_files, findings = import_release(read_release(args.release_repo))
+        inventory_files, findings = import_release(files)
     except InvalidInventory as invalid:
         _print_problems(invalid.problems, args.release_repo)
         print(f"mirrorgen: {len(invalid.problems)} problem(s) keep the import from being lossless; nothing was written",
               file=sys.stderr)
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
+    for decision, jobs in secret_sources(files):
+        print(f"{os.path.join(args.release_repo, str(decision.location))}: push secret {decision.secret!r} of"
+              f" {', '.join(jobs)}: secret_source: {decision.source} ({decision.reason})")
     warnings = sum(p.severity.value == "warning" for p in findings)
     print(f"mirrorgen: imported {args.release_repo} into {args.config} ({len(inventory_files)} files); it generates the"
           f" same files again. {warnings} warning(s): see them with: mirrorgen validate --config {shlex.quote(args.config)}")

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from attrs import field, frozen
 
 from .errors import Location
-from .refs import MappingPair, ParsedLine, mapping_pairs, split_mapping_line
+from .refs import MappingPair, ParsedLine, ReferenceError, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 
 
@@ -35,6 +35,10 @@ class Owners:
 
 
 ENTRYPOINT = "entrypoint"
+# Where a job's push secret comes from (`secret_source`): a self-service Vault item whose secretsync keys mirrorgen
+# lists (the default, for new orgs), or provisioned elsewhere (ci-secret-bootstrap's _config.yaml, by hand, ...).
+SELF_SERVICE, EXTERNAL = "self-service", "external"
+SECRET_SOURCES = (SELF_SERVICE, EXTERNAL)
 
 
 @frozen(kw_only=True)
@@ -47,10 +51,13 @@ class JobDefaults:
     dry_run: bool = False
     # `{org}` is replaced by the org name.
     secret_name: str = "registry-push-credentials-quay-io-{org}"
+    # SELF_SERVICE or EXTERNAL: only self-service secrets get Vault items and their naming rules.
+    secret_source: str = SELF_SERVICE
     # The key of the push secret that holds the docker config.json (the volume's subPath).
     credentials_key: str = "config.json"
     cpu_request: str = "500m"
-    # Run the job as this ServiceAccount (namespace of the ConfigMap); needed for `mirror-only` namespaces.
+    # Run the job as this ServiceAccount (in the ConfigMap's namespace, where mirrorgen creates it); a job reading
+    # from a `mirror-only` namespace needs one, which that namespace's image-puller binding names.
     service_account: Optional[str] = None
     # The `ci.openshift.io/role` label.
     role: str = "image-mirroring"
@@ -72,8 +79,10 @@ class JobOverrides:
     image: Optional[str] = None
     dry_run: Optional[bool] = None
     secret_name: Optional[str] = None
+    secret_source: Optional[str] = None
     credentials_key: Optional[str] = None
     cpu_request: Optional[str] = None
+    service_account: Optional[str] = None
     # The MAPPING_FILE_PREFIX: the job mirrors every ConfigMap key starting with it. Default `mapping_<org>`.
     mapping_prefix: Optional[str] = None
     # false: the org has mapping files but no job of its own (another org's job may mirror them).
@@ -160,10 +169,24 @@ class MappingLine:
     def parsed(self) -> ParsedLine:
         return split_mapping_line(self.text)
 
+    def read(self) -> tuple[list[MappingPair], Optional[str]]:
+        """The (source, destination) pairs oc reads from the line, and why oc cannot read it (else None).
+
+        A blank or comment line holds no pair. A line oc cannot read holds none either: with `defects: warning`
+        it is generated as written (its file's run of oc fails), so every reader of an inventory meets such lines,
+        not only validation.
+        """
+        if not self.parsed.tokens:
+            return [], None
+        try:
+            return mapping_pairs(self.parsed.tokens), None
+        except ReferenceError as exc:
+            return [], str(exc)
+
     @property
     def pairs(self) -> list[MappingPair]:
-        """The (source, destination) pairs oc reads from the line; raises ReferenceError where oc would fail."""
-        return mapping_pairs(self.parsed.tokens)
+        """What oc copies for the line: none for a line it cannot read (read() says why)."""
+        return self.read()[0]
 
 
 @frozen
@@ -288,6 +311,7 @@ class ResolvedJob:
     cpu_request: str
     mapping_prefix: str
     service_account: Optional[str]
+    secret_source: str = SELF_SERVICE
     enabled: bool = True
     name: str = ""
     interval: Optional[str] = None
@@ -318,7 +342,8 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         credentials_key=pick("credentials_key"),
         cpu_request=pick("cpu_request"),
         mapping_prefix=own.mapping_prefix if own.mapping_prefix is not None else f"mapping_{org.name}",
-        service_account=defaults.service_account,
+        service_account=pick("service_account"),
+        secret_source=pick("secret_source"),
         enabled=own.enabled is not False,
         name=own.name if own.name is not None else f"periodic-image-mirroring-{org.name}",
         interval=own.interval if own_schedule else None,

@@ -87,6 +87,8 @@ def _semantic(entry: FileDrift, output: Output) -> tuple[list[ChangeReport], str
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         return [], f"the file on disk is not valid YAML any more{where}"
+    except semantic.Unsummarised as why:
+        return [], f"the file on disk cannot be summarised by field: {why}"
     return [ChangeReport(c.object, c.path, c.kind, c.before, c.after, output.source_of(c.line) if c.line else output.source,
                          str(c)) for c in semantic.changes(before, after)], ""
 

@@ -14,7 +14,7 @@ import attrs
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
 from .artifacts.prow import job_name
-from .access_rules import check_job_namespace, check_mirror_only_clusters
+from .access_rules import check_job_namespace, check_mirror_only_readers, check_service_account_clusters
 from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
 from .cron import cron_error
@@ -23,16 +23,21 @@ from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import (
-    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob, job_setting_location, resolve_job,
+    ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob,
+    job_setting_location, resolve_job,
 )
 from .qci import image_stream_namespace, resolve_source
+# Private names here: the rules below read them as helpers of this module.
+from .readers import enabled_jobs as _enabled_jobs, mirrored_by as _mirrored_by
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     PLAIN_COMPONENT,
     PLAIN_LINES,
     ReferenceError,
+    dns1123_hint,
     dns1123_label_error,
     is_configmap_key,
+    is_dns1123_label,
     is_dns1123_subdomain,
     is_registry_host,
     parse_image_ref,
@@ -84,12 +89,9 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
     if "periodics" in s.job_file_extra:
         yield Problem(inventory.locate(s.file, "job_file_extra", "periodics", key=True),
                       "job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs")
-    if s.jobs.service_account is not None and not is_dns1123_subdomain(s.jobs.service_account):
-        yield Problem(where("jobs", "service_account"), f"service_account {s.jobs.service_account!r} is not a valid Kubernetes name")
 
 
 def check_jobs(inventory: Inventory) -> Iterator[Problem]:
-    secrets: dict[str, tuple[str, Org]] = {}
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
         if not job.enabled:
@@ -114,9 +116,6 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         if job.script is not None and job.dry_run:
             yield Problem(at("dry_run"), "dry_run only reaches the image's entrypoint; a job running a script mirrors for real",
                           Severity.WARNING)
-        # Vault's secretsync refuses such names, but the secret exists on the cluster and the job still runs.
-        yield from _label_problem(at("secret_name"), "secret name (Vault's secretsync would reject it)", job.secret_name,
-                                  defect(inventory))
         if not is_configmap_key(job.credentials_key):
             yield Problem(at("credentials_key"), f"credentials_key {job.credentials_key!r} is not a valid Secret key ([-._a-zA-Z0-9]+)")
         if not _CLUSTER.fullmatch(job.cluster):
@@ -127,17 +126,50 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(at("image"), f"job image {job.image!r} needs a tag or digest")
         except ReferenceError as exc:
             yield Problem(at("image"), f"job image: {exc}")
+        if job.service_account is not None and not is_dns1123_subdomain(job.service_account):
+            yield Problem(at("service_account"), f"service_account {job.service_account!r} is not a valid ServiceAccount name"
+                                                 f" (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')")
         if not _CPU_QUANTITY.fullmatch(job.cpu_request):
             yield Problem(at("cpu_request"), f"cpu_request {job.cpu_request!r} is not a Kubernetes CPU quantity such as 500m or 1")
         if not job.mapping_prefix.startswith(MAPPING_PREFIX) or not is_configmap_key(job.mapping_prefix):
             yield Problem(at("mapping_prefix"), f"mapping_prefix {job.mapping_prefix!r} must start with {MAPPING_PREFIX!r} and use only [-._a-zA-Z0-9]")
-        if job.secret_name in secrets and secrets[job.secret_name][0] != job.credentials_key:
-            other = secrets[job.secret_name][1]
+
+
+def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
+    """Where each job's push secret comes from, the names that source allows, and one key per shared secret."""
+    first: dict[str, tuple[Org, ResolvedJob]] = {}
+    orgs = {org.name: org for org in inventory.orgs}
+    for org, job in ((orgs[name], job) for name, job in _enabled_jobs(inventory).items()):
+        at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
+        secret = job.secret_name
+        if job.secret_source not in SECRET_SOURCES:
+            yield Problem(at("secret_source"), f"secret_source must be {SELF_SERVICE!r} (a Vault item whose secretsync keys"
+                                               f" mirrorgen lists) or {EXTERNAL!r} (provisioned elsewhere, such as by"
+                                               f" ci-secret-bootstrap's _config.yaml), not {job.secret_source!r}")
+        elif job.secret_source == SELF_SERVICE and not is_dns1123_label(secret):
+            # Vault's secretsync refuses such names, but a secret provisioned otherwise exists and the job still runs.
+            yield Problem(at("secret_name"), f"secret name {secret!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and"
+                                             f" '-', no dots), which a self-service Vault item's secretsync/target-name"
+                                             f" must be: if the secret is provisioned elsewhere (ci-secret-bootstrap's"
+                                             f" _config.yaml, say), set secret_source: {EXTERNAL}; if it is to be a new"
+                                             f" self-service item, name it {dns1123_hint(secret)!r}", defect(inventory))
+        elif job.secret_source == EXTERNAL and not is_dns1123_subdomain(secret):
+            yield Problem(at("secret_name"), f"secret name {secret!r} is not a Kubernetes Secret name (a DNS-1123 subdomain:"
+                                             f" a-z, 0-9, '-' and '.'), so no such Secret can exist for the job to mount:"
+                                             f" name the Secret its provider creates", defect(inventory))
+        if secret not in first:
+            first[secret] = (org, job)
+            continue
+        other, shared = first[secret]
+        if shared.secret_source != job.secret_source:
+            yield Problem(at("secret_source"), f"secret {secret!r} is {job.secret_source} here but {shared.secret_source} for"
+                                               f" org {other.name!r} (set at {job_setting_location(inventory, other, 'secret_source')}):"
+                                               f" one Secret comes from one place; set the same secret_source for both")
+        if shared.credentials_key != job.credentials_key:
             # One of the two jobs finds no credentials when it runs; the files themselves load fine.
-            yield Problem(at("credentials_key"), f"secret {job.secret_name!r} is shared with org {other.name!r}, which mounts key"
-                                                 f" {secrets[job.secret_name][0]!r}, not {job.credentials_key!r}: use the same credentials_key",
-                          defect(inventory))
-        secrets.setdefault(job.secret_name, (job.credentials_key, org))
+            yield Problem(at("credentials_key"), f"secret {secret!r} is shared with org {other.name!r}, which mounts key"
+                                                 f" {shared.credentials_key!r}, not {job.credentials_key!r}: use the same"
+                                                 f" credentials_key", defect(inventory))
 
 
 def check_orgs(inventory: Inventory) -> Iterator[Problem]:
@@ -177,31 +209,6 @@ def _prefixed(prefix: str, name: str) -> str:
     if (MAPPING_PREFIX + name).startswith(prefix):
         return MAPPING_PREFIX + name
     return f"{prefix.rstrip('_')}_{name}"
-
-
-@per_inventory
-def _enabled_jobs(inventory: Inventory) -> dict[str, ResolvedJob]:
-    """Org name → its resolved job, for orgs whose job is enabled, in org order."""
-    return {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
-
-
-@per_inventory
-def _jobs_by_prefix(inventory: Inventory) -> dict[str, list[tuple[int, str]]]:
-    by_prefix: dict[str, list[tuple[int, str]]] = {}
-    for index, (org, job) in enumerate(_enabled_jobs(inventory).items()):
-        by_prefix.setdefault(job.mapping_prefix, []).append((index, org))
-    return by_prefix
-
-
-def _mirrored_by(inventory: Inventory, file_name: str) -> list[str]:
-    """The orgs whose job mirrors `file_name` (their MAPPING_FILE_PREFIX starts it), in org order.
-
-    Looks up the name's leading substrings rather than testing every job's prefix, so validation grows with
-    the number of files, not with files × jobs.
-    """
-    by_prefix = _jobs_by_prefix(inventory)
-    found = sorted(entry for end in range(1, len(file_name) + 1) for entry in by_prefix.get(file_name[:end], ()))
-    return [org for _, org in found]
 
 
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
@@ -276,14 +283,16 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                   defect(inventory))
                 if not parsed.tokens:
                     continue
+                pairs, unreadable = line.read()
                 try:
-                    pairs = line.pairs
                     for pair in pairs:
                         if not pair.source.registry:  # an image-stream source: its QCI tag must be valid too
                             resolve_source(pair.source, image_streams, source_registry)
                 except ReferenceError as exc:
+                    unreadable = str(exc)
+                if unreadable is not None:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
-                    yield Problem(where, str(exc), defect(inventory))
+                    yield Problem(where, unreadable, defect(inventory))
                     continue
                 for registry in decommissioned:
                     if registry in line.text and any(ref.registry == registry for pair in pairs
@@ -390,9 +399,6 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
         if ns.access is Access.PUBLIC and not (ns.public_acknowledged or "").strip():
             yield Problem(access_at, f"namespace {ns.name!r} would let anyone, even unauthenticated, pull its images; state why"
                                      f" and who agreed in `public_acknowledged`, or choose authenticated / mirror-only")
-        if ns.access is Access.MIRROR_ONLY and not inventory.settings.jobs.service_account:
-            yield Problem(access_at, f"namespace {ns.name!r} is mirror-only, but the jobs run as no named ServiceAccount: set"
-                                     f" jobs.service_account in mirrorgen.yaml")
         if ns.access is Access.AUTHENTICATED:
             yield Problem(access_at, f"namespace {ns.name!r}: every authenticated user of the cluster can pull its images;"
                                      f" use mirror-only if only the mirroring jobs need them", Severity.WARNING)
@@ -444,6 +450,7 @@ RULES: tuple[Rule, ...] = (
     check_job_order,
     check_settings,
     check_jobs,
+    check_push_secrets,
     check_orgs,
     check_mapping_files,
     check_mapping_lines,
@@ -459,7 +466,8 @@ RULES: tuple[Rule, ...] = (
     check_people_text,
     check_mapping_line_length,
     check_job_namespace,
-    check_mirror_only_clusters,
+    check_mirror_only_readers,
+    check_service_account_clusters,
 )
 
 

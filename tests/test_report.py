@@ -94,6 +94,27 @@ def test_broken_yaml_on_disk_is_reported_not_crashed(tree) -> None:
     assert "the file on disk is not valid YAML any more (line 2)" in result.stdout
 
 
+_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefg", "bcdefgh"))
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("? [a, b]\n: 1\n", "the key at line 1 is not a plain value"),
+    ("periodics:\n- {? {name: x}: 1}\n", "the key at line 2 is not a plain value"),
+    ("a: &x [1, *x]\n", "an alias at line 1 stands inside the value it names"),
+    (_LAUGHS, "its aliases expand to far more values than the text holds"),
+])
+def test_yaml_on_disk_that_has_no_summary_by_field_still_gets_the_diff(tree, text: str, why: str) -> None:
+    """A hand edit that is valid YAML but cannot be keyed (a key that is a list or mapping, an alias inside
+    itself, an alias bomb) gets the diff and a note, not an internal error or a run that never ends."""
+    config, out = tree
+    (out / JOBS).write_text(text)
+    result = check(config, out)
+    assert result.returncode == 1, result.stderr
+    assert f"the file on disk cannot be summarised by field: {why}" in result.stdout
+    assert f"+++ b/{JOBS}" in result.stdout
+
+
 def test_json_report_follows_the_shipped_schema(tree) -> None:
     config, out = tree
     validator = jsonschema.Draft202012Validator(schema("check-report.schema.json"))

@@ -47,7 +47,27 @@ CASES = {
     ),
     "secret name not a DNS-1123 label": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", job="job:\n  secret_name: push.quay.io-acme\n")},
-        "orgs/acme.yaml:5: secret name (Vault's secretsync would reject it) 'push.quay.io-acme' is not a DNS-1123 label",
+        "orgs/acme.yaml:5: secret name 'push.quay.io-acme' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
+        " dots), which a self-service Vault item's secretsync/target-name must be: if the secret is provisioned elsewhere"
+        " (ci-secret-bootstrap's _config.yaml, say), set secret_source: external; if it is to be a new self-service item,"
+        " name it 'push-quay-io-acme'",
+    ),
+    "external secret name that no Secret can have": (
+        {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1",
+                                    job="job:\n  secret_source: external\n  secret_name: Push_Secret\n")},
+        "orgs/acme.yaml:6: secret name 'Push_Secret' is not a Kubernetes Secret name (a DNS-1123 subdomain: a-z, 0-9, '-'"
+        " and '.'), so no such Secret can exist for the job to mount",
+    ),
+    "unknown secret source": (
+        {"mirrorgen.yaml": "jobs:\n  secret_source: vault\n"},
+        "mirrorgen.yaml:2: secret_source must be 'self-service' (a Vault item whose secretsync keys mirrorgen lists) or"
+        " 'external' (provisioned elsewhere, such as by ci-secret-bootstrap's _config.yaml), not 'vault'",
+    ),
+    "one secret from two places": (
+        {"orgs/zeta.yaml": org_with(f"{SRC}/z:1 quay.io/zeta/z:1", name="mapping_zeta_tools").replace("quay.io/acme\n", "quay.io/zeta\n", 1)
+         .replace("owners:", "job:\n  secret_name: registry-push-credentials-quay-io-acme\n  secret_source: external\nowners:")},
+        "orgs/zeta.yaml:4: secret 'registry-push-credentials-quay-io-acme' is external here but self-service for org 'acme'"
+        " (set at mirrorgen.yaml:1): one Secret comes from one place; set the same secret_source for both",
     ),
     "org name not a DNS-1123 label": (
         {"orgs/acme.yaml": None, "orgs/Acme_Corp.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_Corp_x")},
