@@ -190,6 +190,17 @@ def test_a_mapping_file_missing_from_the_manifest_is_named(harness: Harness, tmp
             f" the manifest lacks it") in result.stdout
 
 
+def test_a_file_from_elsewhere_that_a_map_sends_into_the_configmap_is_named(harness: Harness, tmp_path: Path) -> None:
+    tree = copied(REPO / "generated", tmp_path)
+    spec = {"clusters": {"app.ci": ["ci"]}, "name": "image-mirror-mappings"}
+    write_tree(tree, {"docs/notes.txt": "not a mapping\n", FRAGMENT: yaml.safe_dump({"config_updater": {"maps": {
+        f"{MIRRORING}/**/mapping_*": spec, "docs/*.txt": spec}}})})
+    result = harness(tree)
+    assert result.returncode == 1
+    assert "ConfigMap ci/image-mirror-mappings: key notes.txt: config-updater puts docs/notes.txt under this key;" \
+           " the manifest lacks it" in result.stdout
+
+
 def test_a_configmap_over_one_mebibyte_is_refused(harness: Harness, tmp_path: Path) -> None:
     lines = "".join(f"registry.ci.openshift.org/acme-ci/tools:v{i} quay.io/acme/tools:v{i}-{'x' * 40}\n" for i in range(12_000))
     big = MINIMAL["orgs/acme.yaml"].split("mappings:")[0] + "mappings:\n  mapping_acme_tools: |\n" + \

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -119,8 +120,8 @@ type configMapsReport struct {
 
 // checkConfigMaps builds the ConfigMaps as Prow's config-bootstrapper does (every file of the tree is a change,
 // config-updater's FilterChanges picks those its maps match, Update writes them into an empty cluster), keeps
-// those that receive files from core-services/image-mirroring/ or that mirrorgen rendered, and compares them
-// with mirrorgen's manifests.
+// those that receive mapping files from core-services/image-mirroring/ or that mirrorgen rendered, and compares
+// them with mirrorgen's manifests.
 func checkConfigMaps(output string, updater configUpdater) (configMapsReport, error) {
 	var report configMapsReport
 	changes, err := treeChanges(output)
@@ -132,7 +133,12 @@ func checkConfigMaps(output string, updater configUpdater) (configMapsReport, er
 		return report, err
 	}
 	report.problems = append(report.problems, problems...)
-	report.problems = append(report.problems, ambiguousFiles(output, updater.ConfigUpdater, changes)...)
+	globs, err := compileMaps(updater.ConfigUpdater)
+	if err != nil {
+		return report, err
+	}
+	changes = relevantChanges(changes, globs, manifests)
+	report.problems = append(report.problems, ambiguousFiles(output, globs, changes)...)
 
 	logger := logrus.NewEntry(logrus.StandardLogger())
 	updates := updateconfig.FilterChanges(updater.ConfigUpdater, changes, prowNamespace, true, logger)
@@ -209,31 +215,75 @@ func treeChanges(output string) ([]github.PullRequestChange, error) {
 	return changes, err
 }
 
+// fromMirroring: the updates carry a mapping file (mirrorgen names every one mapping_*), so the ConfigMap is one a
+// job may mount; other files of the folder (OWNERS, the manifests) may go wherever other maps send them.
 func fromMirroring(updates []updateconfig.ConfigMapUpdate) bool {
 	for _, update := range updates {
-		if strings.HasPrefix(update.Filename, mirroringDir+"/") {
+		if strings.HasPrefix(update.Filename, mirroringDir+"/") && strings.HasPrefix(path.Base(update.Filename), "mapping_") {
 			return true
 		}
 	}
 	return false
 }
 
-// ambiguousFiles are mapping files that more than one map matches: config-updater takes the first match in Go's
-// random map order, so such a file lands in either ConfigMap.
-func ambiguousFiles(output string, updater plugins.ConfigUpdater, changes []github.PullRequestChange) []string {
+type compiledMap struct {
+	pattern string
+	names   []string // the ConfigMap, or its partitions
+	glob    interface{ Match(string) bool }
+}
+
+// compileMaps compiles each pattern once: FilterChanges compiles every pattern for every file, which on a whole
+// release checkout (tens of thousands of files, hundreds of maps) takes minutes.
+func compileMaps(updater plugins.ConfigUpdater) ([]compiledMap, error) {
+	var compiled []compiledMap
+	for _, pattern := range sortedKeys(updater.Maps) {
+		glob, err := zglob.New(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("config_updater pattern %s: %w", pattern, err)
+		}
+		spec := updater.Maps[pattern]
+		compiled = append(compiled, compiledMap{pattern, append([]string{spec.Name}, spec.PartitionedNames...), glob})
+	}
+	return compiled, nil
+}
+
+// relevantChanges keeps the files that can reach mirrorgen's ConfigMaps: those under core-services/image-mirroring/
+// and those a map sends to a ConfigMap of a rendered name.
+func relevantChanges(changes []github.PullRequestChange, globs []compiledMap, manifests map[string]manifest) []github.PullRequestChange {
+	rendered := map[string]bool{}
+	for _, found := range manifests {
+		rendered[found.object.Name] = true
+	}
+	var kept []github.PullRequestChange
+	for _, change := range changes {
+		keep := strings.HasPrefix(change.Filename, mirroringDir+"/")
+		for _, glob := range globs {
+			if keep {
+				break
+			}
+			for _, name := range glob.names {
+				keep = keep || (rendered[name] && glob.glob.Match(change.Filename))
+			}
+		}
+		if keep {
+			kept = append(kept, change)
+		}
+	}
+	return kept
+}
+
+// ambiguousFiles are files that more than one map matches: config-updater takes the first match in Go's random
+// map order, so such a file lands in either ConfigMap.
+func ambiguousFiles(output string, globs []compiledMap, changes []github.PullRequestChange) []string {
 	var problems []string
 	for _, change := range changes {
-		if !strings.HasPrefix(change.Filename, mirroringDir+"/") {
-			continue
-		}
 		var matched []string
-		for pattern := range updater.Maps {
-			if ok, _ := zglob.Match(pattern, change.Filename); ok {
-				matched = append(matched, pattern)
+		for _, glob := range globs {
+			if glob.glob.Match(change.Filename) {
+				matched = append(matched, glob.pattern)
 			}
 		}
 		if len(matched) > 1 {
-			sort.Strings(matched)
 			problems = append(problems, fmt.Sprintf("%s: config_updater maps %s all match this file; config-updater picks one"+
 				" at random each time: make the patterns exclusive", filepath.Join(output, change.Filename), strings.Join(matched, ", ")))
 		}
