@@ -13,11 +13,11 @@ import attrs
 
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
-from .artifacts.prow import job_name
+from .artifacts.prow import AREA_LABEL, PROW_LABELS, ROLE_LABEL, job_labels, job_name
 from .access_rules import check_job_namespace, check_mirror_only_readers, check_service_account_clusters
 from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
-from .cron import cron_error
+from .cron import cron_error, go_duration_seconds
 from .errors import Location, Problem, Severity, sort_problems
 from .memo import per_inventory
 from .lint_image_names import check_image_names
@@ -39,12 +39,16 @@ from .refs import (
     is_configmap_key,
     is_dns1123_label,
     is_dns1123_subdomain,
+    is_label_key,
+    is_label_value,
     is_registry_host,
     parse_image_ref,
 )
 from .text_rules import check_characters, check_mapping_line_length, check_people_text
 
 MAX_JOB_NAME = 63
+# Prow's rule for the name of a job run by its kubernetes agent.
+_JOB_NAME = re.compile(r"[-._A-Za-z0-9]+")
 MAPPING_PREFIX = "mapping_"
 
 Rule = Callable[[Inventory], Iterator[Problem]]
@@ -92,12 +96,27 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
 
 
 def check_jobs(inventory: Inventory) -> Iterator[Problem]:
+    names: dict[str, Org] = {}
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
         if not job.enabled:
             continue
         at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
         name = job_name(org)
+        # Only a `job.name` can break the first rule: the default name is made of the org name, a DNS-1123 label.
+        name_at = at("name") if org.job.name is not None else Location(org.file, 1)
+        if not _JOB_NAME.fullmatch(name):
+            yield Problem(name_at, f"job name {name!r} may hold only letters, digits, '-', '.' and '_' (Prow refuses the"
+                                   f" job file otherwise)")
+        if name in names:
+            yield Problem(name_at, f"job name {name!r} is also the name of org {names[name].name!r}'s job; Prow refuses a"
+                                   f" job file with two periodics of one name: set a different job.name")
+        names.setdefault(name, org)
+        for setting, value in (("timeout", job.timeout), ("interval", job.interval)):
+            if value is not None and go_duration_seconds(value) is None:
+                yield Problem(at(setting), f"{setting} {value!r} is not a Go duration such as 2h0m0s or 90m (Prow refuses"
+                                           f" the job file otherwise)")
+        yield from _label_problems(job, at)
         if len(name) > MAX_JOB_NAME:
             # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
             yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
@@ -170,6 +189,21 @@ def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
             yield Problem(at("credentials_key"), f"secret {secret!r} is shared with org {other.name!r}, which mounts key"
                                                  f" {shared.credentials_key!r}, not {job.credentials_key!r}: use the same"
                                                  f" credentials_key", defect(inventory))
+
+
+def _label_problems(job: ResolvedJob, at: Callable[[str], Location]) -> Iterator[Problem]:
+    """The job's labels as Prow checks them: Kubernetes label keys and values, none of the labels Prow sets itself."""
+    for key, value in job_labels(job).items():
+        where = at("area" if key == AREA_LABEL and key not in job.labels else
+                   "role" if key == ROLE_LABEL and key not in job.labels else "labels")
+        if key in PROW_LABELS:
+            yield Problem(where, f"label {key!r} is set by Prow on every job's pods; a job may not set it: remove it")
+        elif not is_label_key(key):
+            yield Problem(where, f"label key {key!r} is not a Kubernetes label name (an optional DNS subdomain and '/', then"
+                                 f" at most 63 of [-._a-zA-Z0-9], starting and ending alphanumeric)")
+        if not isinstance(value, str) or not is_label_value(value):
+            yield Problem(where, f"label {key}: value {value!r} is not a Kubernetes label value (at most 63 of"
+                                 f" [-._a-zA-Z0-9], starting and ending alphanumeric, or empty)")
 
 
 def check_orgs(inventory: Inventory) -> Iterator[Problem]:
