@@ -1,7 +1,8 @@
 """The inventory: what the YAML under config/ declares, as frozen attrs classes.
 
 Field names are the YAML keys. Fields made with `by_loader()` are filled by the loader (from file
-names, dictionary keys or the text of mapping blocks), never structured straight from YAML.
+names, dictionary keys or the text of mapping blocks), never structured straight from YAML; those with
+`yaml_key=True` are still keys a user writes (the loader reads them itself).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import Any, Optional
 
 from attrs import field, frozen
 
-from .errors import Location
+from .errors import Location, Severity
 from .refs import MappingPair, ParsedLine, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 
 
-def by_loader(default: Any, **kwargs: Any) -> Any:
-    return field(default=default, metadata={"by_loader": True}, **kwargs)
+def by_loader(default: Any, *, yaml_key: bool = False, **kwargs: Any) -> Any:
+    return field(default=default, metadata={"by_loader": True, "yaml_key": yaml_key}, **kwargs)
 
 
 @frozen(kw_only=True)
@@ -147,6 +148,11 @@ class Settings:
     job_file_extra: dict[str, Any] = {}
 
 
+def defect_severity(settings: Settings) -> Severity:
+    """The severity of a defect that breaks a mirroring run but not the loading of the files (see `defects`)."""
+    return Severity.WARNING if settings.defects == "warning" else Severity.ERROR
+
+
 @frozen
 class MappingLine:
     """One line of a mapping file as written in the inventory, with its line number there."""
@@ -180,7 +186,7 @@ class Org:
     destination: str
     owners: Owners = Owners()
     job: JobOverrides = JobOverrides()
-    mappings: tuple[MappingFile, ...] = by_loader(())
+    mappings: tuple[MappingFile, ...] = by_loader((), yaml_key=True)
     name: str = by_loader("")
     file: str = by_loader("")
     # false: there is no core-services/image-mirroring/<org>/ folder (a job without mapping files of its own).

@@ -23,7 +23,8 @@ from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import (
-    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob, job_setting_location, resolve_job,
+    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob, defect_severity,
+    job_setting_location, resolve_job,
 )
 from .qci import image_stream_namespace, resolve_source
 from .refs import (
@@ -56,8 +57,7 @@ def _label_problem(where: Location, what: str, value: str, severity: Severity = 
 
 
 def defect(inventory: Inventory) -> Severity:
-    """The severity of a defect that breaks a mirroring run but not the loading of the files (see Settings.defects)."""
-    return Severity.WARNING if inventory.settings.defects == "warning" else Severity.ERROR
+    return defect_severity(inventory.settings)
 
 
 def check_settings(inventory: Inventory) -> Iterator[Problem]:

@@ -51,7 +51,7 @@ CASES = {
     ),
     "org name not a DNS-1123 label": (
         {"orgs/acme.yaml": None, "orgs/Acme_Corp.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_Corp_x")},
-        "orgs/Acme_Corp.yaml:1: org name (the file name) 'Acme_Corp' is not a DNS-1123 label",
+        "orgs/Acme_Corp.yaml: org name 'Acme_Corp' (the file name) is not a DNS-1123 label",
     ),
     "namespace not a DNS-1123 label": (
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: authenticated\n  Bad.NS:\n    access: authenticated\n"},
@@ -136,7 +136,7 @@ CASES = {
     ),
     "unknown inventory file": (
         {"namespace.yaml": "{}\n"},
-        "namespace.yaml: unknown inventory file (did you mean namespaces.yaml?)",
+        "namespace.yaml: unknown entry; did you mean namespaces.yaml?",
     ),
 }
 
