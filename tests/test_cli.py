@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 from conftest import REPO, run_cli
@@ -47,3 +48,25 @@ def test_help_works_from_any_directory(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("generate", "check", "validate"):
         assert command in result.stdout
+
+
+def test_version_is_the_installed_package_version() -> None:
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    result = run_cli("--version")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"mirrorgen {declared}\n", "")
+
+
+def test_commands_that_never_write_do_not_say_nothing_was_written(make_inventory, tmp_path: Path) -> None:
+    config = make_inventory()
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for args in (["init", "-q"], ["add", "config"], ["commit", "-qm", "inventory"]):
+        subprocess.run(git + args, check=True)
+    (config / "mirrorgen.yaml").write_text("jobs:\n  cron: 'every hour'\n")
+    for command in (["validate"], ["check", "--output", str(tmp_path)], ["explain", "--output", str(tmp_path), "x"],
+                    ["plan", "--base", "HEAD"]):
+        result = run_cli(*command, "--config", str(config))
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[-1].startswith("mirrorgen: 1 error(s)")
+        assert "nothing was written" not in result.stderr
