@@ -19,7 +19,8 @@ from .output import Output
 from .plan import MANIFEST
 from .tree import Drift, FileDrift, unified_diff
 
-SCHEMA_VERSION = 1
+# 2: a location without a line (a whole inventory file) has `"line": null`, no longer 0.
+SCHEMA_VERSION = 2
 _RED, _GREEN, _CYAN, _BOLD, _RESET = "\033[31m", "\033[32m", "\033[36m", "\033[1m", "\033[0m"
 
 
@@ -168,7 +169,8 @@ def to_text(report: Report, colour: bool = False) -> str:
 
 
 def _location_json(report: Report, location: Optional[Location]) -> Optional[dict[str, Any]]:
-    return None if location is None else {"file": os.path.join(report.config, location.file), "line": location.line}
+    # Line 0 is how a Location says "the whole file"; written as 0 it read as a line number.
+    return None if location is None else {"file": os.path.join(report.config, location.file), "line": location.line or None}
 
 
 def to_json(report: Report) -> str:

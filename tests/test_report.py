@@ -177,3 +177,29 @@ def test_deepdiff_is_imported_only_to_explain_drift(tree, drift: bool) -> None:
     result = subprocess.run([sys.executable, "-c", code, "check", "--config", str(config), "--output", str(out)],
                             capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == f"{drift} {int(drift)}"
+
+
+def _locations(document):
+    if isinstance(document, dict):
+        if set(document) == {"file", "line"}:
+            yield document
+        for value in document.values():
+            yield from _locations(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from _locations(value)
+
+
+def test_json_names_the_lines_the_text_names_and_no_line_0(tree) -> None:
+    """The job file comes from every org and mirrorgen.yaml: its `source` is mirrorgen.yaml as a whole, which JSON
+    wrote as line 0 while the text named the line that changed; that line is in `sources`, as in the text."""
+    config, out = tree
+    (config / "mirrorgen.yaml").write_text("jobs:\n  cron: '@daily'\n")
+    text = check(config, out)
+    assert f"changed: {out}/{JOBS} is out of date with {config}/mirrorgen.yaml:2" in text.stdout.splitlines()
+    report = json.loads(check(config, out, "--format", "json").stdout)
+    jobs = next(entry for entry in report["files"] if entry["path"] == f"{out}/{JOBS}")
+    assert jobs["sources"] == [{"file": f"{config}/mirrorgen.yaml", "line": 2}]
+    assert jobs["source"] == {"file": f"{config}/mirrorgen.yaml", "line": None}
+    assert all(location["line"] is None or location["line"] >= 1 for location in _locations(report))
+    jsonschema.Draft202012Validator(schema("check-report.schema.json")).validate(report)
