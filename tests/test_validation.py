@@ -245,3 +245,21 @@ def test_allowed_keys_name_every_key_of_an_org(make_inventory) -> None:
     problems = problems_of(make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "xyzzy: 1\n"}))
     listed = next(p for p in problems if "unknown key 'xyzzy'" in p).split("allowed keys: ")[1].rstrip(")").split(", ")
     assert {"destination", "owners", "job", "mappings", "folder", "other_files", "unprefixed_mappings"} == set(listed)
+
+
+def test_an_org_file_name_in_capitals_is_one_error_at_the_file(make_inventory) -> None:
+    """The name became the secret, the job prefix and the file names' expected prefix: four errors, the first at
+    mirrorgen.yaml's secret_name default. One is the cause."""
+    config = make_inventory({"orgs/acme.yaml": None, "orgs/Acme.yaml": MINIMAL["orgs/acme.yaml"]})
+    assert problems_of(config) == [
+        "orgs/Acme.yaml: org name 'Acme' (the file name) is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
+        " dots, starting and ending alphanumeric): rename the file to orgs/acme.yaml"]
+
+
+def test_an_adopted_org_folder_name_in_capitals_still_generates(make_inventory) -> None:
+    """A folder of a release repository keeps its name; lint says what it breaks."""
+    config = make_inventory({"mirrorgen.yaml": "defects: warning\n", "orgs/acme.yaml": None,
+                             "orgs/Acme.yaml": MINIMAL["orgs/acme.yaml"].replace("mapping_acme", "mapping_Acme")})
+    inventory, warnings = load_and_validate(config)
+    assert [org.name for org in inventory.orgs] == ["Acme"]
+    assert "orgs/Acme.yaml:1: warning: org name (the file name) 'Acme' is not a DNS-1123 label" in "\n".join(map(str, warnings))
