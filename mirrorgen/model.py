@@ -205,7 +205,7 @@ class Access(enum.Enum):
     AUTHENTICATED = "authenticated"
     # Only the mirroring jobs' ServiceAccount.
     MIRROR_ONLY = "mirror-only"
-    # Anyone, even unauthenticated; needs `public_acknowledged`.
+    # Anyone, even unauthenticated; needs `acknowledged`.
     PUBLIC = "public"
 
 
@@ -217,12 +217,21 @@ class Namespace:
     owners: Owners = Owners()
     display_name: Optional[str] = None
     description: Optional[str] = None
-    # Why this namespace may be world-readable, and who agreed: required for `public`.
+    # Why the namespace is readable beyond the mirroring jobs, and who agreed: required for `public`, and it silences
+    # the warning on `authenticated` (a deliberate decision, not an oversight).
+    acknowledged: Optional[str] = None
+    # The older spelling of `acknowledged`, from when only `public` needed one; still read, so that existing
+    # inventories (and what `mirrorgen import` wrote) keep their meaning.
     public_acknowledged: Optional[str] = None
     name: str = by_loader("")
     file: str = by_loader("namespaces.yaml")
     # false: the folder's manifests are written by hand (imported folders); mirrorgen writes only its OWNERS.
     render_manifests: bool = True
+
+    @property
+    def acknowledgement(self) -> str:
+        """Why and by whom the namespace's access was agreed, whichever spelling holds it; "" when none."""
+        return (self.acknowledged or self.public_acknowledged or "").strip()
 
 
 @frozen(kw_only=True)

@@ -387,15 +387,20 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
         where = inventory.locate(ns.file, "namespaces", ns.name, key=True)
         yield from _label_problem(where, "namespace", ns.name)
         access_at = inventory.locate(ns.file, "namespaces", ns.name, "access")
-        if ns.access is Access.PUBLIC and not (ns.public_acknowledged or "").strip():
+        if ns.acknowledged is not None and ns.public_acknowledged is not None:
+            yield Problem(inventory.locate(ns.file, "namespaces", ns.name, "public_acknowledged", key=True),
+                          f"namespace {ns.name!r} sets both acknowledged and public_acknowledged, its older spelling:"
+                          f" keep acknowledged")
+        if ns.access is Access.PUBLIC and not ns.acknowledgement:
             yield Problem(access_at, f"namespace {ns.name!r} would let anyone, even unauthenticated, pull its images; state why"
-                                     f" and who agreed in `public_acknowledged`, or choose authenticated / mirror-only")
+                                     f" and who agreed in `acknowledged`, or choose authenticated / mirror-only")
         if ns.access is Access.MIRROR_ONLY and not inventory.settings.jobs.service_account:
             yield Problem(access_at, f"namespace {ns.name!r} is mirror-only, but the jobs run as no named ServiceAccount: set"
                                      f" jobs.service_account in mirrorgen.yaml")
-        if ns.access is Access.AUTHENTICATED:
+        if ns.access is Access.AUTHENTICATED and not ns.acknowledgement:
             yield Problem(access_at, f"namespace {ns.name!r}: every authenticated user of the cluster can pull its images;"
-                                     f" use mirror-only if only the mirroring jobs need them", Severity.WARNING)
+                                     f" use mirror-only if only the mirroring jobs need them, or say why they may not and"
+                                     f" who agreed in `acknowledged`", Severity.WARNING)
 
 
 def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:

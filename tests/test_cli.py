@@ -18,6 +18,22 @@ def test_default_inventory_generates_and_checks_clean(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_the_sample_inventory_ends_clean(tmp_path: Path) -> None:
+    """What a new user's first `make generate` prints: one summary line, no warning to wonder about."""
+    import mirrorgen
+
+    inventory = mirrorgen.load_inventory(REPO / "config")
+    assert mirrorgen.validate(inventory) == []
+    out = tmp_path / "generated"
+    result = run_cli("generate", "--config", str(REPO / "config"), "--output", str(out))
+    planned = len(mirrorgen.plan(inventory))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"mirrorgen: {planned} written, 0 unchanged, 0 removed in {out}\n"
+    strict = run_cli("validate", "--strict", "--config", str(REPO / "config"))
+    assert (strict.returncode, strict.stderr) == (0, "")
+    assert strict.stdout.splitlines()[-1] == "mirrorgen: inventory " + str(REPO / "config") + " is valid (0 warning(s))"
+
+
 def test_committed_tree_matches_default_inventory() -> None:
     result = run_cli("check", "--config", str(REPO / "config"), "--output", str(REPO / "generated"))
     assert result.returncode == 0, result.stdout
