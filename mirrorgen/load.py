@@ -17,7 +17,7 @@ from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severit
 from .model import (
     Access, ImagesFile, Inventory, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings, defect_severity,
 )
-from .refs import dns1123_hint, is_dns1123_label
+from .refs import DNS1123_LABEL_RULE, dns1123_hint, is_dns1123_label
 from .text_rules import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
@@ -275,9 +275,9 @@ def _org_file(path: str, filename: str, content: bytes, settings: Settings, sour
     if not is_dns1123_label(stem) and defect_severity(settings) is Severity.ERROR:
         # The org name becomes the job name, the secret name and the file prefix: left in, every one of them
         # would be reported too, the first at the global default in mirrorgen.yaml.
-        problems.append(Problem(Location(path), f"org name {stem!r} (the file name) is not a DNS-1123 label (at most 63"
-                                                f" of a-z, 0-9 and '-', no dots, starting and ending alphanumeric): rename"
-                                                f" the file to {ORGS_DIR}/{dns1123_hint(stem)}.yaml"))
+        problems.append(Problem(Location(path), f"org name {stem!r} (the file name) is not a DNS-1123 label"
+                                                f" ({DNS1123_LABEL_RULE}): rename the file to"
+                                                f" {ORGS_DIR}/{dns1123_hint(stem)}.yaml"))
         return None
     return org
 
