@@ -6,6 +6,8 @@ out of a `|` block they come one line late."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mirrorgen
 from conftest import run_cli
@@ -129,3 +131,20 @@ def test_a_mistake_nothing_recognises_keeps_the_parsers_words() -> None:
         yamlsource.parse_yaml(b"a: 1\n%TAG ! tag:example.com,2000:\n", "x.yaml")
     assert [str(p) for p in raised.value.problems] == [
         "x.yaml:3: YAML syntax error: expected '<document start>', but found '<stream end>'"]
+
+
+yamlish = st.lists(st.sampled_from(["a", "key", ":", ": ", " ", "  ", "\t", "\n", "\n  ", "- ", "|", ">", "'", '"', "[",
+                                    "]", "{", "}", ",", "#", "@", "*", "&", "!", "\\", "---", "%", "?"]),
+                   max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=yamlish)
+def test_any_text_is_read_or_refused_at_a_line_of_the_file(text: str) -> None:
+    """Wording a mistake reads the text around it: whatever the text, the answer is a problem at one of its lines
+    (or the line after the last), never a crash."""
+    try:
+        yamlsource.parse_yaml(text.encode(), "x.yaml")
+    except mirrorgen.InvalidInventory as invalid:
+        for problem in invalid.problems:
+            assert 1 <= problem.location.line <= text.count("\n") + 2, (text, str(problem))
