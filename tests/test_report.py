@@ -203,3 +203,14 @@ def test_json_names_the_lines_the_text_names_and_no_line_0(tree) -> None:
     assert jobs["source"] == {"file": f"{config}/mirrorgen.yaml", "line": None}
     assert all(location["line"] is None or location["line"] >= 1 for location in _locations(report))
     jsonschema.Draft202012Validator(schema("check-report.schema.json")).validate(report)
+
+
+def test_a_hand_edit_with_control_characters_is_summarised_on_one_line(tree) -> None:
+    """The summary quotes values from the file on disk, which may hold anything."""
+    config, out = tree
+    owners = out / "core-services/image-mirroring/acme/OWNERS"
+    owners.write_text(owners.read_text().replace("- bob", '- "bob\\n\\u001b[2Jmallory"'))
+    summary = "reviewers[0] changed bob\\n\\x1b[2Jmallory → bob"
+    assert f"  {summary}  ({config}/orgs/acme.yaml:{line_of(config / 'orgs/acme.yaml', 'owners:')})" in check(config, out).stdout
+    report = json.loads(check(config, out, "--format", "json").stdout)
+    assert [c["summary"] for f in report["files"] for c in f["changes"]] == [summary]
