@@ -1,7 +1,8 @@
 """The inventory: what the YAML under config/ declares, as frozen attrs classes.
 
 Field names are the YAML keys. Fields made with `by_loader()` are filled by the loader (from file
-names, dictionary keys or the text of mapping blocks), never structured straight from YAML.
+names, dictionary keys or the text of mapping blocks), never structured straight from YAML; those with
+`yaml_key=True` are still keys a user writes (the loader reads them itself).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import Any, Optional
 
 from attrs import field, frozen
 
-from .errors import Location
+from .errors import Location, Severity
 from .refs import MappingPair, ParsedLine, ReferenceError, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 
 
-def by_loader(default: Any, **kwargs: Any) -> Any:
-    return field(default=default, metadata={"by_loader": True}, **kwargs)
+def by_loader(default: Any, *, yaml_key: bool = False, **kwargs: Any) -> Any:
+    return field(default=default, metadata={"by_loader": True, "yaml_key": yaml_key}, **kwargs)
 
 
 @frozen(kw_only=True)
@@ -156,6 +157,11 @@ class Settings:
     job_file_extra: dict[str, Any] = {}
 
 
+def defect_severity(settings: Settings) -> Severity:
+    """The severity of a defect that breaks a mirroring run but not the loading of the files (see `defects`)."""
+    return Severity.WARNING if settings.defects == "warning" else Severity.ERROR
+
+
 @frozen
 class MappingLine:
     """One line of a mapping file as written in the inventory, with its line number there."""
@@ -203,7 +209,7 @@ class Org:
     destination: str
     owners: Owners = Owners()
     job: JobOverrides = JobOverrides()
-    mappings: tuple[MappingFile, ...] = by_loader(())
+    mappings: tuple[MappingFile, ...] = by_loader((), yaml_key=True)
     name: str = by_loader("")
     file: str = by_loader("")
     # false: there is no core-services/image-mirroring/<org>/ folder (a job without mapping files of its own).
@@ -222,7 +228,7 @@ class Access(enum.Enum):
     AUTHENTICATED = "authenticated"
     # Only the mirroring jobs' ServiceAccount.
     MIRROR_ONLY = "mirror-only"
-    # Anyone, even unauthenticated; needs `public_acknowledged`.
+    # Anyone, even unauthenticated; needs `acknowledged`.
     PUBLIC = "public"
 
 
@@ -234,12 +240,21 @@ class Namespace:
     owners: Owners = Owners()
     display_name: Optional[str] = None
     description: Optional[str] = None
-    # Why this namespace may be world-readable, and who agreed: required for `public`.
+    # Why the namespace is readable beyond the mirroring jobs, and who agreed: required for `public`, and it silences
+    # the warning on `authenticated` (a deliberate decision, not an oversight).
+    acknowledged: Optional[str] = None
+    # The older spelling of `acknowledged`, from when only `public` needed one; still read, so that existing
+    # inventories (and what `mirrorgen import` wrote) keep their meaning.
     public_acknowledged: Optional[str] = None
     name: str = by_loader("")
     file: str = by_loader("namespaces.yaml")
     # false: the folder's manifests are written by hand (imported folders); mirrorgen writes only its OWNERS.
     render_manifests: bool = True
+
+    @property
+    def acknowledgement(self) -> str:
+        """Why and by whom the namespace's access was agreed, whichever spelling holds it; "" when none."""
+        return (self.acknowledged or self.public_acknowledged or "").strip()
 
 
 @frozen(kw_only=True)

@@ -231,12 +231,14 @@ def is_registry_host(name: str) -> bool:
     return bool(_DOMAIN_RE.fullmatch(name))
 
 
+DNS1123_LABEL_RULE = "at most 63 of a-z, 0-9 and '-', no dots, starting and ending alphanumeric"
+
+
 def dns1123_label_error(what: str, name: str) -> Optional[str]:
     """Why `name` cannot be a namespace or Secret name (DNS-1123 label), with a suggestion; None if it can."""
     if is_dns1123_label(name):
         return None
-    return (f"{what} {name!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
-            f" starting and ending alphanumeric); try {dns1123_hint(name)!r}")
+    return f"{what} {name!r} is not a DNS-1123 label ({DNS1123_LABEL_RULE}); try {dns1123_hint(name)!r}"
 
 
 def dns1123_hint(name: str) -> str:

@@ -17,6 +17,7 @@ import attrs
 import yaml
 
 from .canonical_yaml import reads_as_non_string
+from .errors import one_line
 
 Path = tuple[Any, ...]
 
@@ -73,7 +74,8 @@ def show(value: Any) -> str:
     """A value as a person reads it in a one-line summary: plain text bare, anything else (including text that
     would read as a number or boolean) as JSON, shortened."""
     bare = isinstance(value, str) and value and value.strip() == value and not reads_as_non_string(value)
-    text = value if bare else json.dumps(value, default=str)
+    # A value read from a file on disk may hold anything: a line break or a terminal escape stays one escaped line.
+    text = one_line(value) if bare else json.dumps(value, default=str)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 

@@ -24,6 +24,7 @@ from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import (
     ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob,
+    defect_severity,
     job_setting_location, resolve_job,
 )
 from .qci import image_stream_namespace, resolve_source
@@ -65,8 +66,7 @@ def _label_problem(where: Location, what: str, value: str, severity: Severity = 
 
 
 def defect(inventory: Inventory) -> Severity:
-    """The severity of a defect that breaks a mirroring run but not the loading of the files (see Settings.defects)."""
-    return Severity.WARNING if inventory.settings.defects == "warning" else Severity.ERROR
+    return defect_severity(inventory.settings)
 
 
 def check_settings(inventory: Inventory) -> Iterator[Problem]:
@@ -430,12 +430,17 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
         where = inventory.locate(ns.file, "namespaces", ns.name, key=True)
         yield from _label_problem(where, "namespace", ns.name)
         access_at = inventory.locate(ns.file, "namespaces", ns.name, "access")
-        if ns.access is Access.PUBLIC and not (ns.public_acknowledged or "").strip():
+        if ns.acknowledged is not None and ns.public_acknowledged is not None:
+            yield Problem(inventory.locate(ns.file, "namespaces", ns.name, "public_acknowledged", key=True),
+                          f"namespace {ns.name!r} sets both acknowledged and public_acknowledged, its older spelling:"
+                          f" keep acknowledged")
+        if ns.access is Access.PUBLIC and not ns.acknowledgement:
             yield Problem(access_at, f"namespace {ns.name!r} would let anyone, even unauthenticated, pull its images; state why"
-                                     f" and who agreed in `public_acknowledged`, or choose authenticated / mirror-only")
-        if ns.access is Access.AUTHENTICATED:
+                                     f" and who agreed in `acknowledged`, or choose authenticated / mirror-only")
+        if ns.access is Access.AUTHENTICATED and not ns.acknowledgement:
             yield Problem(access_at, f"namespace {ns.name!r}: every authenticated user of the cluster can pull its images;"
-                                     f" use mirror-only if only the mirroring jobs need them", Severity.WARNING)
+                                     f" use mirror-only if only the mirroring jobs need them, or say why they may not and"
+                                     f" who agreed in `acknowledged`", Severity.WARNING)
 
 
 def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:

@@ -42,8 +42,26 @@ def test_authenticated_binds_every_authenticated_user_and_warns(make_inventory, 
     assert puller_binding(files[MANIFEST])["subjects"] == [{**GROUP, "name": "system:authenticated"}]
     result = run_cli("validate", "--config", str(config))
     assert (f"{config}/namespaces.yaml:3: warning: namespace 'acme-ci': every authenticated user of the cluster can"
-            f" pull its images; use mirror-only if only the mirroring jobs need them") in result.stderr
+            f" pull its images; use mirror-only if only the mirroring jobs need them, or say why they may not and who"
+            f" agreed in `acknowledged`") in result.stderr
     assert run_cli("validate", "--strict", "--config", str(config)).returncode == 2
+
+
+def test_an_acknowledged_authenticated_namespace_binds_the_same_and_is_quiet(make_inventory, tmp_path) -> None:
+    """A deliberate decision, with its reason and who took it, is not a finding (`validate --strict` passes)."""
+    config = make_inventory({"namespaces.yaml": namespaces(
+        "authenticated", "    acknowledged: other teams' CI pulls these images; agreed by the Acme leads\n")})
+    files = generated(config, tmp_path / "out")
+    assert puller_binding(files[MANIFEST])["subjects"] == [{**GROUP, "name": "system:authenticated"}]
+    assert load_and_validate(config)[1] == []
+    assert run_cli("validate", "--strict", "--config", str(config)).returncode == 0
+
+
+@pytest.mark.parametrize("blank", ["''", "'   '"])
+def test_a_blank_acknowledgement_acknowledges_nothing(make_inventory, blank) -> None:
+    config = make_inventory({"namespaces.yaml": namespaces("authenticated", f"    acknowledged: {blank}\n")})
+    warnings = load_and_validate(config)[1]
+    assert [(w.location.line, "every authenticated user" in w.message) for w in warnings] == [(3, True)]
 
 
 def test_mirror_only_binds_only_the_jobs_service_account(make_inventory, tmp_path) -> None:
@@ -208,22 +226,34 @@ def test_job_namespace_must_hold_both_the_configmap_and_the_secret(make_inventor
     assert f"{config}/mirrorgen.yaml:4: vault.target_namespace 'test-pods' differs from configmap.namespace 'ci'" in result.stderr
 
 
-def test_public_adds_unauthenticated_only_with_acknowledgement(make_inventory, tmp_path) -> None:
+@pytest.mark.parametrize("key", ["acknowledged", "public_acknowledged"])  # the second: the older spelling
+def test_public_adds_unauthenticated_only_with_acknowledgement(make_inventory, tmp_path, key) -> None:
     config = make_inventory({"namespaces.yaml": namespaces(
-        "public", "    public_acknowledged: OKD images are public by design; agreed by the OKD team lead (ticket 123)\n")})
+        "public", f"    {key}: OKD images are public by design; agreed by the OKD team lead (ticket 123)\n")})
+    assert load_and_validate(config)[1] == []
     files = generated(config, tmp_path / "out")
     assert puller_binding(files[MANIFEST])["subjects"] == [
         {**GROUP, "name": "system:authenticated"}, {**GROUP, "name": "system:unauthenticated"}]
 
 
-@pytest.mark.parametrize("acknowledgement", ["", "    public_acknowledged: ''\n", "    public_acknowledged: '   '\n"])
+@pytest.mark.parametrize("acknowledgement", ["", "    acknowledged: ''\n", "    public_acknowledged: '   '\n"])
 def test_public_without_acknowledgement_is_refused_and_nothing_written(make_inventory, tmp_path, acknowledgement) -> None:
     config, out = make_inventory({"namespaces.yaml": namespaces("public", acknowledgement)}), tmp_path / "out"
     result = run_cli("generate", "--config", str(config), "--output", str(out))
     assert result.returncode == 2
     assert (f"{config}/namespaces.yaml:3: namespace 'acme-ci' would let anyone, even unauthenticated, pull its images;"
-            f" state why and who agreed in `public_acknowledged`, or choose authenticated / mirror-only") in result.stderr
+            f" state why and who agreed in `acknowledged`, or choose authenticated / mirror-only") in result.stderr
     assert not out.exists()
+
+
+def test_both_spellings_of_the_acknowledgement_are_one_too_many(make_inventory) -> None:
+    config = make_inventory({"namespaces.yaml": namespaces(
+        "public", "    acknowledged: release images\n    public_acknowledged: release images\n")})
+    with pytest.raises(InvalidInventory) as raised:
+        load_and_validate(config)
+    assert [str(p) for p in raised.value.problems if p.severity is Severity.ERROR] == [
+        "namespaces.yaml:5: namespace 'acme-ci' sets both acknowledged and public_acknowledged, its older spelling:"
+        " keep acknowledged"]
 
 
 def test_access_level_is_required_and_spelled_exactly(make_inventory) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import mirrorgen
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, REPO, run_cli
 from mirrorgen.load import load_and_validate
 
 DIGEST = "sha256:" + "ab" * 32
@@ -71,7 +73,7 @@ CASES = {
     ),
     "org name not a DNS-1123 label": (
         {"orgs/acme.yaml": None, "orgs/Acme_Corp.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_Corp_x")},
-        "orgs/Acme_Corp.yaml:1: org name (the file name) 'Acme_Corp' is not a DNS-1123 label",
+        "orgs/Acme_Corp.yaml: org name 'Acme_Corp' (the file name) is not a DNS-1123 label",
     ),
     "namespace not a DNS-1123 label": (
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: authenticated\n  Bad.NS:\n    access: authenticated\n"},
@@ -156,7 +158,7 @@ CASES = {
     ),
     "unknown inventory file": (
         {"namespace.yaml": "{}\n"},
-        "namespace.yaml: unknown inventory file (did you mean namespaces.yaml?)",
+        "namespace.yaml: unknown entry; did you mean namespaces.yaml?",
     ),
 }
 
@@ -212,3 +214,72 @@ def test_defects_are_warnings_in_an_adopted_inventory(make_inventory) -> None:
     assert any(m.startswith("orgs/acme.yaml:6: warning: registry.svc.ci.openshift.org is decommissioned") for m in messages)
     assert any(m.startswith("orgs/acme.yaml:7: warning: destination quay.io/acme/a:1 is already written") for m in messages)
     assert run_cli("validate", "--config", str(config), "--strict").returncode == 2
+
+
+# Keys directly under these name things (namespaces, mapping files, images, ...): a misspelt one is another name.
+NAMED_ENTRIES = ("namespaces", "mappings", "images", "groups", "integrations", "scripts", "labels")
+
+
+def _written_keys(text: str) -> list[tuple[int, str]]:
+    """(line, key) of every schema key written in a YAML file, found by reading its text (not by mirrorgen)."""
+    found, parents = [], []  # parents: (indent, key) of the mappings that enclose the current line
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"( *)([a-z_]+):(?: |$)", line)
+        if not match:
+            continue
+        indent, key = len(match.group(1)), match.group(2)
+        parents = [(i, k) for i, k in parents if i < indent]
+        if not (parents and parents[-1][1] in NAMED_ENTRIES):
+            found.append((number, key))
+        parents.append((indent, key))
+    return found
+
+
+def _misspelt(key: str) -> str:
+    return key[: len(key) // 2] + key[len(key) // 2 + 1:]  # a letter left out: `mapings`
+
+
+SAMPLE_KEYS = [(path.relative_to(REPO / "config").as_posix(), number, key)
+               for path in sorted((REPO / "config").rglob("*.yaml"))
+               for number, key in _written_keys(path.read_text())]
+
+
+def test_the_sample_writes_the_keys_checked_below() -> None:
+    keys = {key for _, _, key in SAMPLE_KEYS}
+    assert {"mappings", "destination", "owners", "approvers", "job", "access", "jobs", "mirror_prefix"} <= keys
+
+
+@pytest.mark.parametrize("file, number, key", SAMPLE_KEYS, ids=[f"{f}:{n}:{k}" for f, n, k in SAMPLE_KEYS])
+def test_every_key_misspelt_gets_a_suggestion(file: str, number: int, key: str) -> None:
+    """Also the keys the loader reads itself, outside cattrs: `mapings:` used to get no suggestion at all."""
+    files = {path.relative_to(REPO / "config").as_posix(): path.read_bytes() for path in (REPO / "config").rglob("*.yaml")}
+    lines = files[file].decode().splitlines(keepends=True)
+    lines[number - 1] = lines[number - 1].replace(f"{key}:", f"{_misspelt(key)}:", 1)
+    files[file] = "".join(lines).encode()
+    with pytest.raises(mirrorgen.InvalidInventory) as raised:
+        mirrorgen.parse_inventory(files)
+    assert f"{file}:{number}: unknown key '{_misspelt(key)}' (did you mean '{key}'?)" in map(str, raised.value.problems)
+
+
+def test_allowed_keys_name_every_key_of_an_org(make_inventory) -> None:
+    problems = problems_of(make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "xyzzy: 1\n"}))
+    listed = next(p for p in problems if "unknown key 'xyzzy'" in p).split("allowed keys: ")[1].rstrip(")").split(", ")
+    assert {"destination", "owners", "job", "mappings", "folder", "other_files", "unprefixed_mappings"} == set(listed)
+
+
+def test_an_org_file_name_in_capitals_is_one_error_at_the_file(make_inventory) -> None:
+    """The name became the secret, the job prefix and the file names' expected prefix: four errors, the first at
+    mirrorgen.yaml's secret_name default. One is the cause."""
+    config = make_inventory({"orgs/acme.yaml": None, "orgs/Acme.yaml": MINIMAL["orgs/acme.yaml"]})
+    assert problems_of(config) == [
+        "orgs/Acme.yaml: org name 'Acme' (the file name) is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
+        " dots, starting and ending alphanumeric): rename the file to orgs/acme.yaml"]
+
+
+def test_an_adopted_org_folder_name_in_capitals_still_generates(make_inventory) -> None:
+    """A folder of a release repository keeps its name; lint says what it breaks."""
+    config = make_inventory({"mirrorgen.yaml": "defects: warning\n", "orgs/acme.yaml": None,
+                             "orgs/Acme.yaml": MINIMAL["orgs/acme.yaml"].replace("mapping_acme", "mapping_Acme")})
+    inventory, warnings = load_and_validate(config)
+    assert [org.name for org in inventory.orgs] == ["Acme"]
+    assert "orgs/Acme.yaml:1: warning: org name (the file name) 'Acme' is not a DNS-1123 label" in "\n".join(map(str, warnings))
