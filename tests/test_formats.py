@@ -174,3 +174,33 @@ def test_reference_parse_agrees_with_the_whole_grammar(text, wildcard) -> None:
     except ReferenceError:
         got = None
     assert got == expected
+
+
+# go-yaml v2's resolve table (gopkg.in/yaml.v2 resolve.go, resolveMapList), which Prow and the job sanitizer read
+# and write with: each of these plain scalars reads back as a bool, null, float or merge key, never as a string,
+# so go-yaml itself writes them double-quoted, and so must we.
+GO_YAML_V2_RESOLVE_MAP = [
+    "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+    "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+    "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+    "-.inf", "-.Inf", "-.INF", "<<",
+]
+# Plain scalars go-yaml v2 resolves to numbers or timestamps (strconv.ParseInt(s, 0, 64) after dropping `_`,
+# ParseUint, the yamlStyleFloat regexp, `0b` binary, parseTimestamp's YYYY- formats).
+GO_YAML_V2_NUMBERS = ["0", "-1", "+7", "012", "0x1F", "0X1F", "0o17", "0O17", "-0o17", "0b101", "0B101", "-0b1", "1_000",
+                      "0_x1F", "1e1_0", "18446744073709551615", "1.5", "-.5", "+1.", "1e3", "6.02E+23", "2001-12-14",
+                      "2001-1-2", "2001-12-14T21:59:43.10Z", "2001-1-2T3:4:5Z", "2001-12-14 1:2:3.5",
+                      "2001-12-14t21:59:43,5+05:00"]
+
+
+@pytest.mark.parametrize("text", GO_YAML_V2_RESOLVE_MAP + GO_YAML_V2_NUMBERS)
+def test_every_go_yaml_v2_look_alike_is_double_quoted(text) -> None:
+    assert canonical_yaml.dump({"v": text}) == f'v: "{text}"\n'
+    assert canonical_yaml.dump([text]) == f'- "{text}"\n'
+
+
+@pytest.mark.parametrize("text", ["yes please", "Nope", "nn", "YN", "a", "onion", "1.2.3", "0x", "v1", "2001-12", "1e",
+                                  "hello world", "Ÿ"])
+def test_strings_go_yaml_v2_reads_as_strings_stay_plain(text) -> None:
+    assert canonical_yaml.dump({"v": text}) == f"v: {text}\n"
+
