@@ -204,3 +204,38 @@ def test_every_go_yaml_v2_look_alike_is_double_quoted(text) -> None:
 def test_strings_go_yaml_v2_reads_as_strings_stay_plain(text) -> None:
     assert canonical_yaml.dump({"v": text}) == f"v: {text}\n"
 
+
+# robfig/cron v3 ("Predefined schedules" in its package documentation), which Prow parses `cron:` with.
+@pytest.mark.parametrize("cron", ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+                                  "@every 1s", "@every 90m", "@every 1.5h", "@every 2h45m30s"])
+def test_every_robfig_descriptor_is_valid(cron) -> None:
+    assert cron_error(cron) is None
+
+
+@pytest.mark.parametrize("cron", ["@Weekly", "@week", "@weekly ", " @daily", "@every 5", "@every 1d"])
+def test_near_misses_of_descriptors_are_invalid(cron) -> None:
+    assert cron_error(cron) is not None
+
+
+# openshift/oc pkg/cli/image/mirror/mappings.go parseArgs: a destination without a tag gets the source's tag
+# (`copied.Ref.Tag = src.Ref.Tag`), and oc refuses to copy an image onto itself.
+@pytest.mark.parametrize("tokens", [
+    ("quay.io/acme/a:1", "quay.io/acme/a"),
+    ("quay.io/acme/a:1", "quay.io/acme/a:1"),
+    ("quay.io/acme/a:1", "quay.io/acme/b:1", "quay.io/acme/a"),
+    ("quay.io/acme/a:1=quay.io/acme/a",),
+])
+def test_a_destination_that_is_the_source_itself_is_refused(tokens) -> None:
+    with pytest.raises(ReferenceError, match="source and destination are the same image"):
+        mapping_pairs(tokens)
+
+
+@pytest.mark.parametrize("tokens, keys", [
+    (("quay.io/acme/a:1", "quay.io/acme/a:2"), ["quay.io/acme/a:2"]),
+    (("quay.io/acme/a:1", "quay.io/acme/b"), ["quay.io/acme/b:1"]),
+    (("quay.io/acme/a:1", "quay.io/other/a"), ["quay.io/other/a:1"]),
+    (("quay.io/acme/a:1", "docker.io/acme/a"), ["docker.io/acme/a:1"]),
+    ((f"quay.io/acme/a@sha256:{'c' * 64}", "quay.io/acme/a:1"), ["quay.io/acme/a:1"]),
+])
+def test_other_destinations_are_accepted_with_the_tag_they_get(tokens, keys) -> None:
+    assert [pair.destination_key for pair in mapping_pairs(tokens)] == keys
