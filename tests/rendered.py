@@ -67,13 +67,3 @@ def reparse(path: str, text: str) -> Any:
         return entries
     return text
 
-
-def replace_strings(value: Any, old: str, new: str) -> Any:
-    """`value` with `old` replaced by `new` in every string, keys included."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {replace_strings(k, old, new): replace_strings(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [replace_strings(item, old, new) for item in value]
-    return value
