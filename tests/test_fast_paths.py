@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, run_cli
+from rendered import go_yaml_v2_reads_as_string
 
 import mirrorgen
 from mirrorgen import canonical_yaml, yamlsource
@@ -144,6 +145,32 @@ def _outcome(dumper_call):
 def test_event_fast_path_writes_what_the_representer_and_python_emitter_write(document) -> None:
     """dump builds emitter events itself; PyYAML's representer, serializer and pure-Python emitter are the reference."""
     assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+_resolver = yaml.resolver.Resolver()
+
+
+def _as_read(value):
+    """`value` as YAML gives it back: tuples are written as sequences."""
+    if isinstance(value, (list, tuple)):
+        return [_as_read(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_read(item) for key, item in value.items()}
+    return value
+
+
+@settings(max_examples=500, deadline=None)
+@given(_plain_data)
+def test_every_string_reads_back_as_a_string_in_yaml_1_1_and_go_yaml_v2(document) -> None:
+    """The comparison above shares its quoting decisions with what it compares; this judges the bytes on their own:
+    PyYAML reads the document back, and go-yaml v2's resolution (tests/rendered.py, transcribed from resolve.go)
+    reads every plain scalar as a string exactly when YAML 1.1 does."""
+    text = canonical_yaml.dump(document)
+    assert yaml.safe_load(text) == _as_read(document)
+    for event in yaml.parse(text):
+        if isinstance(event, yaml.ScalarEvent) and event.style is None:
+            yaml_1_1 = _resolver.resolve(yaml.ScalarNode, event.value, (True, False)) == "tag:yaml.org,2002:str"
+            assert go_yaml_v2_reads_as_string(event.value) == yaml_1_1, event.value
 
 
 @pytest.mark.parametrize("length, simple", [(127, True), (128, True), (129, False)])
