@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_cli
+from conftest import GOLDEN_CONFIG, REPO, run_cli
 from rendered import go_yaml_v2_reads_as_string
 
 import mirrorgen
@@ -107,9 +107,9 @@ def test_noop_generate_rewrites_no_file(tmp_path: Path) -> None:
     assert _mtimes(out) == before
 
 
-def test_clean_check_does_not_import_deepdiff() -> None:
+def test_clean_check_does_not_import_deepdiff(golden_tree: Path) -> None:
     script = ("import sys; from mirrorgen.cli import main;"
-              f"code = main(['check', '--config', {str(REPO / 'config')!r}, '--output', {str(REPO / 'generated')!r}]);"
+              f"code = main(['check', '--config', {str(GOLDEN_CONFIG)!r}, '--output', {str(golden_tree)!r}]);"
               "sys.exit(code or 10 * ('deepdiff' in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
