@@ -518,3 +518,10 @@ def test_defects_are_warnings_in_an_adopted_inventory(make_inventory) -> None:
     assert any(m.startswith("orgs/acme.yaml:6: warning: registry.svc.ci.openshift.org is decommissioned") for m in messages)
     assert any(m.startswith("orgs/acme.yaml:7: warning: destination quay.io/acme/a:1 is already written") for m in messages)
     assert run_cli("validate", "--config", str(config), "--strict").returncode == 2
+
+
+def test_job_images_with_a_tag_or_a_digest_are_valid(make_inventory) -> None:
+    """The other side of the job-image rule: a tag, a digest, or both, as Kubernetes takes an image."""
+    for image in ("quay.io/acme/mirror:v1", f"quay.io/acme/mirror@{DIGEST}", f"quay.io/acme/mirror:v1@{DIGEST}"):
+        config = make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + f"job:\n  image: {image}\n"})
+        assert not [p for p in problems_of(config) if "job image" in p], image
