@@ -239,3 +239,23 @@ def test_a_destination_that_is_the_source_itself_is_refused(tokens) -> None:
 ])
 def test_other_destinations_are_accepted_with_the_tag_they_get(tokens, keys) -> None:
     assert [pair.destination_key for pair in mapping_pairs(tokens)] == keys
+
+
+# distribution/reference (regexp.go), which oc, skopeo and Quay share: a path component is lowercase alphanumerics
+# joined by one period, one or two underscores, or any number of dashes.
+@pytest.mark.parametrize("path", ["a", "0/1", "foo.bar", "foo_bar", "foo__bar", "foo-bar", "a--b", "a-----b/c", "a/b/c.d_e"])
+def test_repository_paths_the_distribution_grammar_accepts(path) -> None:
+    assert parse_image_ref(f"quay.io/{path}:1").path == path
+
+
+@pytest.mark.parametrize("path", ["A", "a___b", "a..b", "a._b", "a-.b", "-a", "a-", "_a", "a_", ".a", "a.", "a//b", "a/",
+                                  "a b", "é"])
+def test_repository_paths_the_distribution_grammar_refuses(path) -> None:
+    with pytest.raises(ReferenceError):
+        parse_image_ref(f"quay.io/{path}:1")
+
+
+# robfig/cron v3: "Month and Day-of-week field values are case insensitive. SUN, Sun, and sun are equally accepted."
+@pytest.mark.parametrize("cron", ["0 0 * JAN-MAR MON,Fri", "0 0 1 Dec *", "0 0 * * SUN", "0 0 * jUn sat"])
+def test_month_and_day_names_in_any_case(cron) -> None:
+    assert cron_error(cron) is None

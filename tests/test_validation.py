@@ -525,3 +525,16 @@ def test_job_images_with_a_tag_or_a_digest_are_valid(make_inventory) -> None:
     for image in ("quay.io/acme/mirror:v1", f"quay.io/acme/mirror@{DIGEST}", f"quay.io/acme/mirror:v1@{DIGEST}"):
         config = make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + f"job:\n  image: {image}\n"})
         assert not [p for p in problems_of(config) if "job image" in p], image
+
+
+def test_job_names_up_to_63_characters_pass(make_inventory) -> None:
+    """Prow copies the job name into a label value: at most 63 characters (DESIGN.md, "Prow periodics").
+    `periodic-image-mirroring-` is 25 of them."""
+    for org, too_long in (("a" * 38, False), ("a" * 39, True)):
+        config = make_inventory({"orgs/acme.yaml": None,
+                                 f"orgs/{org}.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name=f"mapping_{org}")})
+        name = f"periodic-image-mirroring-{org}"
+        assert len(name) == 63 + too_long
+        flagged = [p for p in problems_of(config) if p.startswith(f"orgs/{org}.yaml:1: job name")]
+        assert flagged == ([f"orgs/{org}.yaml:1: job name {name!r} is 64 characters; Prow allows 63 (it becomes a label):"
+                            f" shorten the org name"] if too_long else [])
