@@ -165,3 +165,10 @@ def test_the_hand_written_tree_checks_clean(golden_tree: Path) -> None:
     result = run_cli("check", "--config", str(GOLDEN_CONFIG), "--output", str(golden_tree))
     assert result.returncode == 0, result.stdout + GOLDEN_UPDATE
     assert result.stdout == f"mirrorgen: {golden_tree} matches the inventory ({len(golden_files())} files)\n"
+
+
+def test_vault_target_clusters_are_one_comma_separated_value(make_inventory) -> None:
+    """ci-secret-bootstrap splits secretsync/target-clusters on `,` without trimming spaces (DESIGN.md)."""
+    config = make_inventory({"mirrorgen.yaml": "vault:\n  target_clusters: [app.ci, build01, build02]\n"})
+    items = list(yaml.safe_load_all(outputs(config)["vault/image-mirroring-push-credentials.yaml"]))
+    assert [item["keys"]["secretsync/target-clusters"] for item in items] == ["app.ci,build01,build02"]
