@@ -22,8 +22,9 @@ POST_UPGRADE_COMMAND = "make generate"
 
 
 def _re2_escape(text: str) -> str:
-    """`text` as a literal in an RE2 pattern (Renovate's engine; Python's re.escape output is not all RE2)."""
-    return re.sub(r"([^A-Za-z0-9/_: -])", r"\\\1", text)
+    """`text` as a literal in an RE2 pattern (Renovate's engine; Python's re.escape output is not all RE2).
+    Non-ASCII characters stay as they are: RE2, and JavaScript in `u` mode, refuse a backslash before them."""
+    return re.sub(r"([^A-Za-z0-9/_: \x80-\U0010ffff-])", r"\\\1", text)
 
 
 def renovate_match_string(spec: ImagesFile) -> str:
