@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOLDEN_CONFIG, REPO, run_cli
@@ -150,6 +150,15 @@ def test_event_fast_path_writes_what_the_representer_and_python_emitter_write(do
 _resolver = yaml.resolver.Resolver()
 
 
+def _strings(value) -> str:
+    """Every string of `value`, keys included, joined."""
+    if isinstance(value, (list, tuple)):
+        return "".join(_strings(item) for item in value)
+    if isinstance(value, dict):
+        return "".join(_strings(key) + _strings(item) for key, item in value.items())
+    return value if isinstance(value, str) else ""
+
+
 def _as_read(value):
     """`value` as YAML gives it back: tuples are written as sequences."""
     if isinstance(value, (list, tuple)):
@@ -165,6 +174,9 @@ def test_every_string_reads_back_as_a_string_in_yaml_1_1_and_go_yaml_v2(document
     """The comparison above shares its quoting decisions with what it compares; this judges the bytes on their own:
     PyYAML reads the document back, and go-yaml v2's resolution (tests/rendered.py, transcribed from resolve.go)
     reads every plain scalar as a string exactly when YAML 1.1 does."""
+    # NEL and the Unicode line and paragraph separators are line breaks to YAML 1.1, which PyYAML's emitter folds
+    # away inside quotes; validation refuses them in the inventory (text_rules.check_characters).
+    assume(not any(char in _strings(document) for char in "\x85\u2028\u2029"))
     text = canonical_yaml.dump(document)
     assert yaml.safe_load(text) == _as_read(document)
     for event in yaml.parse(text):
