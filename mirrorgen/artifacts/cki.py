@@ -34,7 +34,8 @@ def renovate_match_string(spec: ImagesFile) -> str:
     """
     mirror = _re2_escape(spec.mirror_prefix.rstrip("/") + "/")
     return (
-        r"""(?:^|\n)[ \t]*(?<depName>[A-Za-z_][A-Za-z0-9_]*):[ \t]+["']?"""
+        # A name YAML would read as another type (`true`, `null`, `yes`) is written quoted.
+        r"""(?:^|\n)[ \t]*["']?(?<depName>[A-Za-z_][A-Za-z0-9_]*)["']?:[ \t]+["']?"""
         rf"(?:{mirror})?"
         r"(?<packageName>[A-Za-z0-9.-]+(?::[0-9]+)?/[a-z0-9._/-]+)"
         r":(?<currentValue>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"
