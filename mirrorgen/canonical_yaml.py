@@ -18,6 +18,15 @@ import yaml
 
 # go-yaml v2 reads these as numbers or booleans on top of what PyYAML's YAML 1.1 resolver knows.
 _GO_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# A plain scalar starting with a digit or sign is tried as strconv.ParseInt(s, 0, 64) with every `_` removed first,
+# and Go (since 1.13) reads 0b/0o/0x prefixes in either case there, which YAML 1.1 does not know.
+_GO_NUMBER = re.compile(rf"[-+]?0(?:[bB][01]+|[oO][0-7]+|[xX][0-9a-fA-F]+)|{_GO_FLOAT.pattern}")
+# parseTimestamp's time.Parse layouts ("2006-1-2", with "T15:4:5.999999999Z07:00" or " 15:4:5.999999999") take
+# one-digit months, days, hours, minutes and seconds, which YAML 1.1 timestamps do not. A superset of them: quoting
+# a string go-yaml would leave plain costs nothing in reading it back.
+_GO_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:[.,][0-9]+)?"
+                           r"(?:Z|[-+][0-9]{2}:[0-9]{2})?)?")
+_GO_NUMBER_START = frozenset("+-0123456789")
 _GO_EXTRA_BOOLS = {"y", "Y", "n", "N"}
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
@@ -27,6 +36,8 @@ _resolver = yaml.resolver.Resolver()
 def reads_as_non_string(text: str) -> bool:
     """Whether a plain scalar `text` would be read back as something other than that string."""
     if text in _GO_EXTRA_BOOLS or _GO_FLOAT.fullmatch(text):
+        return True
+    if text[:1] in _GO_NUMBER_START and (_GO_NUMBER.fullmatch(text.replace("_", "")) or _GO_TIMESTAMP.fullmatch(text)):
         return True
     return _resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG
 

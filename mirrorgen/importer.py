@@ -388,7 +388,9 @@ def _access(files: Mapping[str, bytes], folder: str, names: list[str]) -> dict[s
             documents = list(yaml.safe_load_all(files[path].decode("utf-8")))
         except (yaml.YAMLError, UnicodeDecodeError):
             continue  # not mirrorgen's file: it stays as it is, it only cannot tell the access level
-        for doc in documents:
+        # Upstream folders hold their objects as documents of their own or as the items of one `kind: List`.
+        objects = [item for doc in documents for item in ((_get(doc, "items") or []) if _get(doc, "kind") == "List" else [doc])]
+        for doc in objects:
             if _get(doc, "kind") == "RoleBinding" and _get(doc, "roleRef", "name") == "system:image-puller":
                 for subject in _get(doc, "subjects") or []:
                     if _get(subject, "kind") == "Group":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -19,6 +20,25 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
+# The golden inventory and the output written for it by hand (tests/golden/README.md).
+GOLDEN_CONFIG = REPO / "tests/golden/config"
+GOLDEN_EXPECTED = REPO / "tests/golden/expected"
+GOLDEN_UPDATE = ("if the change is meant, edit the expected file by hand and check it against the sources in"
+                 " tests/golden/README.md; see mirrorgen's output with: mirrorgen generate --config tests/golden/config"
+                 " --output /tmp/golden && diff -r tests/golden/expected /tmp/golden")
+
+
+def golden_files() -> dict[str, bytes]:
+    """Every file generate must write for the golden inventory: the hand-written ones, and the manifest, which is
+    `sha256sum` over them (README, "What is generated")."""
+    files = {p.relative_to(GOLDEN_EXPECTED).as_posix(): p.read_bytes()
+             for p in sorted(GOLDEN_EXPECTED.rglob("*")) if p.is_file()}
+    manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items()))
+    return {**files, ".mirrorgen-manifest": manifest.encode()}
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 # A small valid inventory: one org, one namespace. Tests copy it and change what they exercise.
 _MINIMAL: dict[str, str] = {
@@ -56,6 +76,12 @@ def write_tree(root: Path, files: Mapping[str, str | bytes | None]) -> Path:
         else:
             path.write_text(textwrap.dedent(content))
     return root
+
+
+@pytest.fixture
+def golden_tree(tmp_path: Path) -> Path:
+    """A copy of the hand-written golden output, manifest included: the tree a correct generate leaves."""
+    return write_tree(tmp_path / "golden", golden_files())
 
 
 @pytest.fixture

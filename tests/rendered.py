@@ -6,6 +6,7 @@ covered as soon as their file type is (YAML and OWNERS, JSON, `oc image mirror` 
 
 from __future__ import annotations
 
+import calendar
 import json
 import posixpath
 import re
@@ -68,12 +69,68 @@ def reparse(path: str, text: str) -> Any:
     return text
 
 
-def replace_strings(value: Any, old: str, new: str) -> Any:
-    """`value` with `old` replaced by `new` in every string, keys included."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {replace_strings(k, old, new): replace_strings(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [replace_strings(item, old, new) for item in value]
-    return value
+
+# --- how go-yaml v2 (gopkg.in/yaml.v2 resolve.go, which sigs.k8s.io/yaml and Prow use) resolves a plain scalar -----
+# Transcribed from resolve.go and Go's strconv/time rules, for the tests' own judgement until a Go harness reads
+# the files with go-yaml itself.
+
+_GO_RESOLVE_MAP = {
+    "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+    "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+    "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+    "-.inf", "-.Inf", "-.INF", "<<",
+}
+# strconv.ParseInt/ParseUint(s, 0, 64): sign, then 0x / 0o / 0b (either case), a leading 0 (octal), or decimal.
+_GO_INT = re.compile(r"([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|(0[0-7]*)|([1-9][0-9]*))")
+_GO_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# strconv.ParseFloat of a scalar starting with `.`: Go float literal syntax, `_` only between digits.
+_GO_DOT_FLOAT = re.compile(r"\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?")
+_GO_DATE = r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+_GO_CLOCK = r"([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?"
+# parseTimestamp's layouts: "2006-1-2T15:4:5.999999999Z07:00" (t too), "2006-1-2 15:4:5.999999999", "2006-1-2".
+_GO_TIMESTAMPS = (re.compile(rf"{_GO_DATE}[Tt]{_GO_CLOCK}(?:Z|[-+]([0-9]{{2}}):([0-9]{{2}}))"),
+                  re.compile(rf"{_GO_DATE} {_GO_CLOCK}"), re.compile(_GO_DATE))
+
+
+def _go_int(text: str) -> bool:
+    match = _GO_INT.fullmatch(text)
+    if not match:
+        return False
+    sign, hexadecimal, octal, binary, leading_zero, decimal = match.groups()
+    value = (int(hexadecimal, 16) if hexadecimal else int(octal, 8) if octal else int(binary, 2) if binary
+             else int(leading_zero, 8) if leading_zero else int(decimal))
+    # ParseInt's int64 range, or ParseUint's uint64 range (which takes no sign).
+    return value <= 2**63 if sign == "-" else value < 2**63 if sign == "+" else value < 2**64
+
+
+def _go_float(text: str) -> bool:
+    # ParseFloat fails (ErrRange) where the value overflows float64.
+    return float(text.replace("_", "")) not in (float("inf"), float("-inf"))
+
+
+def _go_timestamp(text: str) -> bool:
+    for layout in _GO_TIMESTAMPS:
+        match = layout.fullmatch(text)
+        if not match:
+            continue
+        year, month, day, *clock = (int(part) if part else 0 for part in match.groups())
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return False
+        hour, minute, second, zone_hour, zone_minute = (clock + [0, 0, 0, 0, 0])[:5]
+        return hour < 24 and minute < 60 and second < 60 and zone_hour <= 24 and zone_minute <= 60
+    return False
+
+
+def go_yaml_v2_reads_as_string(plain: str) -> bool:
+    """Whether go-yaml v2 reads the plain (unquoted) scalar `plain` as a string (resolve("", plain))."""
+    if plain in _GO_RESOLVE_MAP:
+        return False
+    if plain[0] == ".":
+        return not (_GO_DOT_FLOAT.fullmatch(plain) and _go_float(plain))
+    if plain[0] not in "+-0123456789":
+        return True
+    if _go_timestamp(plain):
+        return False
+    bare = plain.replace("_", "")
+    # (resolve.go's own `0b` and `-0b` forms are a subset of what ParseInt takes.)
+    return not (_go_int(bare) or (_GO_YAML_FLOAT.fullmatch(bare) and _go_float(bare)))

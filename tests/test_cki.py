@@ -78,3 +78,16 @@ def test_generated_cki_files_read_back(make_inventory, tmp_path: Path) -> None:
 def test_rewrite_lines_changes_only_the_reference() -> None:
     text = "a: 1\r\n  x:  'reg.io/a:1'  # keep\r\nlast"
     assert rewrite_lines(text, {2: ("reg.io/a:1", f"reg.io/a:1@{D}")}) == f"a: 1\r\n  x:  'reg.io/a:1@{D}'  # keep\r\nlast"
+
+
+def test_renovate_file_pattern_is_valid_re2_for_any_repository_path(make_inventory, tmp_path: Path) -> None:
+    """Renovate compiles managerFilePatterns with RE2, which refuses a backslash before a non-ASCII character."""
+    import re2
+
+    for path in ("config/images.yaml", "deploy/dépôt+1/images.yaml"):
+        config = make_inventory({"images.yaml": f"repository_path: {path}\napproved_registries: [quay.io]\nimages: {{}}\n"})
+        out = tmp_path / "out"
+        assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+        (pattern,) = json.loads((out / "deployment-all/renovate.json").read_text())["customManagers"][0]["managerFilePatterns"]
+        assert pattern.startswith("/") and pattern.endswith("/")
+        assert re2.search(pattern[1:-1], path) and not re2.search(pattern[1:-1], "x" + path)

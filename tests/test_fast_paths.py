@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_cli
+from conftest import GOLDEN_CONFIG, REPO, run_cli
+from rendered import go_yaml_v2_reads_as_string
 
 import mirrorgen
 from mirrorgen import canonical_yaml, yamlsource
@@ -108,9 +109,9 @@ def test_noop_generate_rewrites_no_file(tmp_path: Path) -> None:
     assert _mtimes(out) == before
 
 
-def test_clean_check_does_not_import_deepdiff() -> None:
+def test_clean_check_does_not_import_deepdiff(golden_tree: Path) -> None:
     script = ("import sys; from mirrorgen.cli import main;"
-              f"code = main(['check', '--config', {str(REPO / 'config')!r}, '--output', {str(REPO / 'generated')!r}]);"
+              f"code = main(['check', '--config', {str(GOLDEN_CONFIG)!r}, '--output', {str(golden_tree)!r}]);"
               "sys.exit(code or 10 * ('deepdiff' in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -146,6 +147,44 @@ def _outcome(dumper_call):
 def test_event_fast_path_writes_what_the_representer_and_python_emitter_write(document) -> None:
     """dump builds emitter events itself; PyYAML's representer, serializer and pure-Python emitter are the reference."""
     assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+_resolver = yaml.resolver.Resolver()
+
+
+def _strings(value) -> str:
+    """Every string of `value`, keys included, joined."""
+    if isinstance(value, (list, tuple)):
+        return "".join(_strings(item) for item in value)
+    if isinstance(value, dict):
+        return "".join(_strings(key) + _strings(item) for key, item in value.items())
+    return value if isinstance(value, str) else ""
+
+
+def _as_read(value):
+    """`value` as YAML gives it back: tuples are written as sequences."""
+    if isinstance(value, (list, tuple)):
+        return [_as_read(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_read(item) for key, item in value.items()}
+    return value
+
+
+@settings(max_examples=500, deadline=None)
+@given(_plain_data)
+def test_every_string_reads_back_as_a_string_in_yaml_1_1_and_go_yaml_v2(document) -> None:
+    """The comparison above shares its quoting decisions with what it compares; this judges the bytes on their own:
+    PyYAML reads the document back, and go-yaml v2's resolution (tests/rendered.py, transcribed from resolve.go)
+    reads every plain scalar as a string exactly when YAML 1.1 does."""
+    # NEL and the Unicode line and paragraph separators are line breaks to YAML 1.1, which PyYAML's emitter folds
+    # away inside quotes; validation refuses them in the inventory (text_rules.check_characters).
+    assume(not any(char in _strings(document) for char in "\x85\u2028\u2029"))
+    text = canonical_yaml.dump(document)
+    assert yaml.safe_load(text) == _as_read(document)
+    for event in yaml.parse(text):
+        if isinstance(event, yaml.ScalarEvent) and event.style is None:
+            yaml_1_1 = _resolver.resolve(yaml.ScalarNode, event.value, (True, False)) == "tag:yaml.org,2002:str"
+            assert go_yaml_v2_reads_as_string(event.value) == yaml_1_1, event.value
 
 
 @pytest.mark.parametrize("length, simple", [(127, True), (128, True), (129, False)])

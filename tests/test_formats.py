@@ -183,3 +183,88 @@ def test_reference_parse_agrees_with_the_whole_grammar(text, wildcard) -> None:
     except ReferenceError:
         got = None
     assert got == expected
+
+
+# go-yaml v2's resolve table (gopkg.in/yaml.v2 resolve.go, resolveMapList), which Prow and the job sanitizer read
+# and write with: each of these plain scalars reads back as a bool, null, float or merge key, never as a string,
+# so go-yaml itself writes them double-quoted, and so must we.
+GO_YAML_V2_RESOLVE_MAP = [
+    "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+    "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+    "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+    "-.inf", "-.Inf", "-.INF", "<<",
+]
+# Plain scalars go-yaml v2 resolves to numbers or timestamps (strconv.ParseInt(s, 0, 64) after dropping `_`,
+# ParseUint, the yamlStyleFloat regexp, `0b` binary, parseTimestamp's YYYY- formats).
+GO_YAML_V2_NUMBERS = ["0", "-1", "+7", "012", "0x1F", "0X1F", "0o17", "0O17", "-0o17", "0b101", "0B101", "-0b1", "1_000",
+                      "0_x1F", "1e1_0", "18446744073709551615", "1.5", "-.5", "+1.", "1e3", "6.02E+23", "2001-12-14",
+                      "2001-1-2", "2001-12-14T21:59:43.10Z", "2001-1-2T3:4:5Z", "2001-12-14 1:2:3.5",
+                      "2001-12-14t21:59:43,5+05:00"]
+
+
+@pytest.mark.parametrize("text", GO_YAML_V2_RESOLVE_MAP + GO_YAML_V2_NUMBERS)
+def test_every_go_yaml_v2_look_alike_is_double_quoted(text) -> None:
+    assert canonical_yaml.dump({"v": text}) == f'v: "{text}"\n'
+    assert canonical_yaml.dump([text]) == f'- "{text}"\n'
+
+
+@pytest.mark.parametrize("text", ["yes please", "Nope", "nn", "YN", "a", "onion", "1.2.3", "0x", "v1", "2001-12", "1e",
+                                  "hello world", "Ÿ"])
+def test_strings_go_yaml_v2_reads_as_strings_stay_plain(text) -> None:
+    assert canonical_yaml.dump({"v": text}) == f"v: {text}\n"
+
+
+# robfig/cron v3 ("Predefined schedules" in its package documentation), which Prow parses `cron:` with.
+@pytest.mark.parametrize("cron", ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+                                  "@every 1s", "@every 90m", "@every 1.5h", "@every 2h45m30s"])
+def test_every_robfig_descriptor_is_valid(cron) -> None:
+    assert cron_error(cron) is None
+
+
+@pytest.mark.parametrize("cron", ["@Weekly", "@week", "@weekly ", " @daily", "@every 5", "@every 1d"])
+def test_near_misses_of_descriptors_are_invalid(cron) -> None:
+    assert cron_error(cron) is not None
+
+
+# openshift/oc pkg/cli/image/mirror/mappings.go parseArgs: a destination without a tag gets the source's tag
+# (`copied.Ref.Tag = src.Ref.Tag`), and oc refuses to copy an image onto itself.
+@pytest.mark.parametrize("tokens", [
+    ("quay.io/acme/a:1", "quay.io/acme/a"),
+    ("quay.io/acme/a:1", "quay.io/acme/a:1"),
+    ("quay.io/acme/a:1", "quay.io/acme/b:1", "quay.io/acme/a"),
+    ("quay.io/acme/a:1=quay.io/acme/a",),
+])
+def test_a_destination_that_is_the_source_itself_is_refused(tokens) -> None:
+    with pytest.raises(ReferenceError, match="source and destination are the same image"):
+        mapping_pairs(tokens)
+
+
+@pytest.mark.parametrize("tokens, keys", [
+    (("quay.io/acme/a:1", "quay.io/acme/a:2"), ["quay.io/acme/a:2"]),
+    (("quay.io/acme/a:1", "quay.io/acme/b"), ["quay.io/acme/b:1"]),
+    (("quay.io/acme/a:1", "quay.io/other/a"), ["quay.io/other/a:1"]),
+    (("quay.io/acme/a:1", "docker.io/acme/a"), ["docker.io/acme/a:1"]),
+    ((f"quay.io/acme/a@sha256:{'c' * 64}", "quay.io/acme/a:1"), ["quay.io/acme/a:1"]),
+])
+def test_other_destinations_are_accepted_with_the_tag_they_get(tokens, keys) -> None:
+    assert [pair.destination_key for pair in mapping_pairs(tokens)] == keys
+
+
+# distribution/reference (regexp.go), which oc, skopeo and Quay share: a path component is lowercase alphanumerics
+# joined by one period, one or two underscores, or any number of dashes.
+@pytest.mark.parametrize("path", ["a", "0/1", "foo.bar", "foo_bar", "foo__bar", "foo-bar", "a--b", "a-----b/c", "a/b/c.d_e"])
+def test_repository_paths_the_distribution_grammar_accepts(path) -> None:
+    assert parse_image_ref(f"quay.io/{path}:1").path == path
+
+
+@pytest.mark.parametrize("path", ["A", "a___b", "a..b", "a._b", "a-.b", "-a", "a-", "_a", "a_", ".a", "a.", "a//b", "a/",
+                                  "a b", "é"])
+def test_repository_paths_the_distribution_grammar_refuses(path) -> None:
+    with pytest.raises(ReferenceError):
+        parse_image_ref(f"quay.io/{path}:1")
+
+
+# robfig/cron v3: "Month and Day-of-week field values are case insensitive. SUN, Sun, and sun are equally accepted."
+@pytest.mark.parametrize("cron", ["0 0 * JAN-MAR MON,Fri", "0 0 1 Dec *", "0 0 * * SUN", "0 0 * jUn sat"])
+def test_month_and_day_names_in_any_case(cron) -> None:
+    assert cron_error(cron) is None

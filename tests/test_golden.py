@@ -1,16 +1,20 @@
-"""A small inventory whose expected output was written by hand from the seed documents.
+"""Small inventories whose expected output was written by hand from the seed documents.
 
-The job below is seed 000's periodic template with NEW_ORGANIZATION replaced by `acme` and its two
+tests/golden/ holds one that touches every artifact family, with every file it must generate (its README says
+where each comes from). The job below is seed 000's periodic template with NEW_ORGANIZATION replaced by `acme` and its two
 `# this matches ...` comments removed (the job sanitizer drops comments); the RoleBinding is seed 000's
 with `openshift-kni` replaced by `acme-ci`; the Vault keys are the three keys seed 000 lists.
 """
 
 from __future__ import annotations
 
+import difflib
+from pathlib import Path
+
 import yaml
 
 import mirrorgen
-from conftest import MINIMAL
+from conftest import GOLDEN_CONFIG, GOLDEN_UPDATE, MINIMAL, files_under, golden_files, run_cli
 
 SEED_JOB = """\
 periodics:
@@ -142,3 +146,29 @@ def test_header_can_be_turned_off(make_inventory) -> None:
     files = outputs(make_inventory({"mirrorgen.yaml": "header: false\n"}))
     assert files["core-services/image-mirroring/acme/OWNERS"] == "approvers:\n- alice\nreviewers:\n- bob\n"
     assert not any("mirrorgen" in text for path, text in files.items() if path != ".mirrorgen-manifest")
+
+
+def test_golden_inventory_generates_exactly_the_hand_written_tree(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("generate", "--config", str(GOLDEN_CONFIG), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    expected, actual = golden_files(), files_under(out)
+    assert sorted(actual) == sorted(expected), GOLDEN_UPDATE
+    for path, data in expected.items():
+        diff = "".join(difflib.unified_diff(data.decode().splitlines(keepends=True),
+                                            actual[path].decode().splitlines(keepends=True),
+                                            f"tests/golden/expected/{path}", f"generated/{path}"))
+        assert actual[path] == data, f"{path} differs from the hand-written file; {GOLDEN_UPDATE}\n{diff}"
+
+
+def test_the_hand_written_tree_checks_clean(golden_tree: Path) -> None:
+    result = run_cli("check", "--config", str(GOLDEN_CONFIG), "--output", str(golden_tree))
+    assert result.returncode == 0, result.stdout + GOLDEN_UPDATE
+    assert result.stdout == f"mirrorgen: {golden_tree} matches the inventory ({len(golden_files())} files)\n"
+
+
+def test_vault_target_clusters_are_one_comma_separated_value(make_inventory) -> None:
+    """ci-secret-bootstrap splits secretsync/target-clusters on `,` without trimming spaces (DESIGN.md)."""
+    config = make_inventory({"mirrorgen.yaml": "vault:\n  target_clusters: [app.ci, build01, build02]\n"})
+    items = list(yaml.safe_load_all(outputs(config)["vault/image-mirroring-push-credentials.yaml"]))
+    assert [item["keys"]["secretsync/target-clusters"] for item in items] == ["app.ci,build01,build02"]

@@ -49,5 +49,10 @@ def test_hostile_inventory_is_refused_at_file_and_line(case: str, tmp_path: Path
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     for line in expected_lines(case, config):
         assert line in result.stderr.splitlines(), f"missing: {line}\n--- stderr:\n{result.stderr}"
-    assert result.stderr.splitlines()[-1].endswith("nothing was written") or "error:" in result.stderr
+    *problems, summary = result.stderr.splitlines()
+    # Every line names its place in the inventory, and the count of errors among them is the one reported.
+    assert all(line.startswith(f"{config}/") for line in problems), result.stderr
+    errors = sum(": warning: " not in line for line in problems)
+    assert summary == f"mirrorgen: {errors} error(s) in the inventory; nothing was written", result.stderr
+    assert result.stdout == ""
     assert not out.exists()

@@ -79,8 +79,20 @@ def test_every_manifest_is_valid_kubernetes(make_inventory: Callable[..., Path])
 
 
 def test_default_inventory_manifests_are_valid_kubernetes() -> None:
-    for path in (REPO / "generated/clusters").rglob("*.yaml"):
-        for document in _documents(path.read_text()):
+    inventory = load_inventory(REPO / "config")
+    outputs = {o.path: o.text for o in mirrorgen.plan(inventory)}
+    # Every manifest the sample renders: a registry-access folder per namespace, and the QCI files of its qci.yaml.
+    expected = {f"clusters/app.ci/registry-access/{ns.name}/admin_manifest.yaml" for ns in inventory.namespaces
+                if ns.render_manifests}
+    expected |= {PULLER, TAGGER} if inventory.qci is not None else set()
+    expected |= {f"clusters/app.ci/registry-access/{name}/admin_manifest.yaml"
+                 for name in (inventory.qci.integrations if inventory.qci is not None else ())}
+    manifests = {path for path in outputs if path.startswith("clusters/") and path.endswith(".yaml")}
+    assert manifests == expected and expected
+    for path in sorted(manifests):
+        documents = _documents(outputs[path])
+        assert documents, path
+        for document in documents:
             kubernetes_validate.validate(document, KUBERNETES, strict=True)
 
 
@@ -159,8 +171,11 @@ def test_adding_a_group_and_an_integration_changes_exactly_their_files(make_inve
 
 
 def test_without_qci_yaml_mirrorgen_leaves_qci_access_alone(make_inventory: Callable[..., Path]) -> None:
-    outputs = _plan(make_inventory, None)
-    assert not [path for path in outputs if "assets" in path or "ci-operator/admin" in path]
+    with_qci, outputs = _plan(make_inventory), _plan(make_inventory, None)
+    # Exactly the QCI files go: the puller binding, the image-tagger RBAC and the integration's folder.
+    assert set(with_qci) - set(outputs) == {PULLER, TAGGER, "clusters/app.ci/registry-access/robot/admin_manifest.yaml",
+                                            "clusters/app.ci/registry-access/robot/OWNERS"}
+    assert set(outputs) <= set(with_qci)
 
 
 def test_qci_yaml_accepts_empty_sections(make_inventory: Callable[..., Path]) -> None:

@@ -134,6 +134,8 @@ def test_renovate_extracts_awkward_references_with_their_upstream(renovate: Path
           single_quoted: 'quay.io/cki/cki-tools:production@{DIGEST}'
           deep: quay.io/cki/mirror/ghcr.io/a/b/c/d:RELEASE.2024-11-07T00-52-20Z@{DIGEST}
           _under__score: quay.io/cki/mirror/registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.14.0@{DIGEST}
+          "true": quay.io/cki/true-tools:2@{DIGEST}
+          'null': quay.io/cki/mirror/docker.io/library/busybox:1.37@{DIGEST}
         """)
     assert _extract(renovate, repo) == [
         ("ported", "registry.example.com:5050/group/sub/tool", "V1.2_rc-3", DIGEST),
@@ -141,6 +143,9 @@ def test_renovate_extracts_awkward_references_with_their_upstream(renovate: Path
         ("single_quoted", "quay.io/cki/cki-tools", "production", DIGEST),
         ("deep", "ghcr.io/a/b/c/d", "RELEASE.2024-11-07T00-52-20Z", DIGEST),
         ("_under__score", "registry.k8s.io/kube-state-metrics/kube-state-metrics", "v2.14.0", DIGEST),
+        # Names YAML would read as a boolean or null are written quoted.
+        ("true", "quay.io/cki/true-tools", "2", DIGEST),
+        ("null", "docker.io/library/busybox", "1.37", DIGEST),
     ]
 
 

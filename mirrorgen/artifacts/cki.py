@@ -22,8 +22,9 @@ POST_UPGRADE_COMMAND = "make generate"
 
 
 def _re2_escape(text: str) -> str:
-    """`text` as a literal in an RE2 pattern (Renovate's engine; Python's re.escape output is not all RE2)."""
-    return re.sub(r"([^A-Za-z0-9/_: -])", r"\\\1", text)
+    """`text` as a literal in an RE2 pattern (Renovate's engine; Python's re.escape output is not all RE2).
+    Non-ASCII characters stay as they are: RE2, and JavaScript in `u` mode, refuse a backslash before them."""
+    return re.sub(r"([^A-Za-z0-9/_: \x80-\U0010ffff-])", r"\\\1", text)
 
 
 def renovate_match_string(spec: ImagesFile) -> str:
@@ -33,7 +34,8 @@ def renovate_match_string(spec: ImagesFile) -> str:
     """
     mirror = _re2_escape(spec.mirror_prefix.rstrip("/") + "/")
     return (
-        r"""(?:^|\n)[ \t]*(?<depName>[A-Za-z_][A-Za-z0-9_]*):[ \t]+["']?"""
+        # A name YAML would read as another type (`true`, `null`, `yes`) is written quoted.
+        r"""(?:^|\n)[ \t]*["']?(?<depName>[A-Za-z_][A-Za-z0-9_]*)["']?:[ \t]+["']?"""
         rf"(?:{mirror})?"
         r"(?<packageName>[A-Za-z0-9.-]+(?::[0-9]+)?/[a-z0-9._/-]+)"
         r":(?<currentValue>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"
