@@ -22,10 +22,11 @@ from .artifacts.owners import owners_text
 from .artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT, periodic
 from .artifacts.rbac import REGISTRY_ACCESS_DIR
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-from .load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
+from .load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
 from .overrides import overrides_between
 from .plan import plan
+from .render import comment_text
 from .refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
 from .validate import MAPPING_PREFIX, validate
 from .yamlsource import parse_yaml
@@ -262,11 +263,12 @@ def _holds_mapping_lines(data: bytes) -> bool:
     return False
 
 
-def _destination(mappings: dict[str, str], fallback: str) -> str:
-    """The registry and organisation most of the org's destinations are in."""
+def _destinations(mappings: dict[str, str], fallback: str) -> str | list[str]:
+    """Every registry and organisation the org's lines write to, the most used first: lint then finds no
+    destination outside them (the import chose them; it has nothing to warn about)."""
     counts: Counter[str] = Counter()
     for text in mappings.values():
-        for line in text.splitlines():
+        for line in text.split("\n"):
             try:
                 pairs = mapping_pairs(split_mapping_line(line).tokens)
             except ReferenceError:
@@ -275,7 +277,8 @@ def _destination(mappings: dict[str, str], fallback: str) -> str:
                 dst = pair.destination
                 if dst.registry:
                     counts[f"{dst.registry}/{dst.path.split('/', 1)[0]}"] += 1
-    return counts.most_common(1)[0][0] if counts else fallback
+    found = sorted(counts, key=lambda destination: (-counts[destination], destination))
+    return (found if len(found) > 1 else found[0]) if found else fallback
 
 
 def _read_org_folder(files: Mapping[str, bytes], folder: str, names: list[str], problems: _Problems) -> dict[str, Any]:
@@ -423,12 +426,12 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     defaults = {name: value for name, value in defaults.items() if value is not None or name in ("automount_token", "timeout")}
     if defaults.get("script") == ENTRYPOINT:
         defaults["script"] = None
-    settings_data: dict[str, Any] = {"header": False, "defects": "warning", "jobs": {**defaults},
+    settings_data: dict[str, Any] = {"header": False, "jobs": {**defaults},
                                      "scripts": {name: text for text, name in scripts.items()},
                                      "configmap": {"shard": False, "gzip": _config_updater_gzips(files)}}
     if job_file_extra:
         settings_data["job_file_extra"] = job_file_extra
-    settings = Settings(header=False, defects="warning", jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])
+    settings = Settings(header=False, jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])
     origins = {SETTINGS_FILE: Location(JOBS_PATH), NAMESPACES_FILE: Location(REGISTRY_ACCESS_DIR)}
     origins.update({f"{ORGS_DIR}/{folder}.yaml": Location(f"{MIRRORING_DIR}/{folder}") for folder in org_files})
 
@@ -474,7 +477,7 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     for name, org_data in sorted(orgs.items()):
         folder = org_files.get(name, {})
         mappings = folder.get("mappings", {})
-        data: dict[str, Any] = {"destination": _destination(mappings, f"quay.io/{dns1123_hint(name)}")}
+        data: dict[str, Any] = {"destination": _destinations(mappings, f"quay.io/{dns1123_hint(name)}")}
         if org_data.get("folder") is False:
             data["folder"] = False
             data["owners"] = {"write": False}
@@ -542,11 +545,31 @@ def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> lis
     return problems
 
 
+def known_defects_text(defects: Iterable[Problem]) -> str:
+    """known-defects.yaml listing `defects`, in a stable order (the message of each as a comment, for reviewers)."""
+    entries = sorted({(p.location.file, p.code, p.subject): p for p in defects}.items())
+    out = ["# Defects `mirrorgen import` found in the release repository. They stay warnings; any other defect is an\n"
+           "# error. Once one is fixed, `mirrorgen validate` says that its entry can be deleted. Entries match on code,\n"
+           "# file and subject; the comment above each is its message at import time.\n", "known_defects:\n"]
+    for (file, code, subject), problem in entries:
+        out.append(f"# {comment_text(problem.message)}\n"
+                   + canonical_yaml.dump([{"code": code, "file": file, "subject": subject}]))
+    return "".join(out)
+
+
 def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
-    """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings."""
+    """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings.
+
+    The defects lint finds in the checkout are written to known-defects.yaml: they stay warnings, and any new one
+    is an error."""
     inventory_files, origins = convert(files)
     inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
     found = validate(inventory)
+    defects = [p for p in found if p.code and p.severity is Severity.ERROR]
+    if defects:
+        inventory_files[KNOWN_DEFECTS_FILE] = known_defects_text(defects)
+        inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
+        found = validate(inventory)
     errors = [p for p in found if p.severity is Severity.ERROR]
     if errors:
         # The inventory is not written, so the release file the setting came from is where to look.
@@ -558,7 +581,7 @@ def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Pro
     return inventory_files, found
 
 
-INVENTORY_FILES = (SETTINGS_FILE, NAMESPACES_FILE)
+INVENTORY_FILES = (SETTINGS_FILE, NAMESPACES_FILE, KNOWN_DEFECTS_FILE)
 
 
 def write_inventory(config_dir: str | Path, inventory_files: Mapping[str, str], *, force: bool) -> None:

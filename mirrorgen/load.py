@@ -14,7 +14,9 @@ from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, overri
 
 from .credentials import without_echoes
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-from .model import Access, ImagesFile, Inventory, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings
+from .model import (
+    Access, ImagesFile, Inventory, KnownDefects, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings,
+)
 from .text_rules import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
@@ -23,7 +25,8 @@ NAMESPACES_FILE = "namespaces.yaml"
 QCI_FILE = "qci.yaml"
 ORGS_DIR = "orgs"
 IMAGES_FILE = "images.yaml"
-KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE, QCI_FILE, IMAGES_FILE)
+KNOWN_DEFECTS_FILE = "known-defects.yaml"
+KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE, QCI_FILE, IMAGES_FILE, KNOWN_DEFECTS_FILE)
 
 
 def _type_name(value: Any) -> str:
@@ -50,6 +53,10 @@ def _strict_str_tuple(value: Any, _: type) -> tuple[str, ...]:
     return tuple(_strict_str(item, str) for item in value)
 
 
+def _str_or_str_tuple(value: Any, _: type) -> str | tuple[str, ...]:
+    return _strict_str(value, str) if not isinstance(value, list) else _strict_str_tuple(value, tuple)
+
+
 def _access(value: Any, _: type) -> Access:
     try:
         return Access(value)
@@ -63,6 +70,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _strict_str_tuple)
+    converter.register_structure_hook_func(lambda t: t == str | tuple[str, ...], _str_or_str_tuple)
     converter.register_structure_hook(Access, _access)
 
     def mapping_hook(tp: type) -> Any:
@@ -243,7 +251,8 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
             hint = f"did you mean {near[0]}?" if near else f"known files: {', '.join(KNOWN_TOP_FILES)}, {ORGS_DIR}/<org>.yaml"
             problems.append(Problem(Location(path), f"unknown inventory file ({hint})"))
     images = attempt(read_top, IMAGES_FILE, ImagesFile)
-    inventory = Inventory(settings, tuple(orgs), namespaces, sources, qci=qci, images=images)
+    known_defects = attempt(read_top, KNOWN_DEFECTS_FILE, KnownDefects)
+    inventory = Inventory(settings, tuple(orgs), namespaces, sources, qci=qci, images=images, known_defects=known_defects)
     if problems:
         raise InvalidInventory(problems, partial=inventory)
     return inventory

@@ -177,7 +177,9 @@ class MappingFile:
 class Org:
     """config/orgs/<org>.yaml: one destination organisation, its mapping files and its job."""
 
-    destination: str
+    # The registry and organisation the org's push secret writes to (`quay.io/acme`), or a list of them when its
+    # mapping files write to several; lint warns about destinations outside them.
+    destination: str | tuple[str, ...]
     owners: Owners = Owners()
     job: JobOverrides = JobOverrides()
     mappings: tuple[MappingFile, ...] = by_loader(())
@@ -190,6 +192,10 @@ class Org:
     # Files in the org folder that hold mapping lines but lack the `mapping_` prefix, so they never reach the
     # ConfigMap; kept here so that lint reports them.
     unprefixed_mappings: tuple[str, ...] = ()
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        return (self.destination,) if isinstance(self.destination, str) else self.destination
 
 
 class Access(enum.Enum):
@@ -256,6 +262,24 @@ class ImagesFile:
     file: str = by_loader("images.yaml")
 
 
+@frozen(kw_only=True)
+class KnownDefect:
+    """A defect accepted as it is (found by `mirrorgen import`): the Problem's code, file and subject."""
+
+    code: str
+    file: str
+    subject: str
+
+
+@frozen(kw_only=True)
+class KnownDefects:
+    """config/known-defects.yaml: the baseline. Its defects stay warnings; any other defect takes the severity
+    `defects:` gives (an error unless it says `warning`)."""
+
+    known_defects: tuple[KnownDefect, ...] = ()
+    file: str = by_loader("known-defects.yaml")
+
+
 @frozen
 class Inventory:
     """Everything under config/, loaded and structured (not yet validated)."""
@@ -269,6 +293,8 @@ class Inventory:
     qci: Optional["QciAccess"] = None
     # The CKI image inventory, if config/images.yaml exists.
     images: Optional[ImagesFile] = None
+    # The baseline of accepted defects, if config/known-defects.yaml exists.
+    known_defects: Optional[KnownDefects] = None
 
     def locate(self, file: str, *path: Any, key: bool = False) -> Location:
         source = self.sources.get(file)

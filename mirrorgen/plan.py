@@ -10,7 +10,7 @@ from .errors import InvalidInventory, Location, Problem, Severity
 from .model import Inventory
 from .output import Output, is_plain_relative_path
 from .fork import Started
-from .validate import BULK_RULES, RULES, combine, run_rules, validate
+from .validate import BULK_RULES, RULES, against_baseline, combine, run_rules, validate
 
 # Lists every file mirrorgen wrote with its sha256, in `sha256sum` format (`sha256sum -c` checks it). It is how
 # mirrorgen knows which files it owns, and whether an owned file was edited by hand since it was written.
@@ -61,7 +61,9 @@ def _plan_side_by_side(inventory: Inventory) -> list[Output]:
         raise
     outputs: list[Output] = []
     failure: Exception | None = None
-    if not any(p.severity is Severity.ERROR for problems in found.values() for p in problems):
+    # A baseline entry matches problems of the one rule that gives its code, so this process's problems are
+    # matched here as combine() will match them: a known defect does not keep it from rendering.
+    if not any(p.severity is Severity.ERROR for p in against_baseline(inventory, [p for ps in found.values() for p in ps])):
         try:
             # Rendering does not depend on the lines being valid (it writes lines as they are), but an error it
             # meets is only reported once validation has had its say.

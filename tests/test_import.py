@@ -107,7 +107,7 @@ def test_imported_inventory_records_the_irregularities(imported: tuple[Path, Pat
 
 
 PLANTED = {
-    "duplicate destination tag": "destination quay.io/acme/tools:v1 is already written at",
+    "destination tag in two files": "destination quay.io/acme/tools:v1 is also written by mapping_acme_extra",
     "same file name in two folders": "mapping file name 'mapping_acme_shared' is also used by org",
     "file no job mirrors": "'mapping_oldbird_legacy' matches no job's MAPPING_FILE_PREFIX",
     "prefix matching no file": "mirrors files starting with 'mapping_ghost_', but no mapping file does",

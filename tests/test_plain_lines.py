@@ -126,7 +126,10 @@ def _inventories(draw) -> dict[str, bytes]:
         "namespaces.yaml": yaml.safe_dump({"namespaces": {"acme-ci": {"access": "authenticated", "owners": {"approvers": ["alice"]}}}}),
     }
     for org, files_of_org in mappings_of.items():
-        files[f"orgs/{org}.yaml"] = yaml.safe_dump({"destination": f"quay.io/{org}", "owners": {"approvers": ["alice"]},
+        # One organisation, or several (the second one inside the first, or not).
+        destination = draw(st.sampled_from([f"quay.io/{org}", [f"quay.io/{org}", "quay.io/beta"],
+                                            [f"quay.io/{org}", "quay.io/acme/tools", "quay.io/acme"]]))
+        files[f"orgs/{org}.yaml"] = yaml.safe_dump({"destination": destination, "owners": {"approvers": ["alice"]},
                                                     "mappings": files_of_org}, width=10_000)
     return {name: text.encode() for name, text in files.items()}
 
@@ -173,7 +176,7 @@ def test_a_destination_repeated_from_a_file_read_whole_names_its_line() -> None:
     files = {"mirrorgen.yaml": b"{}\n", "orgs/acme.yaml": org.encode()}
     found = [str(p) for p in validate_module.check_mapping_lines(parse_inventory(files))]
     assert len(found) == 300
-    assert "quay.io/acme/b:v7 is already written at orgs/acme.yaml:" in found[7]
-    written_at = int(found[7].split("already written at orgs/acme.yaml:")[1].split(";")[0])
+    assert "quay.io/acme/b:v7 is also written by mapping_acme_a (orgs/acme.yaml:" in found[7]
+    written_at = int(found[7].split("(orgs/acme.yaml:")[1].split(")")[0])
     text = files["orgs/acme.yaml"].decode().splitlines()
     assert text[written_at - 1].strip() == "quay.io/a/b:v7 quay.io/acme/b:v7"

@@ -114,3 +114,15 @@ def test_the_command_line_reports_what_validate_reports(tmp_path: Path) -> None:
     validated = run_cli("validate", "--config", str(config))
     assert generated.returncode == validated.returncode == 2
     assert generated.stderr.splitlines()[:-1] == validated.stderr.splitlines()[:-1]
+
+
+def test_a_known_defect_of_a_rule_run_in_this_process_does_not_stop_rendering(tmp_path: Path) -> None:
+    """The baseline turns a parent-side error (a secret name Vault refuses) into a warning: both ways render."""
+    config = write_inventory(tmp_path / "config", LINES)
+    org = sorted((config / "orgs").glob("*.yaml"))[3]
+    org.write_text(org.read_text().replace("mappings:\n", "job:\n  secret_name: push.quay.io-x\nmappings:\n", 1))
+    (config / "known-defects.yaml").write_text(
+        f"known_defects:\n- code: secret-name-not-dns1123\n  file: orgs/{org.name}\n  subject: push.quay.io-x\n")
+    alone, beside = load_inventory(config), load_inventory(config)
+    assert _texts(plan(beside, side_by_side=True)) == _texts(plan(alone))
+    assert len(_texts(plan(alone))) > 100
