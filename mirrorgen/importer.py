@@ -236,19 +236,13 @@ def _owners(files: Mapping[str, bytes], path: str, problems: _Problems) -> dict[
     return {"verbatim": text}
 
 
-def _mapping_text(path: str, text: str, problems: _Problems) -> str:
-    """The file's lines as the inventory keeps them: whitespace normalised, outer blank lines dropped."""
-    lines = []
-    for number, line in enumerate(text.splitlines(), 1):
-        bad = _UNPRINTABLE.search(line)
+def _check_mapping_text(path: str, text: str, problems: _Problems) -> None:
+    """The inventory keeps a mapping file's text exactly; only characters oc would read as part of a reference
+    are refused (a CR ending a line is not: oc drops it)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        bad = _UNPRINTABLE.search(line.removesuffix("\r"))
         if bad:
             problems.add(path, number, f"control character {bad.group()!r}: oc reads it as part of a reference; delete it")
-        lines.append(split_mapping_line(line).render())
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _holds_mapping_lines(data: bytes) -> bool:
@@ -291,7 +285,8 @@ def _read_org_folder(files: Mapping[str, bytes], folder: str, names: list[str], 
         if name.startswith(MAPPING_PREFIX) and not name.endswith("/"):
             text = _text(files, path, problems)
             if text is not None:
-                mappings[name] = _mapping_text(path, text, problems)
+                _check_mapping_text(path, text, problems)
+                mappings[name] = text
         elif _holds_mapping_lines(files[path] if path in files else b""):
             unprefixed.append(name)
         else:
@@ -386,17 +381,59 @@ def _dump(data: dict[str, Any]) -> str:
     return canonical_yaml.dump(data) if data else "{}\n"
 
 
-def _literal_blocks(key: str, blocks: dict[str, str]) -> str:
-    """`key:` with each text as a `|` block, so mapping lines stay one per line (and TABs stay TABs)."""
+def _text_blocks(key: str, blocks: dict[str, str]) -> str:
+    """`key:` with each text in the most readable form that holds it exactly: a `|` block, one mapping line per
+    line (TABs and trailing spaces kept), else a double-quoted text with escapes, still one line per line."""
     out = [f"{key}:\n"]
     for name, text in blocks.items():
         label = canonical_yaml.dump(name).split("\n", 1)[0]
-        if not text:
-            out.append(f'  {label}: ""\n')
-            continue
-        out.append(f"  {label}: |\n")
-        out.extend(f"    {line}\n" if line else "\n" for line in text.rstrip("\n").split("\n"))
+        entry = f"  {label}: {_literal_block(text)}"
+        if not _loads_back(entry, name, text):
+            entry = f"  {label}: {_double_quoted(text)}\n"
+        out.append(entry)
     return "".join(out)
+
+
+def _loads_back(entry: str, name: str, text: str) -> bool:
+    try:
+        return yaml.safe_load(entry) == {name: text}
+    except yaml.YAMLError:
+        return False
+
+
+_BLOCK_INDENT = "    "
+
+
+def _literal_block(text: str) -> str:
+    """`text` as a `|` block under a key indented by two: `|-` without a final newline, `|+` with blank lines at the
+    end, an indentation indicator where the first line starts with a space. YAML reads a CR as a line break, so a
+    text holding one cannot be a block (the caller checks the result)."""
+    if not text:
+        return '""\n'
+    lines = text.split("\n")
+    ends = lines[-1] == ""  # a final newline ends the last line
+    if ends:
+        lines.pop()
+    chomp = "-" if not ends else "+" if lines[-1:] == [""] else ""
+    first = next((line for line in lines if line), "")
+    indicator = str(len(_BLOCK_INDENT) - 2) if first.startswith(" ") else ""
+    return f"|{indicator}{chomp}\n" + "".join(f"{_BLOCK_INDENT}{line}\n" if line else "\n" for line in lines)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\t": "\\t"}
+
+
+def _double_quoted(text: str) -> str:
+    """`text` as a double-quoted YAML text whose lines are the file's lines: each ends in an escaped newline and
+    the text goes on, after an escaped line break, on the next line (a leading space escaped, or YAML would fold
+    it away)."""
+    lines = text.split("\n")
+    ends = len(lines) > 1 and lines[-1] == ""
+    if ends:
+        lines.pop()
+    escaped = ["".join(_ESCAPES.get(char, char) for char in line) for line in lines]
+    escaped[1:] = ["\\" + line if line.startswith(" ") else line for line in escaped[1:]]
+    return '"' + ("\\n\\\n" + _BLOCK_INDENT).join(escaped) + ("\\n" if ends else "") + '"'
 
 
 def _org_name(job: _Job) -> str:
@@ -490,7 +527,8 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
                 data[key] = folder[key]
         text = "# Imported by `mirrorgen import`.\n" + _dump(data)
         if mappings:
-            text += _literal_blocks("mappings", mappings)
+            # The document goes on: no end marker (written after a `|+` text, an OWNERS file ending in blank lines).
+            text = text.removesuffix("...\n") + _text_blocks("mappings", mappings)
         inventory_files[f"{ORGS_DIR}/{name}.yaml"] = text
     settings_data["job_order"] = order
     inventory_files[SETTINGS_FILE] = "# Imported by `mirrorgen import`; job defaults are the values most jobs use.\n" + _dump(settings_data)
@@ -510,7 +548,8 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
 
 
 def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
-    want, got = expected.splitlines(), actual.splitlines()
+    """The first line (with its line end, so that a CR or a missing final newline shows) that differs."""
+    want, got = _LINE.findall(expected), _LINE.findall(actual)
     for number, (a, b) in enumerate(zip(want, got), 1):
         if a != b:
             return number, a, b
@@ -518,12 +557,11 @@ def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
     return number, (want[number - 1] if number <= len(want) else "(end of file)"), (got[number - 1] if number <= len(got) else "(end of file)")
 
 
-def _normalised_lines(text: str) -> list[str]:
-    return [line for line in (split_mapping_line(raw).render() for raw in text.splitlines()) if line]
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> list[Problem]:
-    """Every source file the inventory does not reproduce, at the first line that differs."""
+    """Every source file the inventory does not reproduce byte for byte, at the first line that differs."""
     outputs = {output.path: output.text for output in plan(inventory)}
     problems = []
     for path, data in files.items():
@@ -535,10 +573,7 @@ def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> lis
         rendered = outputs.get(path)
         if rendered is None:
             problems.append(Problem(Location(path, 1), "the imported inventory does not generate this file"))
-        elif is_mapping and _normalised_lines(rendered) != _normalised_lines(source):
-            number, want, got = _first_difference("\n".join(_normalised_lines(source)), "\n".join(_normalised_lines(rendered)))
-            problems.append(Problem(Location(path, number), f"would come back as {got!r}, not {want!r}"))
-        elif not is_mapping and rendered != source:
+        elif rendered != source:
             number, want, got = _first_difference(source, rendered)
             hint = " (is the file in the job sanitizer's canonical form? run `make jobs` in the release repo)" if path == JOBS_PATH else ""
             problems.append(Problem(Location(path, number), f"would come back as {got!r}, not {want!r}{hint}"))

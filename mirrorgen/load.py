@@ -171,11 +171,14 @@ def _mapping_files(raw: Any, source: SourceMap) -> tuple[tuple[MappingFile, ...]
         if not isinstance(text, str):
             problems.append(Problem(source.locate(path), f"mapping file '{name}' must be a `|` text block of `SRC DST [DST ...]` lines"))
             continue
-        first = source.content_lines.get(path, source.value_lines[path])
-        lines = tuple(MappingLine(first + i, line) for i, line in enumerate(text.split("\n")))
-        while lines and not lines[-1].text.strip():
-            lines = lines[:-1]
-        files.append(MappingFile(name, lines, source.locate(path, key=True)))
+        pieces = text.split("\n") if text else []
+        if text.endswith("\n"):
+            pieces.pop()
+        first = source.content_lines.get(path)
+        # A text whose lines are not the file's lines one for one: each line is at least in the value that starts here.
+        numbers = range(first, first + len(pieces)) if first is not None else [source.value_lines[path]] * len(pieces)
+        lines = tuple(MappingLine(number, line) for number, line in zip(numbers, pieces))
+        files.append(MappingFile(name, lines, source.locate(path, key=True), text))
     return tuple(files), problems
 
 

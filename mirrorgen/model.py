@@ -169,8 +169,12 @@ class MappingLine:
 @frozen
 class MappingFile:
     name: str
+    # The text split at each newline (a final newline ends the last line, it starts none): a CRLF file's lines
+    # end in "\r".
     lines: tuple[MappingLine, ...]
     location: Location
+    # The file's exact text, as generate writes it (image-stream sources aside).
+    text: str
 
 
 @frozen(kw_only=True)
