@@ -66,8 +66,11 @@ def test_generate_reproduces_job_file_mappings_and_owners(imported: tuple[Path, 
 
 # What the first generate after an import adds to a release checkout, and nothing else (README "Adopting").
 ADDED_BY_MIRRORGEN = {
-    ".mirrorgen-manifest",
+    "ci-operator/jobs/.mirrorgen-manifest",
+    "clusters/app.ci/registry-access/.mirrorgen-manifest",
+    "core-services/image-mirroring/.mirrorgen-manifest",
     "core-services/image-mirroring/_image-mirror-mappings.yaml",
+    "vault/.mirrorgen-manifest",
     "vault/image-mirroring-push-credentials.yaml",
 }
 
