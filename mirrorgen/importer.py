@@ -22,6 +22,7 @@ from .artifacts.owners import owners_text
 from .artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT, periodic
 from .artifacts.rbac import REGISTRY_ACCESS_DIR
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+from .granted_access import MIRROR_ONLY, PUBLIC, folder_access
 from .load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
 from .overrides import overrides_between
@@ -63,6 +64,12 @@ def read_release(root: str | Path) -> dict[str, bytes]:
                 relative = path.relative_to(root).as_posix()
                 # A sub-folder is recorded by name so that nothing in an org folder goes unmentioned.
                 files[relative + "/" if path.is_dir() else relative] = b"" if path.is_dir() else path.read_bytes()
+    # applyconfig applies registry-access manifests in sub-folders too, and they may say who can pull.
+    access = root / REGISTRY_ACCESS_DIR
+    for path in sorted(access.rglob("*.yaml")) if access.is_dir() else ():
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in files:
+            files[relative] = path.read_bytes()
     # config-updater takes mapping files from any depth; those not directly in an org folder are refused by name.
     for path in sorted((root / MIRRORING_DIR).rglob(MAPPING_PREFIX + "*")):
         relative = path.relative_to(root).as_posix()
@@ -304,30 +311,6 @@ def _misplaced_mappings(files: Mapping[str, bytes], problems: _Problems) -> None
                                   f" files only directly in an org folder: move it to {MIRRORING_DIR}/<org>/")
 
 
-def _access(files: Mapping[str, bytes], folder: str, names: list[str]) -> dict[str, Any]:
-    """The access decision the folder's image-puller RoleBinding expresses."""
-    groups: set[str] = set()
-    for name in names:
-        if not name.endswith((".yaml", ".yml")):
-            continue
-        path = f"{REGISTRY_ACCESS_DIR}/{folder}/{name}"
-        try:
-            documents = list(yaml.safe_load_all(files[path].decode("utf-8")))
-        except (yaml.YAMLError, UnicodeDecodeError):
-            continue  # not mirrorgen's file: it stays as it is, it only cannot tell the access level
-        for doc in documents:
-            if _get(doc, "kind") == "RoleBinding" and _get(doc, "roleRef", "name") == "system:image-puller":
-                for subject in _get(doc, "subjects") or []:
-                    if _get(subject, "kind") == "Group":
-                        groups.add(str(_get(subject, "name")))
-    if "system:unauthenticated" in groups:
-        return {"access": "public", "public_acknowledged": f"imported: {REGISTRY_ACCESS_DIR}/{folder} already grants"
-                                                          " system:unauthenticated the image-puller role"}
-    if "system:authenticated" in groups:
-        return {"access": "authenticated"}
-    return {"access": "mirror-only"}
-
-
 # --- conversion ---------------------------------------------------------------------------------------------
 
 
@@ -533,11 +516,17 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     settings_data["job_order"] = order
     inventory_files[SETTINGS_FILE] = "# Imported by `mirrorgen import`; job defaults are the values most jobs use.\n" + _dump(settings_data)
     namespaces = {}
-    for folder, names in _folders(files, REGISTRY_ACCESS_DIR).items():
-        namespaces[folder] = {**_access(files, folder, names), "render_manifests": False,
+    access_folders = list(_folders(files, REGISTRY_ACCESS_DIR))
+    levels, uncertain = folder_access(files, REGISTRY_ACCESS_DIR, access_folders)
+    problems.found.extend(uncertain)
+    for folder in access_folders:
+        access: dict[str, Any] = {"access": levels.get(folder, MIRROR_ONLY)}
+        if access["access"] == PUBLIC:
+            access["public_acknowledged"] = f"imported: {REGISTRY_ACCESS_DIR}/{folder} already lets anyone pull"
+        namespaces[folder] = {**access, "render_manifests": False,
                               "owners": _owners(files, f"{REGISTRY_ACCESS_DIR}/{folder}/OWNERS", problems)}
     inventory_files[NAMESPACES_FILE] = ("# Imported by `mirrorgen import`: the folders' manifests stay hand-written;"
-                                        " access is what their image-puller RoleBinding grants.\n"
+                                        " access is who their RoleBindings let pull.\n"
                                         + _dump({"namespaces": namespaces}))
     if problems.found:
         raise InvalidInventory(problems.found)
