@@ -53,9 +53,9 @@ def test_generate_reproduces_job_file_mappings_and_owners(imported: tuple[Path, 
         if (path.startswith("core-services/image-mirroring/") and name.startswith("mapping_")) or name == "OWNERS":
             assert (out / path).read_bytes() == data, path
             checked += 1
-    # 12 mapping files (one CRLF without final newline, one empty, one comments only, one with an indented first
+    # 13 mapping files (one CRLF without final newline, one empty, one comments only, one with an indented first
     # line and blank lines at the end), 5 OWNERS (one ending in a blank line).
-    assert checked == 17
+    assert checked == 18
     # No OWNERS where the release has none, no manifests over the hand-written ones, nothing for a job without folder.
     assert not (out / "core-services/image-mirroring/extras/OWNERS").exists()
     assert not (out / "clusters/app.ci/registry-access/bird-builds").exists()
@@ -109,6 +109,8 @@ def test_imported_inventory_records_the_irregularities(imported: tuple[Path, Pat
     assert anvil["job"]["role"] == "infra" and anvil["job"]["area"] == "forge"
     # A binary file is not mirrorgen's: it need not be text, only named.
     assert anvil["other_files"] == ["README.md", "diagram.png"] and anvil["unprefixed_mappings"] == ["anvil_nightly"]
+    # Its files write to two organisations, the one most lines use first.
+    assert anvil["destination"] == ["quay.io/anvil", "quay.io/anvil-arm64"]
     bluebird = yaml.safe_load((config / "orgs/bluebird.yaml").read_text())
     assert bluebird["job"]["timeout"] == "3h0m0s"
     # What has no structured field goes to the override block, and only that.
@@ -147,6 +149,8 @@ def test_lint_finds_each_planted_defect_once_with_file_and_line(imported: tuple[
         hits = [line for line in lines if text in line]
         assert len(hits) == 1, (defect, hits)
         assert hits[0].startswith(f"{config}/orgs/") and ".yaml:" in hits[0] and ": warning: " in hits[0]
+    # Nothing about what the import chose itself: every org's destinations cover its lines.
+    assert not any("outside this org" in line for line in lines)
     strict = run_cli("validate", "--strict", "--config", str(config))
     assert strict.returncode == 2
 
