@@ -169,7 +169,9 @@ class _Reading:
             raise Uncertain(obj.line, "an object without `kind`: mirrorgen cannot tell what applying it grants")
         if kind in ("Namespace", "Project"):
             name = obj.text("metadata", "name")
-            self.namespaces.setdefault(folder, []).append((name or "", obj))
+            if not name:
+                raise Uncertain(obj.line, f"a {kind} without metadata.name: write its name")
+            self.namespaces.setdefault(folder, []).append((name, obj))
         elif kind == "ClusterRoleBinding":
             raise Uncertain(obj.line, f"ClusterRoleBinding {obj.text('metadata', 'name')!r} grants its role in every"
                                       f" namespace, so mirrorgen cannot tell what it opens to whom here: grant it with a"
@@ -270,17 +272,18 @@ def folder_access(files: Mapping[str, bytes], top: str, folders: list[str]) -> t
                                     f" one access level per folder: give each namespace its own folder"))
             failed.add(folder)
         namespace_of[folder] = names[0] if names else folder
-    folder_of = {namespace: folder for folder, namespace in namespace_of.items()}
-    levels = {folder: MIRROR_ONLY for folder in folders}
+    # Folders may create the same namespace (a renamed folder left behind): each records its level.
+    folders_of: dict[str, list[str]] = {}
+    for folder, namespace in namespace_of.items():
+        folders_of.setdefault(namespace, []).append(folder)
+    known = {namespace: MIRROR_ONLY for namespace in folders_of}
     grants = [(folder, grant) for folder, binding in reading.bindings
               if (grant := attempt(folder, binding.file, reading.grant, binding)) is not None]
     for folder, grant in grants:
-        if grant.certain and grant.namespace in folder_of:
-            target = folder_of[grant.namespace]
-            levels[target] = max(levels[target], grant.level(), key=_WIDTH.index)
+        if grant.certain and grant.namespace in known:
+            known[grant.namespace] = max(known[grant.namespace], grant.level(), key=_WIDTH.index)
     for folder, grant in grants:
-        target = folder_of.get(grant.namespace)
-        if _WIDTH.index(grant.level()) <= _WIDTH.index(levels[target] if target else MIRROR_ONLY):
+        if _WIDTH.index(grant.level()) <= _WIDTH.index(known.get(grant.namespace, MIRROR_ONLY)):
             continue  # opens the namespace no wider than it is known to be
         if not grant.certain:
             problems.append(Problem(Location(grant.file, grant.line),
@@ -293,8 +296,8 @@ def folder_access(files: Mapping[str, bytes], top: str, folders: list[str]) -> t
                                     f"RoleBinding {grant.name!r} lets {_everyone_in(grant)} pull from namespace"
                                     f" {grant.namespace!r}, which no registry-access folder creates: mirrorgen records"
                                     f" access per folder; move the binding into that namespace's folder"))
-        failed.update({folder, target} - {None})
-    return {folder: level for folder, level in levels.items() if folder not in failed}, problems
+        failed.update([folder, *folders_of.get(grant.namespace, ())])
+    return {folder: known[namespace_of[folder]] for folder in folders if folder not in failed}, problems
 
 
 def _everyone_in(grant: _Grant) -> str:

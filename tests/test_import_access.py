@@ -64,8 +64,10 @@ def test_the_fixture_shapes_give_what_their_bindings_grant(tmp_path: Path) -> No
 def test_a_binding_in_one_folder_opens_the_namespace_another_folder_creates(tmp_path: Path) -> None:
     levels = _levels(tmp_path, {"swift": {"admin_swift.yaml": NAMESPACE.format(name="swift")},
                                 "swift-extra": {"admin_extra.yaml": binding("swift", "system:image-puller",
-                                                                           "User system:anonymous")}})
-    assert levels["swift"] == "public" and levels["swift-extra"] == "mirror-only"
+                                                                           "User system:anonymous")},
+                                # A second folder creating the same namespace (one renamed and left behind).
+                                "swift-old": {"admin_swift.yaml": NAMESPACE.format(name="swift")}})
+    assert levels["swift"] == levels["swift-old"] == "public" and levels["swift-extra"] == "mirror-only"
 
 
 def test_a_role_defined_on_the_cluster_matters_only_where_it_could_open_the_namespace_wider(tmp_path: Path) -> None:
@@ -114,6 +116,9 @@ CASES = {
     "a file that is not YAML": (
         {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook") + "kind: [RoleBinding\n"}},
         "rook/admin_rook.yaml:7: not YAML"),
+    "a namespace without a name": (
+        {"rook": {"admin_rook.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {}\n"}},
+        "rook/admin_rook.yaml:1: a Namespace without metadata.name"),
     "two namespaces in one folder": (
         {"rook": {"a.yaml": NAMESPACE.format(name="rook"), "b.yaml": NAMESPACE.format(name="rook2")}},
         "rook/b.yaml:1: the folder creates namespaces 'rook' and 'rook2'"),
@@ -130,3 +135,15 @@ def test_what_cannot_be_read_with_certainty_fails_the_import_at_file_and_line(ca
     folders, expected = CASES[case]
     lines = _refused(tmp_path, folders)
     assert any(line.startswith(expected) for line in lines), lines
+
+
+def test_sub_folders_are_read_as_applyconfig_applies_them(tmp_path: Path) -> None:
+    """A binding in a sub-folder counts (here to a ClusterRole the folder defines, which lets its subjects pull);
+    one in a sub-folder whose name starts with `_` is never applied, so it does not."""
+    reader = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: wagtail-layers\nrules:\n"
+              "- apiGroups: ['*']\n  resources: ['*']\n  verbs: ['get', 'list']\n---\n")
+    levels = _levels(tmp_path, {
+        "wagtail": {"admin_wagtail.yaml": NAMESPACE.format(name="wagtail"),
+                    "more/admin_pullers.yaml": reader + binding("wagtail", "wagtail-layers", "Group system:authenticated"),
+                    "_old/admin_public.yaml": binding("wagtail", "system:image-puller", "Group system:unauthenticated")}})
+    assert levels["wagtail"] == "authenticated"

@@ -5,7 +5,6 @@ makes validate say that its entry can go."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
