@@ -140,7 +140,8 @@ class Settings:
     job_order: tuple[str, ...] = ()
     # Severity of the defects real release repositories contain (a destination tag named twice, TABs, the
     # decommissioned registry, file names no job mirrors, ...): `error` blocks generation, as a new inventory
-    # should; an imported repository sets `warning`, so it still generates exactly while lint reports them.
+    # should; `warning` lets every defect pass. An imported repository has a baseline instead (KnownDefects): the
+    # defects it had are warnings, any other one has this severity.
     defects: str = "error"
     # Top-level keys of the job file besides `periodics` (presubmits, postsubmits, ...), written as they are: an
     # imported job file keeps them, so that it comes back byte for byte.
