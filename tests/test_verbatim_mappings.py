@@ -135,3 +135,12 @@ def test_the_imports_round_trip_check_compares_bytes() -> None:
         problems = round_trip_problems({path: written}, inventory)
         assert [p.location.line for p in problems] == [line], (written, problems)
     assert round_trip_problems({path: b"quay.io/x/y:1 quay.io/acme/y:1\n# end\n"}, inventory) == []
+
+
+def test_the_configmap_preview_traces_every_line_of_a_text_without_final_newline() -> None:
+    files = _org_files("mappings:\n  mapping_acme_a: |-\n    # first\n    quay.io/x/y:1 quay.io/acme/y:1\n")
+    outputs = mirrorgen.plan(parse_inventory(files))
+    path = "core-services/image-mirroring/_image-mirror-mappings.yaml"
+    lines = next(o for o in outputs if o.path == path).text.splitlines()
+    last = lines.index("    quay.io/x/y:1 quay.io/acme/y:1") + 1
+    assert explain(outputs, path, last).source.line == 6  # the inventory line of the text's last line
