@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .artifacts.rbac import REGISTRY_ACCESS_DIR
-from .errors import Location, Problem
-from .model import Access, Inventory, job_setting_location, resolve_job
-from .refs import ReferenceError, mapping_pairs
+from .artifacts.rbac import REGISTRY_CLUSTER
+from .errors import Problem, Severity
+from .model import Inventory, job_setting_location
+from .readers import enabled_jobs, mirror_only_readers
 
-# The cluster whose registry the registry-access RoleBindings govern: the folder they are written to.
-REGISTRY_CLUSTER = REGISTRY_ACCESS_DIR.split("/")[1]
 
 
 def check_job_namespace(inventory: Inventory) -> Iterator[Problem]:
@@ -25,27 +23,34 @@ def check_job_namespace(inventory: Inventory) -> Iterator[Problem]:
                       f" they must be in the same namespace")
 
 
-def check_mirror_only_clusters(inventory: Inventory) -> Iterator[Problem]:
-    """A mirror-only namespace only lets in the ServiceAccount on its own cluster: every job reading from it must
-    run there."""
-    mirror_only = {ns.name for ns in inventory.namespaces if ns.access is Access.MIRROR_ONLY}
-    if not mirror_only:
-        return
-    registry = inventory.settings.source_registry
-    for org in inventory.orgs:
-        job = resolve_job(inventory.settings, org)
-        if job.cluster == REGISTRY_CLUSTER:
-            continue
-        for mapping in org.mappings:
-            for line in mapping.lines:
-                try:
-                    pairs = mapping_pairs(line.parsed.tokens) if line.parsed.tokens else []
-                except ReferenceError:
-                    continue  # reported by the mapping line rules
-                namespaces = {pair.source.path.split("/", 1)[0] for pair in pairs if pair.source.registry == registry}
-                for namespace in sorted(namespaces & mirror_only):
-                    yield Problem(Location(org.file, line.number),
-                                  f"namespace {namespace!r} is mirror-only, so only the jobs' ServiceAccount on"
-                                  f" {REGISTRY_CLUSTER} may pull from it, but this org's job runs on {job.cluster!r}"
-                                  f" (set at {job_setting_location(inventory, org, 'cluster')}): run the job on"
-                                  f" {REGISTRY_CLUSTER} or choose another access level")
+def check_mirror_only_readers(inventory: Inventory) -> Iterator[Problem]:
+    """A mirror-only namespace lets in only the ServiceAccounts of the jobs that read from it, on its own cluster:
+    each such job must run there, as a named ServiceAccount (where mirrorgen writes the binding)."""
+    rendered = {ns.name for ns in inventory.namespaces if ns.render_manifests}
+    jobs = enabled_jobs(inventory)
+    orgs = {org.name: org for org in inventory.orgs}
+    for namespace, readers in mirror_only_readers(inventory).items():
+        for name, where in readers.items():
+            job, org = jobs[name], orgs[name]
+            if job.cluster != REGISTRY_CLUSTER:
+                yield Problem(where, f"namespace {namespace!r} is mirror-only, so only ServiceAccounts on {REGISTRY_CLUSTER}"
+                                     f" may pull from it, but {job.name}, which reads from it here, runs on"
+                                     f" {job.cluster!r} (set at {job_setting_location(inventory, org, 'cluster')}):"
+                                     f" run the job on {REGISTRY_CLUSTER} or choose another access level")
+            elif namespace in rendered and not job.service_account:
+                yield Problem(where, f"namespace {namespace!r} is mirror-only, but {job.name}, which reads from it here,"
+                                     f" runs as no named ServiceAccount for its image-puller binding to name: set"
+                                     f" job.service_account in {org.file} (or jobs.service_account in"
+                                     f" {inventory.settings.file} for every job)")
+
+
+def check_service_account_clusters(inventory: Inventory) -> Iterator[Problem]:
+    """mirrorgen writes the jobs' ServiceAccounts for app.ci only: a job elsewhere would not find its account."""
+    orgs = {org.name: org for org in inventory.orgs}
+    for name, job in enabled_jobs(inventory).items():
+        if job.service_account and job.cluster != REGISTRY_CLUSTER:
+            yield Problem(job_setting_location(inventory, orgs[name], "service_account"),
+                          f"{job.name} runs on {job.cluster!r}, where mirrorgen creates no ServiceAccount (it writes them"
+                          f" for {REGISTRY_CLUSTER} only): create {job.service_account!r} in namespace"
+                          f" {inventory.settings.configmap.namespace!r} on {job.cluster!r} yourself, or run the job on"
+                          f" {REGISTRY_CLUSTER}", Severity.WARNING)

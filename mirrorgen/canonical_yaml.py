@@ -283,10 +283,17 @@ def dump(value: Any, *, dumper: type | None = None) -> str:
         try:
             blocks: list[str] = []
             text = _filled(_emitted(*_document_events(value, blocks)), blocks)
-            return text if text is not None else _emitted(*_document_events(value))
+            return _without_end_marker(text if text is not None else _emitted(*_document_events(value)))
         except _Unrepresentable:
             dumper = _Dumper
-    return yaml.dump(value, Dumper=dumper, **_DUMP_OPTIONS)
+    return _without_end_marker(yaml.dump(value, Dumper=dumper, **_DUMP_OPTIONS))
+
+
+def _without_end_marker(text: str) -> str:
+    """A `|+` block last in a document makes PyYAML end it with `...`; go-yaml writes none, and text appended
+    after the marker (the importer's `mappings:` blocks) would start a second document. The document reads the
+    same without it."""
+    return text[:-4] if text.endswith("\n...\n") else text
 
 
 def _emitted(events: list, dumper: type) -> str:

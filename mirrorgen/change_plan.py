@@ -16,7 +16,7 @@ import attrs
 
 from .artifacts.mappings import configmap_layout
 from .artifacts.prow import job_name, jobs_in_order
-from .artifacts.vault import item_sources, vault_items
+from .artifacts.vault import external_secrets, item_sources, vault_items
 from .cki import parse_cki_images
 from .errors import Location
 from .model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
@@ -36,11 +36,11 @@ _JOB_FIELDS = {"cron": "schedule", "interval": "schedule (interval)", "image": "
 
 
 def _pairs(inventory: Inventory) -> Iterator[tuple[Org, Location, MappingPair]]:
-    """Every (org, inventory line, source → destination pair) of the mappings (valid: plan validated them)."""
+    """Every (org, inventory line, source → destination pair) of the mappings; a line oc cannot read copies nothing."""
     for org in inventory.orgs:
         for mapping in org.mappings:
             for line in mapping.lines:
-                for pair in line.pairs if line.parsed.tokens else ():
+                for pair in line.pairs:
                     yield org, Location(org.file, line.number), pair
 
 
@@ -115,10 +115,16 @@ def _vault(base: Inventory, head: Inventory) -> Document:
         if (old["keys"], old["docker_config_key"]) != (new["keys"], new["docker_config_key"]):
             changed.append({**entry(new, head_sources[name]), "keys_before": old["keys"],
                             "docker_config_key_before": old["docker_config_key"]})
+    external_before, external_after = external_secrets(base), external_secrets(head)
     return {
         "create": [entry(after[n], head_sources[n]) for n in sorted(after.keys() - before.keys())],
-        "delete": [entry(before[n], base_sources[n]) for n in sorted(before.keys() - after.keys())],
+        # An item goes when no job pushes with it, or when its secret now comes from elsewhere.
+        "delete": [{**entry(before[n], base_sources[n]),
+                    "provisioned_elsewhere": before[n]["keys"]["secretsync/target-name"] in external_after}
+                   for n in sorted(before.keys() - after.keys())],
         "change": changed,
+        "external_added": [{"secret": name, "namespace": head.settings.vault.target_namespace, "source": external_after[name]}
+                           for name in sorted(external_after.keys() - external_before.keys())],
     }
 
 
@@ -272,10 +278,15 @@ def sections(plan: Document) -> list[Section]:
         Section("Vault: items to create",
                 "Create each item with these keys before the job first runs, or ci-secret-bootstrap has nothing to sync.",
                 tuple(_vault_item(v) for v in vault["create"])),
-        Section("Vault: items to delete", "No job pushes with these credentials any more.",
-                tuple(Item(v["item"], "", v["source"]) for v in vault["delete"])),
+        Section("Vault: items to delete", "No job needs these items any more.",
+                tuple(Item(v["item"], "its secret is now provisioned elsewhere (secret_source: external)"
+                           if v["provisioned_elsewhere"] else "no job pushes with it", v["source"]) for v in vault["delete"])),
         Section("Vault: items whose keys change", "Set the keys of each item to these values.",
                 tuple(_vault_item(v) for v in vault["change"])),
+        Section("Secret owners: push secrets mirrorgen does not provision (secret_source: external)",
+                "Each Secret must exist on the job's cluster before the job first runs, for instance through an entry in"
+                " core-services/ci-secret-bootstrap/_config.yaml; mirrorgen writes no Vault item for it.",
+                tuple(Item(e["secret"], f"in namespace {e['namespace']}", e["source"]) for e in vault["external_added"])),
         Section("Prow: periodic jobs added", "", tuple(_job(j) for j in jobs["added"]), False),
         Section("Prow: periodic jobs removed", "", tuple(_job(j) for j in jobs["removed"]), False),
         Section("Prow: periodic jobs changed", "", tuple(

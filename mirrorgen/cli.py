@@ -15,6 +15,25 @@ from pathlib import Path
 from typing import Callable, NoReturn, Optional, Sequence
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+# The commands that write files: only they may say that an invalid inventory stopped them from writing.
+WRITERS = frozenset({"generate", "import", "pin"})
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked (`--help` stays quick)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print mirrorgen's version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("mirrorgen")
+        except PackageNotFoundError:
+            found = "unknown (not installed; run `pip install .`)"
+        print(f"mirrorgen {found}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 drift, 2 invalid input, 3 internal error.",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str, output: bool = True) -> argparse.ArgumentParser:
@@ -33,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--output", default="generated", metavar="DIR", help="output tree (default: generated)")
         return sub
 
-    generate = command("generate", "write every generated file that changed; remove stale ones mirrorgen generated")
+    generate = command("generate", "render the inventory into the output tree: write the files whose content changed,"
+                                   " and remove the files mirrorgen generated earlier that the inventory no longer"
+                                   " produces")
     generate.add_argument("--fsync", action="store_true",
                           help="also flush every written file and folder to disk before returning, so that a power"
                                " failure cannot take them back (slower; much slower on some disks)")
@@ -73,6 +95,23 @@ def _print_problems(problems, config: str) -> None:
         print(one_line(os.path.join(config, str(problem))), file=sys.stderr)
 
 
+def _report_invalid(problems, config: str, command: str) -> None:
+    """Errors first, so that none is lost among warnings; then the warnings as a count (validate lists them)."""
+    from .errors import Severity
+
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is not Severity.ERROR]
+    _print_problems(errors, config)
+    listed = ""
+    if command == "validate":
+        _print_problems(warnings, config)
+        listed = f" and {len(warnings)} warning(s)"
+    else:
+        _note_warnings(warnings, config)
+    written = "; nothing was written" if command in WRITERS else ""
+    print(f"mirrorgen: {len(errors)} error(s){listed} in the inventory{written}", file=sys.stderr)
+
+
 def _load_and_plan(config: str):
     from .errors import InvalidInventory, Severity
     from .load import load_reporting_everything
@@ -83,7 +122,7 @@ def _load_and_plan(config: str):
     try:
         outputs = plan(inventory, side_by_side=True)
     except InvalidInventory:
-        problems = validate(inventory)  # known by now: the warnings are shown with the errors
+        problems = validate(inventory)  # known by now: the warnings are counted with the errors
         if any(p.severity is Severity.ERROR for p in problems):
             raise InvalidInventory(problems) from None
         raise
@@ -96,11 +135,31 @@ def _note_warnings(warnings, config: str) -> None:
               file=sys.stderr)
 
 
+def _output_folder(args: argparse.Namespace, *, must_exist: bool) -> Path:
+    """--output as a folder mirrorgen can use, checked before any work: a file there, or (`must_exist`) no folder,
+    is a mistake in the command line, not drift."""
+    from .errors import MirrorgenError
+
+    output = existing = Path(args.output)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        whose = "" if existing == output else f" (its parent {existing} is a file)"
+        raise MirrorgenError(f"--output {args.output} is not a folder{whose}: pass the folder of the generated files,"
+                             f" e.g. --output generated")
+    if must_exist and existing != output:
+        fix = f"mirrorgen generate --config {shlex.quote(args.config)} --output {shlex.quote(args.output)}"
+        raise MirrorgenError(f"--output {args.output}: no such folder, so there is nothing to check: run `{fix}` first,"
+                             f" or pass the folder that holds the generated files")
+    return output
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from .tree import write
 
+    output = _output_folder(args, must_exist=False)
     outputs, warnings = _load_and_plan(args.config)
-    summary = write(outputs, Path(args.output), durable=args.fsync)
+    summary = write(outputs, output, durable=args.fsync)
     _note_warnings(warnings, args.config)
     print(f"mirrorgen: {len(summary.written)} written, {summary.unchanged} unchanged, {len(summary.removed)} removed"
           f" in {args.output}")
@@ -111,8 +170,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from . import report
     from .tree import check
 
+    output = _output_folder(args, must_exist=True)
     outputs, warnings = _load_and_plan(args.config)
-    drift = check(outputs, Path(args.output))
+    drift = check(outputs, output)
     _note_warnings(warnings, args.config)
     found = report.build(drift, outputs, args.config, args.output)
     annotations = report.github_annotations(found) if os.environ.get("GITHUB_ACTIONS") == "true" else ""
@@ -139,6 +199,7 @@ def _inventory_line(config: str, location) -> str:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import explain, parse_target
 
+    _output_folder(args, must_exist=False)  # explain reads the plan, not the tree, which need not exist yet
     outputs, _ = _load_and_plan(args.config)
     path, line = parse_target(args.target, args.output)
     answer = explain(outputs, path, line)
@@ -158,14 +219,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from . import change_plan
     from .errors import InvalidInventory, MirrorgenError
     from .gitrev import inventory_files_at
-    from .load import load_and_validate, parse_inventory
+    from .load import empty_inventory, load_and_validate, parse_inventory
     from .plan import plan
 
     files = inventory_files_at(args.base, args.config)
     try:
         # An inventory that did not exist yet at the base: everything it declares now is new.
-        base = parse_inventory(files or {"mirrorgen.yaml": b"{}"})
-        plan(base)
+        base = parse_inventory(files) if files else empty_inventory()
+        if files:
+            plan(base)
     except InvalidInventory as invalid:
         raise MirrorgenError(f"the inventory at {args.base} is invalid ({invalid.problems[0]}); pick another --base") from None
     head, _ = load_and_validate(args.config)
@@ -192,16 +254,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .errors import InvalidInventory
-    from .importer import import_release, read_release, write_inventory
+    from .importer import import_release, read_release, secret_sources, write_inventory
 
+    files = read_release(args.release_repo)
     try:
-        inventory_files, findings = import_release(read_release(args.release_repo))
+        inventory_files, findings = import_release(files)
     except InvalidInventory as invalid:
         _print_problems(invalid.problems, args.release_repo)
         print(f"mirrorgen: {len(invalid.problems)} problem(s) keep the import from being lossless; nothing was written",
               file=sys.stderr)
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
+    for decision, jobs in secret_sources(files):
+        print(f"{os.path.join(args.release_repo, str(decision.location))}: push secret {decision.secret!r} of"
+              f" {', '.join(jobs)}: secret_source: {decision.source} ({decision.reason})")
     warnings = sum(p.severity.value == "warning" for p in findings)
     print(f"mirrorgen: imported {args.release_repo} into {args.config} ({len(inventory_files)} files); it generates the"
           f" same files again. {warnings} warning(s): see them with: mirrorgen validate --config {shlex.quote(args.config)}")
@@ -272,9 +338,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InvalidInventory as invalid:
-        _print_problems(invalid.problems, getattr(args, "config", "."))
-        errors = sum(p.severity.value == "error" for p in invalid.problems)
-        print(f"mirrorgen: {errors} error(s) in the inventory; nothing was written", file=sys.stderr)
+        _report_invalid(invalid.problems, getattr(args, "config", "."), args.command)
         return EXIT_INVALID
     except MirrorgenError as error:
         print(one_line(f"mirrorgen: error: {error}"), file=sys.stderr)

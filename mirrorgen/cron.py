@@ -1,4 +1,11 @@
-"""Cron expressions as Prow accepts them (robfig/cron v3 `ParseStandard`): five fields or a descriptor."""
+"""Cron expressions as Prow runs them: five fields or a descriptor, in UTC.
+
+Prow validates a periodic's cron with robfig/cron.v2's `Parse` and schedules it as `TZ=UTC <cron>`. Where a
+schedule Prow would load is a mistake in a mirroring job, this module refuses it: a sixth field (cron.v2 reads
+it as seconds, first), `@every` of zero or less (cron.v2 makes it every second), a `TZ=` prefix (Prow's own
+prefix then makes the scheduler fail), spaces around the expression and `?` outside the two day fields.
+tests/test_conformance.py runs the first three through Prow's code.
+"""
 
 from __future__ import annotations
 
@@ -16,20 +23,25 @@ _FIELDS = (
     ("month", 1, 12, _MONTHS),
     ("day of week", 0, 6, _DAYS),
 )
-_GO_DURATION = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h)")
-_GO_DURATION_FULL = re.compile(rf"(?:{_GO_DURATION.pattern})+")
+# Go's time.ParseDuration: an optional sign, then "0" or one or more <number><unit> (ASCII digits only).
+_GO_DURATION = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h)")
+_GO_DURATION_FULL = re.compile(rf"[-+]?(?:0|(?:{_GO_DURATION.pattern})+)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+# A Go Duration is an int64 of nanoseconds; ParseDuration refuses anything longer (about 292 years).
+_GO_DURATION_MAX_SECONDS = (2**63 - 1) / 1e9
 
 
 def go_duration_seconds(text: str) -> Optional[float]:
-    """Seconds in a Go duration string (`20m`, `1h30m`), or None if Go's time.ParseDuration would reject it."""
+    """Seconds in a Go duration string (`20m`, `1h30m`, `-5s`), or None if Go's time.ParseDuration would reject it."""
     if not _GO_DURATION_FULL.fullmatch(text):
         return None
     total = 0.0
     for part in _GO_DURATION.findall(text):
-        number = re.match(r"[\d.]+", part).group(0)
+        number = re.match(r"[0-9.]+", part).group(0)
         total += float(number) * _UNIT_SECONDS[part[len(number):]]
-    return total
+    if total > _GO_DURATION_MAX_SECONDS:
+        return None
+    return -total if text.startswith("-") else total
 
 
 def cron_error(expr: str) -> Optional[str]:

@@ -13,6 +13,14 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
+def one_line(text: str) -> str:
+    """`text` with every unprintable character escaped: file names and values in messages come from the
+    inventory, and must neither break the line, print a terminal escape sequence, nor fail to encode."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
 @attrs.frozen(order=True)
 class Location:
     """A place in the inventory: a file relative to the inventory root, and a 1-based line (0: whole file)."""
@@ -29,7 +37,9 @@ class Problem:
     """One finding: where, what is wrong, and how to fix it."""
 
     location: Location
-    message: str
+    # Messages quote inventory values: escaped here, once, so that every way out (the command line, str() of the
+    # library's InvalidInventory, JSON, annotations) gets one line.
+    message: str = attrs.field(converter=one_line)
     severity: Severity = Severity.ERROR
     # Defects (validate.defect) only: which rule found it, as a stable name (`duplicate-destination`), and what
     # it is about in words that survive unrelated edits (a file name, a destination tag, the text of a line,
@@ -40,7 +50,7 @@ class Problem:
 
     def __str__(self) -> str:
         tag = "" if self.severity is Severity.ERROR else "warning: "
-        return f"{self.location}: {tag}{self.message}"
+        return one_line(f"{self.location}: {tag}{self.message}")
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -48,7 +58,10 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 class MirrorgenError(Exception):
-    """Base class of every error mirrorgen raises on purpose."""
+    """Base class of every error mirrorgen raises on purpose; its message is one line (see one_line)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
 
 
 class InvalidInventory(MirrorgenError):
@@ -58,10 +71,4 @@ class InvalidInventory(MirrorgenError):
         self.problems = sort_problems(problems)
         # What could be loaded despite the problems (an Inventory), so later rules can still report theirs.
         self.partial = partial
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def one_line(text: str) -> str:
-    """`text` with every unprintable character escaped: file names and values in messages come from the
-    inventory, and must neither break the line, print a terminal escape sequence, nor fail to encode."""
-    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+        Exception.__init__(self, "\n".join(str(p) for p in self.problems))  # one line per problem

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
+import attrs
 import yaml
 
 from . import canonical_yaml
@@ -24,10 +25,14 @@ from .artifacts.rbac import REGISTRY_ACCESS_DIR
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .granted_access import MIRROR_ONLY, PUBLIC, folder_access
 from .load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
-from .model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings, resolve_job
+from .model import (
+    ENTRYPOINT, EXTERNAL, SELF_SERVICE, ConfigMapSettings, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings,
+    resolve_job,
+)
 from .overrides import overrides_between
 from .plan import plan
 from .render import comment_text
+from .secret_bootstrap import BOOTSTRAP_PATH, provisioned_secrets
 from .refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
 from .validate import MAPPING_PREFIX, validate
 from .yamlsource import parse_yaml
@@ -44,7 +49,8 @@ _GLOB = re.compile(re.escape(MAPPINGS_MOUNT) + r"/([-._a-zA-Z0-9]*)\*")
 # Characters YAML cannot hold in a `|` block (the inventory keeps mapping lines readable, one per line).
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]")
 # Job fields whose most common value becomes the global default (JobDefaults), the rest per-org overrides.
-_DEFAULTED = ("cluster", "cron", "image", "credentials_key", "cpu_request", "role", "script", "automount_token", "timeout")
+_DEFAULTED = ("cluster", "cron", "image", "credentials_key", "cpu_request", "role", "script", "automount_token", "timeout",
+              "secret_source")
 
 
 def read_release(root: str | Path) -> dict[str, bytes]:
@@ -53,8 +59,9 @@ def read_release(root: str | Path) -> dict[str, bytes]:
     if not (root / JOBS_PATH).is_file():
         raise MirrorgenError(f"{root}: no {JOBS_PATH}; is --release-repo an openshift/release checkout?")
     files = {JOBS_PATH: (root / JOBS_PATH).read_bytes()}
-    if (root / PLUGINS_PATH).is_file():
-        files[PLUGINS_PATH] = (root / PLUGINS_PATH).read_bytes()
+    for extra in (PLUGINS_PATH, BOOTSTRAP_PATH):
+        if (root / extra).is_file():
+            files[extra] = (root / extra).read_bytes()
     for top in (MIRRORING_DIR, REGISTRY_ACCESS_DIR):
         base = root / top
         for folder in sorted(base.iterdir()) if base.is_dir() else ():
@@ -206,6 +213,70 @@ def _read_jobs(files: Mapping[str, bytes], problems: _Problems) -> tuple[list[_J
             problems.add(JOBS_PATH, job.line, f"job {job.name} is defined twice (first at line {seen[job.name]}): Prow rejects that")
         seen.setdefault(job.name, job.line)
     return [job for job in jobs if job is not None], extra
+
+
+# --- where the push secrets come from -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class SecretSource:
+    """Where an imported job's push secret comes from, the release file and line that tell, and why."""
+
+    secret: str
+    source: str  # SELF_SERVICE or EXTERNAL
+    location: Location
+    reason: str
+
+
+def _secret_sources(files: Mapping[str, bytes], jobs: list[_Job], problems: _Problems) -> dict[str, SecretSource]:
+    """Job name → where its push secret comes from: ci-secret-bootstrap's configuration when the checkout has it
+    and it provisions the secret for the job's cluster and namespace, else the name's shape (a name that is no
+    DNS-1123 label cannot be a self-service Vault item's secretsync/target-name)."""
+    provisioned = None
+    if BOOTSTRAP_PATH in files:
+        try:
+            provisioned = provisioned_secrets(files[BOOTSTRAP_PATH])
+        except InvalidInventory as invalid:
+            problems.found.extend(invalid.problems)
+            return {}
+    namespace = ConfigMapSettings().namespace
+    elsewhere = f"not provisioned by {BOOTSTRAP_PATH}" if provisioned is not None else f"the checkout has no {BOOTSTRAP_PATH}"
+    found = {}
+    for job in jobs:
+        secret = job.fields["secret_name"]
+        if secret is None:
+            continue
+        cluster = job.fields["cluster"] or JobDefaults().cluster
+        entry = (provisioned or {}).get((cluster, namespace, secret))
+        if entry is not None:
+            missing = job.fields["credentials_key"] not in (*entry.keys, None)
+            keys = f"; it holds {', '.join(entry.keys)}, not the {job.fields['credentials_key']} the job mounts" if missing else ""
+            found[job.name] = SecretSource(secret, EXTERNAL, entry.location, f"ci-secret-bootstrap provisions it here{keys}")
+        elif not is_dns1123_label(secret):
+            found[job.name] = SecretSource(secret, EXTERNAL, Location(JOBS_PATH, job.line),
+                                           f"{elsewhere}, and its name is no DNS-1123 label, which a self-service Vault"
+                                           f" item's secretsync/target-name must be: provisioned elsewhere")
+        else:
+            found[job.name] = SecretSource(secret, SELF_SERVICE, Location(JOBS_PATH, job.line),
+                                           f"{elsewhere}: a self-service Vault item, which mirrorgen lists; if it comes"
+                                           f" from elsewhere, set job.secret_source: {EXTERNAL}")
+    # One Secret name has one source (validation insists): provisioned for one job's cluster, it is for all, and
+    # the bootstrap entry is the reason given.
+    external: dict[str, SecretSource] = {}
+    for decision in sorted(found.values(), key=lambda decision: decision.location.file != BOOTSTRAP_PATH):
+        if decision.source == EXTERNAL:
+            external.setdefault(decision.secret, decision)
+    return {name: external.get(decision.secret, decision) for name, decision in found.items()}
+
+
+def secret_sources(files: Mapping[str, bytes]) -> list[tuple[SecretSource, list[str]]]:
+    """What import decides about each push secret, with the jobs mounting it (for the command to say so)."""
+    problems = _Problems()
+    jobs, _ = _read_jobs(files, problems)
+    by_decision: dict[SecretSource, list[str]] = {}
+    for name, decision in _secret_sources(files, jobs, problems).items():
+        by_decision.setdefault(decision, []).append(name)
+    return sorted(by_decision.items(), key=lambda item: (item[0].location, item[0].secret))
 
 
 # --- the org and registry-access folders --------------------------------------------------------------------
@@ -431,6 +502,10 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     problems = _Problems()
     _misplaced_mappings(files, problems)
     jobs, job_file_extra = _read_jobs(files, problems)
+    sources = _secret_sources(files, jobs, problems)
+    for job in jobs:
+        if job.name in sources:
+            job.fields["secret_source"] = sources[job.name].source
     org_files = {folder: _read_org_folder(files, folder, names, problems)
                  for folder, names in _folders(files, MIRRORING_DIR).items()}
     if problems.found:
@@ -587,13 +662,15 @@ def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Pro
     The defects lint finds in the checkout are written to known-defects.yaml: they stay warnings, and any new one
     is an error."""
     inventory_files, origins = convert(files)
-    inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
-    found = validate(inventory)
-    defects = [p for p in found if p.code and p.severity is Severity.ERROR]
+    # First with every defect a warning (while defects are errors, loading refuses some, such as org file names):
+    # what lint finds then is the baseline.
+    relaxed = {path: text.encode() for path, text in inventory_files.items()}
+    relaxed[SETTINGS_FILE] = b"defects: warning\n" + relaxed[SETTINGS_FILE]
+    defects = [p for p in validate(parse_inventory(relaxed)) if p.code]
     if defects:
         inventory_files[KNOWN_DEFECTS_FILE] = known_defects_text(defects)
-        inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
-        found = validate(inventory)
+    inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
+    found = validate(inventory)
     errors = [p for p in found if p.severity is Severity.ERROR]
     if errors:
         # The inventory is not written, so the release file the setting came from is where to look.

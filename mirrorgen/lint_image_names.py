@@ -13,7 +13,6 @@ from typing import Iterator
 from .errors import Location, Problem, Severity
 from .model import Inventory
 from .qci import QCI_REPOSITORY
-from .refs import ReferenceError
 
 OPENSHIFT_PREFIX = "quay.io/openshift/"
 # Listed in the guidelines as names that came in before the rules: existing, not to be copied.
@@ -68,11 +67,7 @@ def check_image_names(inventory: Inventory) -> Iterator[Problem]:
             for line in mapping.lines:
                 if OPENSHIFT_PREFIX not in line.text:
                     continue  # cheap: most lines push elsewhere, and parsing every one again is not
-                try:
-                    pairs = line.pairs
-                except ReferenceError:
-                    continue  # check_mapping_lines reports it
-                for pair in pairs:
+                for pair in line.pairs:
                     repository = pair.destination.repository
                     if not repository.startswith(OPENSHIFT_PREFIX) or repository == QCI_REPOSITORY or repository in seen:
                         continue

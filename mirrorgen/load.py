@@ -16,7 +16,9 @@ from .credentials import without_echoes
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .model import (
     Access, ImagesFile, Inventory, KnownDefects, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings,
+    defect_severity,
 )
+from .refs import DNS1123_LABEL_RULE, dns1123_hint, is_dns1123_label
 from .text_rules import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
@@ -107,8 +109,8 @@ _converter = _make_converter()
 
 
 def yaml_keys(cls: type) -> list[str]:
-    """The keys a YAML mapping for `cls` may hold."""
-    return [f.name for f in attrs.fields(cls) if not f.metadata.get("by_loader")]
+    """The keys a YAML mapping for `cls` may hold, those the loader reads itself (`mappings:`) included."""
+    return [f.name for f in attrs.fields(cls) if not f.metadata.get("by_loader") or f.metadata.get("yaml_key")]
 
 
 def _problems(exc: BaseException, path: tuple, cls: type, source: SourceMap) -> list[Problem]:
@@ -231,34 +233,82 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
             integrations={name: attrs.evolve(i, name=name) for name, i in qci.integrations.items()},
         )
 
+    known_defects = attempt(read_top, KNOWN_DEFECTS_FILE, KnownDefects)
     orgs = []
+    unknown: set[str] = set()
     for path in sorted(files):
         bad_name = file_name_problem(path)
         if bad_name:
             problems.append(Problem(Location(path), bad_name))
             continue
-        parent, _, filename = path.rpartition("/")
-        if parent == ORGS_DIR:
-            stem, dot, ext = filename.rpartition(".")
-            if ext != "yaml" or not dot:
-                problems.append(Problem(Location(path), "files in orgs/ must be <org>.yaml (one per organisation); rename or remove it"))
-                continue
-            parsed = attempt(parse_org, stem, path, files[path], sources)
-            if parsed:
-                orgs.append(parsed[0])
-        elif parent.startswith(ORGS_DIR + "/"):
-            problems.append(Problem(Location(path), f"org files go directly in {ORGS_DIR}/ (one <org>.yaml each), not in"
-                                                    f" sub-folders; move it up or remove it"))
-        elif not parent and filename.endswith((".yaml", ".yml")) and filename not in KNOWN_TOP_FILES:
-            near = difflib.get_close_matches(filename, KNOWN_TOP_FILES, n=1)
-            hint = f"did you mean {near[0]}?" if near else f"known files: {', '.join(KNOWN_TOP_FILES)}, {ORGS_DIR}/<org>.yaml"
-            problems.append(Problem(Location(path), f"unknown inventory file ({hint})"))
+        top, slash, below = path.partition("/")
+        if top.startswith("."):
+            continue  # hidden: version control and tools keep their files there
+        if top == ORGS_DIR and slash:
+            org = _org_file(path, below, files[path], settings, known_defects, sources, problems)
+            if org is not None:
+                orgs.append(org)
+        elif top == ORGS_DIR:
+            problems.append(Problem(Location(path), f"{ORGS_DIR} must be a folder holding one <org>.yaml per organisation;"
+                                                    f" move the file aside and make {ORGS_DIR}/ a folder"))
+        elif top not in KNOWN_TOP_FILES or slash:
+            unknown.add(top + slash)
+    problems.extend(_unknown_entry(entry) for entry in sorted(unknown))
+    if not any(path == ORGS_DIR or path.startswith(ORGS_DIR + "/") for path in files):
+        # Every generated file comes from an org: generating without any would remove them all.
+        problems.append(Problem(Location(ORGS_DIR + "/"), f"the inventory declares no org: add {ORGS_DIR}/<org>.yaml, one"
+                                                          f" per destination organisation (is --config the inventory"
+                                                          f" directory?)"))
     images = attempt(read_top, IMAGES_FILE, ImagesFile)
-    known_defects = attempt(read_top, KNOWN_DEFECTS_FILE, KnownDefects)
     inventory = Inventory(settings, tuple(orgs), namespaces, sources, qci=qci, images=images, known_defects=known_defects)
     if problems:
         raise InvalidInventory(problems, partial=inventory)
     return inventory
+
+
+def _org_file(path: str, filename: str, content: bytes, settings: Settings, known_defects: KnownDefects | None,
+              sources: dict[str, SourceMap], problems: list[Problem]) -> Org | None:
+    """The org in orgs/<filename>, or None with the reasons in `problems`."""
+    if "/" in filename:
+        problems.append(Problem(Location(path), f"org files go directly in {ORGS_DIR}/ (one <org>.yaml each), not in"
+                                                f" sub-folders; move it up or remove it"))
+        return None
+    stem, dot, ext = filename.rpartition(".")
+    if ext != "yaml" or not dot:
+        problems.append(Problem(Location(path), f"files in {ORGS_DIR}/ must be <org>.yaml (one per organisation); rename"
+                                                f" or remove it"))
+        return None
+    try:
+        org, _ = parse_org(stem, path, content, sources)
+    except InvalidInventory as invalid:
+        problems.extend(invalid.problems)
+        return None
+    known = known_defects.known_defects if known_defects else ()
+    if (not is_dns1123_label(stem) and defect_severity(settings) is Severity.ERROR
+            and not any((d.code, d.file, d.subject) == ("org-name-not-dns1123", path, stem) for d in known)):
+        # The org name becomes the job name, the secret name and the file prefix: left in, every one of them
+        # would be reported too, the first at the global default in mirrorgen.yaml.
+        problems.append(Problem(Location(path), f"org name {stem!r} (the file name) is not a DNS-1123 label"
+                                                f" ({DNS1123_LABEL_RULE}): rename the file to"
+                                                f" {ORGS_DIR}/{dns1123_hint(stem)}.yaml"))
+        return None
+    return org
+
+
+def _unknown_entry(entry: str) -> Problem:
+    """An entry of the inventory directory that is none of its files or folders (`entry` ends in / for a folder)."""
+    known = [*KNOWN_TOP_FILES, ORGS_DIR + "/"]
+    near = difflib.get_close_matches(entry, known, n=1)
+    hint = (f"did you mean {near[0]}?" if near else
+            f"the inventory holds only {', '.join(known)}, and ignores names starting with '.': move it elsewhere or"
+            f" rename it")
+    return Problem(Location(entry), f"unknown entry; {hint}")
+
+
+def empty_inventory() -> Inventory:
+    """The inventory of a repository that has none yet (the base of `plan` when adopting mirrorgen): it declares
+    nothing, which parse_inventory refuses."""
+    return Inventory(Settings(), (), (), {})
 
 
 def read_inventory_files(config_dir: Path) -> dict[str, bytes]:

@@ -1,7 +1,8 @@
 """The inventory: what the YAML under config/ declares, as frozen attrs classes.
 
 Field names are the YAML keys. Fields made with `by_loader()` are filled by the loader (from file
-names, dictionary keys or the text of mapping blocks), never structured straight from YAML.
+names, dictionary keys or the text of mapping blocks), never structured straight from YAML; those with
+`yaml_key=True` are still keys a user writes (the loader reads them itself).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import Any, Optional
 
 from attrs import field, frozen
 
-from .errors import Location
-from .refs import MappingPair, ParsedLine, mapping_pairs, split_mapping_line
+from .errors import Location, Severity
+from .refs import MappingPair, ParsedLine, ReferenceError, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 
 
-def by_loader(default: Any, **kwargs: Any) -> Any:
-    return field(default=default, metadata={"by_loader": True}, **kwargs)
+def by_loader(default: Any, *, yaml_key: bool = False, **kwargs: Any) -> Any:
+    return field(default=default, metadata={"by_loader": True, "yaml_key": yaml_key}, **kwargs)
 
 
 @frozen(kw_only=True)
@@ -35,6 +36,10 @@ class Owners:
 
 
 ENTRYPOINT = "entrypoint"
+# Where a job's push secret comes from (`secret_source`): a self-service Vault item whose secretsync keys mirrorgen
+# lists (the default, for new orgs), or provisioned elsewhere (ci-secret-bootstrap's _config.yaml, by hand, ...).
+SELF_SERVICE, EXTERNAL = "self-service", "external"
+SECRET_SOURCES = (SELF_SERVICE, EXTERNAL)
 
 
 @frozen(kw_only=True)
@@ -47,10 +52,13 @@ class JobDefaults:
     dry_run: bool = False
     # `{org}` is replaced by the org name.
     secret_name: str = "registry-push-credentials-quay-io-{org}"
+    # SELF_SERVICE or EXTERNAL: only self-service secrets get Vault items and their naming rules.
+    secret_source: str = SELF_SERVICE
     # The key of the push secret that holds the docker config.json (the volume's subPath).
     credentials_key: str = "config.json"
     cpu_request: str = "500m"
-    # Run the job as this ServiceAccount (namespace of the ConfigMap); needed for `mirror-only` namespaces.
+    # Run the job as this ServiceAccount (in the ConfigMap's namespace, where mirrorgen creates it); a job reading
+    # from a `mirror-only` namespace needs one, which that namespace's image-puller binding names.
     service_account: Optional[str] = None
     # The `ci.openshift.io/role` label.
     role: str = "image-mirroring"
@@ -72,8 +80,10 @@ class JobOverrides:
     image: Optional[str] = None
     dry_run: Optional[bool] = None
     secret_name: Optional[str] = None
+    secret_source: Optional[str] = None
     credentials_key: Optional[str] = None
     cpu_request: Optional[str] = None
+    service_account: Optional[str] = None
     # The MAPPING_FILE_PREFIX: the job mirrors every ConfigMap key starting with it. Default `mapping_<org>`.
     mapping_prefix: Optional[str] = None
     # false: the org has mapping files but no job of its own (another org's job may mirror them).
@@ -148,6 +158,11 @@ class Settings:
     job_file_extra: dict[str, Any] = {}
 
 
+def defect_severity(settings: Settings) -> Severity:
+    """The severity of a defect that breaks a mirroring run but not the loading of the files (see `defects`)."""
+    return Severity.WARNING if settings.defects == "warning" else Severity.ERROR
+
+
 @frozen
 class MappingLine:
     """One line of a mapping file as written in the inventory, with its line number there."""
@@ -161,10 +176,24 @@ class MappingLine:
     def parsed(self) -> ParsedLine:
         return split_mapping_line(self.text)
 
+    def read(self) -> tuple[list[MappingPair], Optional[str]]:
+        """The (source, destination) pairs oc reads from the line, and why oc cannot read it (else None).
+
+        A blank or comment line holds no pair. A line oc cannot read holds none either: a known defect (or any,
+        with `defects: warning`), it is generated as written (its file's run of oc fails), so every reader of an
+        inventory meets such lines, not only validation.
+        """
+        if not self.parsed.tokens:
+            return [], None
+        try:
+            return mapping_pairs(self.parsed.tokens), None
+        except ReferenceError as exc:
+            return [], str(exc)
+
     @property
     def pairs(self) -> list[MappingPair]:
-        """The (source, destination) pairs oc reads from the line; raises ReferenceError where oc would fail."""
-        return mapping_pairs(self.parsed.tokens)
+        """What oc copies for the line: none for a line it cannot read (read() says why)."""
+        return self.read()[0]
 
 
 @frozen
@@ -187,7 +216,7 @@ class Org:
     destination: str | tuple[str, ...]
     owners: Owners = Owners()
     job: JobOverrides = JobOverrides()
-    mappings: tuple[MappingFile, ...] = by_loader(())
+    mappings: tuple[MappingFile, ...] = by_loader((), yaml_key=True)
     name: str = by_loader("")
     file: str = by_loader("")
     # false: there is no core-services/image-mirroring/<org>/ folder (a job without mapping files of its own).
@@ -210,7 +239,7 @@ class Access(enum.Enum):
     AUTHENTICATED = "authenticated"
     # Only the mirroring jobs' ServiceAccount.
     MIRROR_ONLY = "mirror-only"
-    # Anyone, even unauthenticated; needs `public_acknowledged`.
+    # Anyone, even unauthenticated; needs `acknowledged`.
     PUBLIC = "public"
 
 
@@ -222,12 +251,21 @@ class Namespace:
     owners: Owners = Owners()
     display_name: Optional[str] = None
     description: Optional[str] = None
-    # Why this namespace may be world-readable, and who agreed: required for `public`.
+    # Why the namespace is readable beyond the mirroring jobs, and who agreed: required for `public`, and it silences
+    # the warning on `authenticated` (a deliberate decision, not an oversight).
+    acknowledged: Optional[str] = None
+    # The older spelling of `acknowledged`, from when only `public` needed one; still read, so that existing
+    # inventories (and what `mirrorgen import` wrote) keep their meaning.
     public_acknowledged: Optional[str] = None
     name: str = by_loader("")
     file: str = by_loader("namespaces.yaml")
     # false: the folder's manifests are written by hand (imported folders); mirrorgen writes only its OWNERS.
     render_manifests: bool = True
+
+    @property
+    def acknowledgement(self) -> str:
+        """Why and by whom the namespace's access was agreed, whichever spelling holds it; "" when none."""
+        return (self.acknowledged or self.public_acknowledged or "").strip()
 
 
 @frozen(kw_only=True)
@@ -319,6 +357,7 @@ class ResolvedJob:
     cpu_request: str
     mapping_prefix: str
     service_account: Optional[str]
+    secret_source: str = SELF_SERVICE
     enabled: bool = True
     name: str = ""
     interval: Optional[str] = None
@@ -349,7 +388,8 @@ def resolve_job(settings: Settings, org: Org) -> ResolvedJob:
         credentials_key=pick("credentials_key"),
         cpu_request=pick("cpu_request"),
         mapping_prefix=own.mapping_prefix if own.mapping_prefix is not None else f"mapping_{org.name}",
-        service_account=defaults.service_account,
+        service_account=pick("service_account"),
+        secret_source=pick("secret_source"),
         enabled=own.enabled is not False,
         name=own.name if own.name is not None else f"periodic-image-mirroring-{org.name}",
         interval=own.interval if own_schedule else None,

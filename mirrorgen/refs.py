@@ -23,6 +23,8 @@ _DIGEST = r"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})"
 DIGEST_RE = re.compile(_DIGEST)
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+# Kubernetes label names (after an optional DNS-subdomain prefix and '/') and values; values may also be empty.
+_LABEL_PART = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
 _CONFIGMAP_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 
 # Decommissioned registries and what replaced them.
@@ -210,6 +212,18 @@ def is_dns1123_subdomain(name: str) -> bool:
     return len(name) <= 253 and bool(_DNS1123_SUBDOMAIN.fullmatch(name))
 
 
+def is_label_key(key: str) -> bool:
+    """Kubernetes' IsQualifiedName: `[prefix/]name`, the prefix a DNS-1123 subdomain, the name at most 63 characters."""
+    prefix, slash, name = key.rpartition("/")
+    if slash and not (prefix and is_dns1123_subdomain(prefix)):
+        return False
+    return len(name) <= 63 and bool(_LABEL_PART.fullmatch(name))
+
+
+def is_label_value(value: str) -> bool:
+    return value == "" or (len(value) <= 63 and bool(_LABEL_PART.fullmatch(value)))
+
+
 def is_configmap_key(name: str) -> bool:
     return len(name) <= 253 and bool(_CONFIGMAP_KEY.fullmatch(name))
 
@@ -218,12 +232,14 @@ def is_registry_host(name: str) -> bool:
     return bool(_DOMAIN_RE.fullmatch(name))
 
 
+DNS1123_LABEL_RULE = "at most 63 of a-z, 0-9 and '-', no dots, starting and ending alphanumeric"
+
+
 def dns1123_label_error(what: str, name: str) -> Optional[str]:
     """Why `name` cannot be a namespace or Secret name (DNS-1123 label), with a suggestion; None if it can."""
     if is_dns1123_label(name):
         return None
-    return (f"{what} {name!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
-            f" starting and ending alphanumeric); try {dns1123_hint(name)!r}")
+    return f"{what} {name!r} is not a DNS-1123 label ({DNS1123_LABEL_RULE}); try {dns1123_hint(name)!r}"
 
 
 def dns1123_hint(name: str) -> str:

@@ -17,6 +17,7 @@ import attrs
 import yaml
 
 from .canonical_yaml import reads_as_non_string
+from .errors import one_line
 
 Path = tuple[Any, ...]
 
@@ -73,7 +74,8 @@ def show(value: Any) -> str:
     """A value as a person reads it in a one-line summary: plain text bare, anything else (including text that
     would read as a number or boolean) as JSON, shortened."""
     bare = isinstance(value, str) and value and value.strip() == value and not reads_as_non_string(value)
-    text = value if bare else json.dumps(value, default=str)
+    # A value read from a file on disk may hold anything: a line break or a terminal escape stays one escaped line.
+    text = one_line(value) if bare else json.dumps(value, default=str)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
@@ -100,19 +102,43 @@ def _document_label(node: yaml.Node, index: int) -> str:
     return _field(node, "item") or f"document {index + 1}"
 
 
+class Unsummarised(ValueError):
+    """YAML that parses but has no summary by field: a key that is not a plain value, an alias inside the value it
+    names, or aliases that expand far beyond the text. Whatever mirrorgen renders has none of these; a file edited
+    by hand may."""
+
+
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, budget: int) -> None:
         self.named: set[Path] = set()
         self.lines: dict[Path, int] = {}
         self.constructor = yaml.SafeLoader("")
+        # Values left to convert: a text without aliases has fewer values than characters.
+        self.budget = budget
+        self.open: set[int] = set()  # the nodes being converted: an alias to one of them would never end
 
     def keyed(self, path: Path, items: list[tuple[Any, yaml.Node]]) -> dict[Any, Any]:
         self.named.add(path)
         return {key: self.convert(node, path + (key,)) for key, node in items}
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise Unsummarised("its aliases expand to far more values than the text holds")
+        if id(node) in self.open:
+            raise Unsummarised(f"an alias at line {node.start_mark.line + 1} stands inside the value it names")
         self.lines[path] = node.start_mark.line + 1
+        self.open.add(id(node))
+        try:
+            return self._convert(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _convert(self, node: yaml.Node, path: Path) -> Any:
         if isinstance(node, yaml.MappingNode):
+            for key, _ in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    raise Unsummarised(f"the key at line {key.start_mark.line + 1} is not a plain value")
             return {key.value: self.convert(value, path + (key.value,)) for key, value in node.value}
         if isinstance(node, yaml.SequenceNode):
             names = [_name_of(item) for item in node.value]
@@ -123,9 +149,10 @@ class _Reader:
 
 
 def parse(text: str) -> Structured:
-    """Parse YAML (or JSON, which YAML reads too); raises yaml.YAMLError when the text is neither."""
+    """Parse YAML (or JSON, which YAML reads too); raises yaml.YAMLError when the text is neither, Unsummarised
+    when it has no summary by field."""
     documents = [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if node is not None]
-    reader = _Reader()
+    reader = _Reader(budget=2 * len(text) + 100)
     if len(documents) == 1:
         data = reader.convert(documents[0], ())
     else:

@@ -11,6 +11,7 @@ import difflib
 import fcntl
 import os
 import re
+import signal
 import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,11 @@ _HEAD = 512
 # Writing: files staged and waiting for their fsync (each holds a descriptor), and the threads that fsync them.
 _MAX_OPEN_FILES = 256
 _SYNC_THREADS = 16
+# Test hook (tests/test_atomic_output.py): MIRRORGEN_KILL_AT=<step>:<n> kills this process with SIGKILL when the
+# writer reaches its n-th step of that kind (created, staged, renamed, removed; see _step), exactly where a kill
+# from outside could land, so that a test can stop a run at every kind of moment without racing it.
+_KILL_AT = os.environ.get("MIRRORGEN_KILL_AT")
+_steps_taken: dict[str, int] = {}
 
 
 @attrs.frozen
@@ -231,6 +237,13 @@ def _safe_target(root: Path, relative: str, folders: _Folders) -> Path:
     return target
 
 
+def _step(kind: str) -> None:
+    if _KILL_AT is not None:
+        _steps_taken[kind] = _steps_taken.get(kind, 0) + 1
+        if _KILL_AT == f"{kind}:{_steps_taken[kind]}":
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _stage(target: Path, data: bytes, folders: _Folders) -> tuple[str, int]:
     """`data` in a temporary file next to `target`, to be renamed over it: the file, and its descriptor, still
     open so that the caller can fsync it without opening it again (and must close it)."""
@@ -246,9 +259,11 @@ def _stage(target: Path, data: bytes, folders: _Folders) -> tuple[str, int]:
         os.unlink(tmp)
         fd = os.open(tmp, flags, 0o666)
     try:
+        _step("created")
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        _step("staged")
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
@@ -320,6 +335,7 @@ def _replace(tmp: str, target: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _step("renamed")
 
 
 def _atomic_write(target: Path, data: bytes, folders: Optional[_Folders] = None, *, durable: bool = True) -> None:
@@ -415,6 +431,7 @@ def _write_locked(outputs: list[Output], root: Path, durable: bool) -> WriteSumm
         removed = []
         for target in stale:
             target.unlink()
+            _step("removed")
             removed.append(target.relative_to(root).as_posix())
             _prune_empty_dirs(root, target.parent)
         # The manifests last, once the renames and removals are done: until one is replaced, the previous one

@@ -14,33 +14,42 @@ import attrs
 
 from .artifacts.mappings import configmap_layout, mapping_outputs
 from .artifacts.shards import ETCD_LIMIT
-from .artifacts.prow import job_name
-from .access_rules import check_job_namespace, check_mirror_only_clusters
+from .artifacts.prow import AREA_LABEL, PROW_LABELS, ROLE_LABEL, job_labels, job_name
+from .access_rules import check_job_namespace, check_mirror_only_readers, check_service_account_clusters
 from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
-from .cron import cron_error
+from .cron import cron_error, go_duration_seconds
 from .errors import Location, Problem, Severity, sort_problems
 from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import (
-    ENTRYPOINT, Access, ConfigMapSettings, Inventory, MappingFile, MappingLine, Org, ResolvedJob, job_setting_location, resolve_job,
+    ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Access, ConfigMapSettings, Inventory, MappingFile, MappingLine, Org,
+    ResolvedJob, defect_severity, job_setting_location, resolve_job,
 )
 from .qci import image_stream_namespace, resolve_source
+# Private names here: the rules below read them as helpers of this module.
+from .readers import enabled_jobs as _enabled_jobs, mirrored_by as _mirrored_by
 from .refs import (
     DECOMMISSIONED_REGISTRIES,
     PLAIN_COMPONENT,
     PLAIN_LINES,
     ReferenceError,
+    dns1123_hint,
     dns1123_label_error,
     is_configmap_key,
+    is_dns1123_label,
     is_dns1123_subdomain,
+    is_label_key,
+    is_label_value,
     is_registry_host,
     parse_image_ref,
 )
 from .text_rules import check_characters, check_mapping_line_length, check_people_text
 
 MAX_JOB_NAME = 63
+# Prow's rule for the name of a job run by its kubernetes agent.
+_JOB_NAME = re.compile(r"[-._A-Za-z0-9]+")
 MAPPING_PREFIX = "mapping_"
 
 Rule = Callable[[Inventory], Iterator[Problem]]
@@ -59,7 +68,7 @@ def _label_problem(where: Location, what: str, value: str, severity: Severity = 
 def defect(inventory: Inventory) -> Severity:
     """The severity of a defect that breaks a mirroring run but not the loading of the files (see Settings.defects).
     Every defect Problem carries one of DEFECT_CODES, so that a baseline (known-defects.yaml) can name it."""
-    return Severity.WARNING if inventory.settings.defects == "warning" else Severity.ERROR
+    return defect_severity(inventory.settings)
 
 
 # The code of every defect rule (Problem.code): what known-defects.yaml entries match on, with the file and subject.
@@ -67,6 +76,7 @@ DEFECT_CODES = (
     "configmap-over-budget", "decommissioned-registry", "destination-in-two-files", "duplicate-destination",
     "duplicate-mapping-file-name", "invalid-mapping-line", "long-job-name", "mapping-file-of-another-job",
     "mapping-file-of-several-jobs", "org-name-not-dns1123", "secret-key-mismatch", "secret-name-not-dns1123",
+    "secret-name-not-kubernetes",
     "tab-separator", "undeclared-namespace", "unmatched-mapping-prefix", "unmirrored-mapping-file",
     "unprefixed-mapping-file",
 )
@@ -130,18 +140,30 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
     if "periodics" in s.job_file_extra:
         yield Problem(inventory.locate(s.file, "job_file_extra", "periodics", key=True),
                       "job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs")
-    if s.jobs.service_account is not None and not is_dns1123_subdomain(s.jobs.service_account):
-        yield Problem(where("jobs", "service_account"), f"service_account {s.jobs.service_account!r} is not a valid Kubernetes name")
 
 
 def check_jobs(inventory: Inventory) -> Iterator[Problem]:
-    secrets: dict[str, tuple[str, Org]] = {}
+    names: dict[str, Org] = {}
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
         if not job.enabled:
             continue
         at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
         name = job_name(org)
+        # Only a `job.name` can break the first rule: the default name is made of the org name, a DNS-1123 label.
+        name_at = at("name") if org.job.name is not None else Location(org.file, 1)
+        if not _JOB_NAME.fullmatch(name):
+            yield Problem(name_at, f"job name {name!r} may hold only letters, digits, '-', '.' and '_' (Prow refuses the"
+                                   f" job file otherwise)")
+        if name in names:
+            yield Problem(name_at, f"job name {name!r} is also the name of org {names[name].name!r}'s job; Prow refuses a"
+                                   f" job file with two periodics of one name: set a different job.name")
+        names.setdefault(name, org)
+        for setting, value in (("timeout", job.timeout), ("interval", job.interval)):
+            if value is not None and go_duration_seconds(value) is None:
+                yield Problem(at(setting), f"{setting} {value!r} is not a Go duration such as 2h0m0s or 90m (Prow refuses"
+                                           f" the job file otherwise)")
+        yield from _label_problems(job, at)
         if len(name) > MAX_JOB_NAME:
             # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
             yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
@@ -161,9 +183,6 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         if job.script is not None and job.dry_run:
             yield Problem(at("dry_run"), "dry_run only reaches the image's entrypoint; a job running a script mirrors for real",
                           Severity.WARNING)
-        # Vault's secretsync refuses such names, but the secret exists on the cluster and the job still runs.
-        yield from _label_problem(at("secret_name"), "secret name (Vault's secretsync would reject it)", job.secret_name,
-                                  defect(inventory), "secret-name-not-dns1123")
         if not is_configmap_key(job.credentials_key):
             yield Problem(at("credentials_key"), f"credentials_key {job.credentials_key!r} is not a valid Secret key ([-._a-zA-Z0-9]+)")
         if not _CLUSTER.fullmatch(job.cluster):
@@ -174,17 +193,67 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
                 yield Problem(at("image"), f"job image {job.image!r} needs a tag or digest")
         except ReferenceError as exc:
             yield Problem(at("image"), f"job image: {exc}")
+        if job.service_account is not None and not is_dns1123_subdomain(job.service_account):
+            yield Problem(at("service_account"), f"service_account {job.service_account!r} is not a valid ServiceAccount name"
+                                                 f" (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')")
         if not _CPU_QUANTITY.fullmatch(job.cpu_request):
             yield Problem(at("cpu_request"), f"cpu_request {job.cpu_request!r} is not a Kubernetes CPU quantity such as 500m or 1")
         if not job.mapping_prefix.startswith(MAPPING_PREFIX) or not is_configmap_key(job.mapping_prefix):
             yield Problem(at("mapping_prefix"), f"mapping_prefix {job.mapping_prefix!r} must start with {MAPPING_PREFIX!r} and use only [-._a-zA-Z0-9]")
-        if job.secret_name in secrets and secrets[job.secret_name][0] != job.credentials_key:
-            other = secrets[job.secret_name][1]
+
+
+def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
+    """Where each job's push secret comes from, the names that source allows, and one key per shared secret."""
+    first: dict[str, tuple[Org, ResolvedJob]] = {}
+    orgs = {org.name: org for org in inventory.orgs}
+    for org, job in ((orgs[name], job) for name, job in _enabled_jobs(inventory).items()):
+        at = lambda name: job_setting_location(inventory, org, name)  # noqa: E731
+        secret = job.secret_name
+        if job.secret_source not in SECRET_SOURCES:
+            yield Problem(at("secret_source"), f"secret_source must be {SELF_SERVICE!r} (a Vault item whose secretsync keys"
+                                               f" mirrorgen lists) or {EXTERNAL!r} (provisioned elsewhere, such as by"
+                                               f" ci-secret-bootstrap's _config.yaml), not {job.secret_source!r}")
+        elif job.secret_source == SELF_SERVICE and not is_dns1123_label(secret):
+            # Vault's secretsync refuses such names, but a secret provisioned otherwise exists and the job still runs.
+            yield Problem(at("secret_name"), f"secret name {secret!r} is not a DNS-1123 label (at most 63 of a-z, 0-9 and"
+                                             f" '-', no dots), which a self-service Vault item's secretsync/target-name"
+                                             f" must be: if the secret is provisioned elsewhere (ci-secret-bootstrap's"
+                                             f" _config.yaml, say), set secret_source: {EXTERNAL}; if it is to be a new"
+                                             f" self-service item, name it {dns1123_hint(secret)!r}", defect(inventory),
+                          "secret-name-not-dns1123", secret)
+        elif job.secret_source == EXTERNAL and not is_dns1123_subdomain(secret):
+            yield Problem(at("secret_name"), f"secret name {secret!r} is not a Kubernetes Secret name (a DNS-1123 subdomain:"
+                                             f" a-z, 0-9, '-' and '.'), so no such Secret can exist for the job to mount:"
+                                             f" name the Secret its provider creates", defect(inventory),
+                          "secret-name-not-kubernetes", secret)
+        if secret not in first:
+            first[secret] = (org, job)
+            continue
+        other, shared = first[secret]
+        if shared.secret_source != job.secret_source:
+            yield Problem(at("secret_source"), f"secret {secret!r} is {job.secret_source} here but {shared.secret_source} for"
+                                               f" org {other.name!r} (set at {job_setting_location(inventory, other, 'secret_source')}):"
+                                               f" one Secret comes from one place; set the same secret_source for both")
+        if shared.credentials_key != job.credentials_key:
             # One of the two jobs finds no credentials when it runs; the files themselves load fine.
-            yield Problem(at("credentials_key"), f"secret {job.secret_name!r} is shared with org {other.name!r}, which mounts key"
-                                                 f" {secrets[job.secret_name][0]!r}, not {job.credentials_key!r}: use the same credentials_key",
-                          defect(inventory), "secret-key-mismatch", job.secret_name)
-        secrets.setdefault(job.secret_name, (job.credentials_key, org))
+            yield Problem(at("credentials_key"), f"secret {secret!r} is shared with org {other.name!r}, which mounts key"
+                                                 f" {shared.credentials_key!r}, not {job.credentials_key!r}: use the same"
+                                                 f" credentials_key", defect(inventory), "secret-key-mismatch", secret)
+
+
+def _label_problems(job: ResolvedJob, at: Callable[[str], Location]) -> Iterator[Problem]:
+    """The job's labels as Prow checks them: Kubernetes label keys and values, none of the labels Prow sets itself."""
+    for key, value in job_labels(job).items():
+        where = at("area" if key == AREA_LABEL and key not in job.labels else
+                   "role" if key == ROLE_LABEL and key not in job.labels else "labels")
+        if key in PROW_LABELS:
+            yield Problem(where, f"label {key!r} is set by Prow on every job's pods; a job may not set it: remove it")
+        elif not is_label_key(key):
+            yield Problem(where, f"label key {key!r} is not a Kubernetes label name (an optional DNS subdomain and '/', then"
+                                 f" at most 63 of [-._a-zA-Z0-9], starting and ending alphanumeric)")
+        if not isinstance(value, str) or not is_label_value(value):
+            yield Problem(where, f"label {key}: value {value!r} is not a Kubernetes label value (at most 63 of"
+                                 f" [-._a-zA-Z0-9], starting and ending alphanumeric, or empty)")
 
 
 def check_orgs(inventory: Inventory) -> Iterator[Problem]:
@@ -230,31 +299,6 @@ def _prefixed(prefix: str, name: str) -> str:
     if (MAPPING_PREFIX + name).startswith(prefix):
         return MAPPING_PREFIX + name
     return f"{prefix.rstrip('_')}_{name}"
-
-
-@per_inventory
-def _enabled_jobs(inventory: Inventory) -> dict[str, ResolvedJob]:
-    """Org name → its resolved job, for orgs whose job is enabled, in org order."""
-    return {org.name: job for org in inventory.orgs if (job := resolve_job(inventory.settings, org)).enabled}
-
-
-@per_inventory
-def _jobs_by_prefix(inventory: Inventory) -> dict[str, list[tuple[int, str]]]:
-    by_prefix: dict[str, list[tuple[int, str]]] = {}
-    for index, (org, job) in enumerate(_enabled_jobs(inventory).items()):
-        by_prefix.setdefault(job.mapping_prefix, []).append((index, org))
-    return by_prefix
-
-
-def _mirrored_by(inventory: Inventory, file_name: str) -> list[str]:
-    """The orgs whose job mirrors `file_name` (their MAPPING_FILE_PREFIX starts it), in org order.
-
-    Looks up the name's leading substrings rather than testing every job's prefix, so validation grows with
-    the number of files, not with files × jobs.
-    """
-    by_prefix = _jobs_by_prefix(inventory)
-    found = sorted(entry for end in range(1, len(file_name) + 1) for entry in by_prefix.get(file_name[:end], ()))
-    return [org for _, org in found]
 
 
 def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
@@ -335,14 +379,16 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                                   defect(inventory), "tab-separator", text)
                 if not parsed.tokens:
                     continue
+                pairs, unreadable = line.read()
                 try:
-                    pairs = line.pairs
                     for pair in pairs:
                         if not pair.source.registry:  # an image-stream source: its QCI tag must be valid too
                             resolve_source(pair.source, image_streams, source_registry)
                 except ReferenceError as exc:
+                    unreadable = str(exc)
+                if unreadable is not None:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
-                    yield Problem(where, str(exc), defect(inventory), "invalid-mapping-line", text)
+                    yield Problem(where, unreadable, defect(inventory), "invalid-mapping-line", text)
                     continue
                 for registry in decommissioned:
                     if registry in line.text and any(ref.registry == registry for pair in pairs
@@ -478,15 +524,17 @@ def check_namespaces(inventory: Inventory) -> Iterator[Problem]:
         where = inventory.locate(ns.file, "namespaces", ns.name, key=True)
         yield from _label_problem(where, "namespace", ns.name)
         access_at = inventory.locate(ns.file, "namespaces", ns.name, "access")
-        if ns.access is Access.PUBLIC and not (ns.public_acknowledged or "").strip():
+        if ns.acknowledged is not None and ns.public_acknowledged is not None:
+            yield Problem(inventory.locate(ns.file, "namespaces", ns.name, "public_acknowledged", key=True),
+                          f"namespace {ns.name!r} sets both acknowledged and public_acknowledged, its older spelling:"
+                          f" keep acknowledged")
+        if ns.access is Access.PUBLIC and not ns.acknowledgement:
             yield Problem(access_at, f"namespace {ns.name!r} would let anyone, even unauthenticated, pull its images; state why"
-                                     f" and who agreed in `public_acknowledged`, or choose authenticated / mirror-only")
-        if ns.access is Access.MIRROR_ONLY and not inventory.settings.jobs.service_account:
-            yield Problem(access_at, f"namespace {ns.name!r} is mirror-only, but the jobs run as no named ServiceAccount: set"
-                                     f" jobs.service_account in mirrorgen.yaml")
-        if ns.access is Access.AUTHENTICATED:
+                                     f" and who agreed in `acknowledged`, or choose authenticated / mirror-only")
+        if ns.access is Access.AUTHENTICATED and not ns.acknowledgement:
             yield Problem(access_at, f"namespace {ns.name!r}: every authenticated user of the cluster can pull its images;"
-                                     f" use mirror-only if only the mirroring jobs need them", Severity.WARNING)
+                                     f" use mirror-only if only the mirroring jobs need them, or say why they may not and"
+                                     f" who agreed in `acknowledged`", Severity.WARNING)
 
 
 def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
@@ -537,6 +585,7 @@ RULES: tuple[Rule, ...] = (
     check_known_defects,
     check_settings,
     check_jobs,
+    check_push_secrets,
     check_orgs,
     check_mapping_files,
     check_mapping_lines,
@@ -552,7 +601,8 @@ RULES: tuple[Rule, ...] = (
     check_people_text,
     check_mapping_line_length,
     check_job_namespace,
-    check_mirror_only_clusters,
+    check_mirror_only_readers,
+    check_service_account_clusters,
 )
 
 

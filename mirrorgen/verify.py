@@ -12,6 +12,7 @@ import attrs
 from .cki import parse_cki_images
 from .errors import Location, MirrorgenError
 from .model import Inventory
+from .qci import resolve_source
 from .refs import ImageRef, ReferenceError
 from .registry import Resolution, Skopeo
 
@@ -68,6 +69,8 @@ def cki_checks(inventory: Inventory) -> list[Check]:
 
 
 def mapping_checks(inventory: Inventory, org_name: Optional[str] = None) -> list[Check]:
+    settings = inventory.settings
+    streams = settings.image_stream_registry
     checks = []
     for org in inventory.orgs:
         if org_name is not None and org.name != org_name:
@@ -78,15 +81,21 @@ def mapping_checks(inventory: Inventory, org_name: Optional[str] = None) -> list
                 if not tokens:
                     continue
                 where = Location(org.file, line.number)
+                pairs, unreadable = line.read()
                 try:
-                    pairs = line.pairs
+                    # An image-stream source (`ns/name:tag`) is pulled from the registry the settings choose.
+                    sources = [resolve_source(pair.source, streams, settings.source_registry) for pair in pairs]
                 except ReferenceError as exc:
-                    checks.append(Check(where, " ".join(tokens), (), skip_reason=f"not a valid mapping line: {exc}"))
+                    unreadable = str(exc)
+                if unreadable is not None:
+                    checks.append(Check(where, " ".join(tokens), (), skip_reason=f"not a valid mapping line: {unreadable}"))
                     continue
                 groups: dict[str, tuple[ImageRef, list[str]]] = {}
-                for pair in pairs:
-                    src, dst = pair.source, pair.destination
-                    tag = dst.tag or src.tag
+                for pair, src in zip(pairs, sources):
+                    dst = pair.destination
+                    # The tag a destination without one gets is the one written in the line (rendering writes an
+                    # image-stream tag out for QCI).
+                    tag = dst.tag or pair.source.tag
                     groups.setdefault(str(src), (src, []))[1].append(
                         f"{dst.repository}:{tag}" if tag else f"{dst.repository}@{src.digest}")
                 for src, destinations in groups.values():

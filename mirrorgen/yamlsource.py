@@ -14,6 +14,7 @@ import attrs
 import yaml
 
 from .errors import InvalidInventory, Location, Problem
+from .yaml_mistakes import explain as explain_mistake
 
 Path = tuple[Any, ...]
 
@@ -253,10 +254,8 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[dict[str, Any], SourceMap]
         except yaml.YAMLError:
             node = _compose(yaml.parse(text, Loader=yaml.SafeLoader), file)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or str(exc)
-        raise InvalidInventory([Problem(Location(file, line), f"YAML syntax error: {what}")]) from None
+        line, message = explain_mistake(exc, text)
+        raise InvalidInventory([Problem(Location(file, line), message)]) from None
     except yaml.YAMLError as exc:
         raise InvalidInventory([Problem(Location(file, 1), f"YAML syntax error: {exc}")]) from None
     if node is None:

@@ -4,7 +4,6 @@ the tree; two runs at once do not interleave."""
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -72,42 +71,57 @@ def assert_each_file_old_or_new(out: Path, old: dict[str, str], new: dict[str, s
     assert all(tree._TMP.match(Path(p).name) for p in leftovers), leftovers
 
 
-def start_generate(config: Path, out: Path) -> subprocess.Popen:
+def start_generate(config: Path, out: Path, kill_at: str | None = None) -> subprocess.Popen:
+    env = {**os.environ, **({"MIRRORGEN_KILL_AT": kill_at} if kill_at else {})}
     return subprocess.Popen([sys.executable, "-m", "mirrorgen", "generate", "--config", str(config), "--output", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def generate_killed_at(config: Path, out: Path, step: str) -> int:
+    """Run generate and let it kill itself with SIGKILL at `step` (tree.py's test hook): the exit status."""
+    process = start_generate(config, out, step)
+    process.communicate(timeout=300)
+    return process.returncode
+
+
+def kill_points(files: int, stale: int) -> list[str]:
+    """Steps of a run that writes `files` files, the manifest last, and removes `stale` ones (tree.py's _step):
+    a temporary file created empty, or filled, the first, one in the middle and the last two renamed into place
+    (the last is the manifest), the first and the last stale file removed."""
+    return [f"created:{files // 2}", f"created:{files}", "staged:1", f"staged:{files}",
+            "renamed:1", f"renamed:{files // 2}", f"renamed:{files - 1}", f"renamed:{files}",
+            "removed:1", f"removed:{stale}"]
 
 
 def test_killed_generate_never_leaves_a_torn_file(old_and_new, tmp_path: Path) -> None:
+    """Killed at the first, a middle and the last step of each kind (a temporary file created, filled, renamed into
+    place, a stale file removed), and then again in the state that kill left: every file is old or new, and the
+    next run finishes the tree. The kill lands where the test says, however busy the machine is."""
     old, new, old_files, new_files = old_and_new
     out = tmp_path / "out"
-    assert run_cli("generate", "--config", str(old), "--output", str(out)).returncode == 0
-    assert run_cli("check", "--config", str(new), "--output", str(out)).returncode == 1
-    # Kills spread over the later part of a full rewrite, where the writing happens (after loading and planning).
-    started = time.monotonic()
-    assert run_cli("generate", "--config", str(new), "--output", str(out)).returncode == 0
-    full_run = time.monotonic() - started
-    assert run_cli("generate", "--config", str(old), "--output", str(out)).returncode == 0
-
-    rng = random.Random(int(os.environ.get("KILL_SEED", "7")))
+    points = kill_points(len(new_files), len(old_files.keys() - new_files.keys()))
     mixed = 0
-    attempts = 0
-    # At least ten kills; more (up to 30) while too few of them landed in the writing phase.
-    while attempts < 10 or (mixed < 3 and attempts < 30):
-        process = start_generate((new, old)[attempts % 2], out)
-        attempts += 1
-        time.sleep(rng.uniform(0.3 * full_run, full_run))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    for step in points:
+        result = run_cli("generate", "--config", str(old), "--output", str(out))
+        assert result.returncode == 0, result.stderr
+        assert tree_files(out) == old_files, f"the run after a kill at {step} did not finish the old tree"
+
+        assert generate_killed_at(new, out, step) == -signal.SIGKILL, f"{step} was never reached"
         assert_each_file_old_or_new(out, old_files, new_files)
         mixed += tree_files(out) not in (old_files, new_files)
-    print(f"{mixed} of {attempts} kills landed while writing (full run {full_run:.1f} s)")
+        # And a kill of a run that starts from what the killed one left (it has less to do: it may finish).
+        again = generate_killed_at(old, out, step)
+        assert again in (0, -signal.SIGKILL)
+        assert_each_file_old_or_new(out, old_files, new_files)
+        if again == 0:
+            assert tree_files(out) == old_files
+    # Renames and removals happen one file at a time: a kill in the middle of them leaves both versions.
+    assert mixed >= 4, f"only {mixed} of {len(points)} kills left a mix of old and new files"
 
     result = run_cli("generate", "--config", str(new), "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert tree_files(out) == new_files, "the rerun completes the tree and cleans up the temporary files"
     assert run_cli("check", "--config", str(new), "--output", str(out)).returncode == 0
-    # Kills that all landed before or after the writing phase would prove nothing.
-    assert mixed, "no kill landed while files were being written"
 
 
 def test_a_second_run_waits_for_the_first(old_and_new, tmp_path: Path) -> None:
@@ -115,11 +129,18 @@ def test_a_second_run_waits_for_the_first(old_and_new, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with tree.locked(out):
         waiting = start_generate(new, out)
-        time.sleep(2)
-        assert waiting.poll() is None, "generate did not wait for the lock"
+        # Until the kernel lists it as waiting for the lock on out (no sleep that a busy machine could outlast).
+        while not waiting_for_lock(waiting.pid):
+            assert waiting.poll() is None, waiting.stderr.read()
+            time.sleep(0.05)
         assert tree_files(out) == {}, "generate wrote while another run held the lock"
     assert waiting.wait(timeout=300) == 0, waiting.stderr.read()
     assert tree_files(out) == new_files
+
+
+def waiting_for_lock(pid: int) -> bool:
+    """The process waits for a lock: /proc/locks lists blocked requests as `N: -> FLOCK ... PID ...`."""
+    return any(line.split()[1] == "->" and line.split()[5] == str(pid) for line in Path("/proc/locks").read_text().splitlines())
 
 
 def test_concurrent_runs_leave_one_whole_tree(old_and_new, tmp_path: Path) -> None:

@@ -140,7 +140,8 @@ def test_registry_access_documents_come_from_the_namespace_and_its_access(output
                 assert inventory_line(source) == f"{namespace}:"
             if line.startswith("kind: RoleBinding"):
                 access = yaml.safe_load(inventory_line(source))["access"]
-                assert access == "authenticated" and "system:authenticated" in output.text
+                subject = {"authenticated": "name: system:authenticated", "mirror-only": "kind: ServiceAccount"}[access]
+                assert subject in output.text
 
 
 def test_owners_files_come_from_owners_entries(outputs) -> None:

@@ -85,10 +85,12 @@ def test_c_loader_reads_the_same_data_and_lines(tmp_path: Path, monkeypatch) -> 
     assert _parsed_with(yaml.CSafeLoader, files, monkeypatch) == _parsed_with(yaml.SafeLoader, files, monkeypatch)
 
 
-def test_syntax_errors_keep_the_python_loaders_words() -> None:
+def test_syntax_errors_are_worded_from_the_python_parser() -> None:
     with pytest.raises(mirrorgen.InvalidInventory) as caught:
         yamlsource.parse_yaml("a: 1\nb: c: d\n", "x.yaml")
-    assert [str(p) for p in caught.value.problems] == ["x.yaml:2: YAML syntax error: mapping values are not allowed here"]
+    assert [str(p) for p in caught.value.problems] == [
+        'x.yaml:2: the value of `b` holds `: `, which YAML reads as the start of another key: put the value in quotes:'
+        ' b: "c: d"']
 
 
 def _mtimes(root: Path) -> dict[str, int]:

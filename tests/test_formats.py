@@ -59,6 +59,15 @@ def test_canonical_yaml_reproduces_sanitized_form() -> None:
     assert canonical_yaml.dump(yaml.safe_load(SANITIZED)) == SANITIZED
 
 
+def test_a_trailing_keep_block_ends_the_document_without_a_marker() -> None:
+    # An OWNERS file kept verbatim that ends with a blank line is the last value of an imported org file, which
+    # then goes on with the `mappings:` blocks.
+    value = {"owners": {"verbatim": "approvers:\n- alice\n\n"}}
+    text = canonical_yaml.dump(value)
+    assert not text.endswith("...\n")
+    assert yaml.safe_load(text + "mappings: {}\n") == {**value, "mappings": {}}
+
+
 @pytest.mark.parametrize("keys, expected", [
     (["b", "a10", "a9", "A"], ["A", "a9", "a10", "b"]),
     (["name", "labels", "cluster", "agent"], ["agent", "cluster", "labels", "name"]),

@@ -136,7 +136,6 @@ PLANTED = {
     "file without mapping_ prefix": "anvil/anvil_nightly holds mapping lines but lacks the 'mapping_' prefix",
     "decommissioned registry": "registry.svc.ci.openshift.org is decommissioned",
     "TAB separator": "TAB between fields",
-    "secret name Vault rejects": "'registry-push-credentials-quay.io-bluebird' is not a DNS-1123 label",
 }
 
 

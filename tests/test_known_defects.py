@@ -50,7 +50,10 @@ CODES = {
                                                              head="destination: quay.io/beta\n"),
                                       "orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job: {mapping_prefix: mapping_}\n"},
                                      "orgs/beta.yaml", "mapping_beta_b"),
-    "org-name-not-dns1123": ({"orgs/acme.yaml": None, "orgs/Acme.yaml": _org(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_x")},
+    # While defects are errors such an org file is refused as it loads, unless the baseline lists it.
+    "org-name-not-dns1123": ({"orgs/acme.yaml": None, "orgs/Acme.yaml": _org(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_x"),
+                              "known-defects.yaml": "known_defects:\n- {code: org-name-not-dns1123, file: orgs/Acme.yaml,"
+                                                    " subject: Acme}\n"},
                              "orgs/Acme.yaml", "Acme"),
     "secret-key-mismatch": ({"orgs/beta.yaml": _org(f"{SRC}/b:1 quay.io/beta/b:1", name="mapping_beta_b",
                                                     head="destination: quay.io/beta\njob: {secret_name: shared, credentials_key: x}\n"),
@@ -58,6 +61,9 @@ CODES = {
                             "orgs/beta.yaml", "shared"),
     "secret-name-not-dns1123": ({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job: {secret_name: push.quay.io-acme}\n"},
                                 "orgs/acme.yaml", "push.quay.io-acme"),
+    "secret-name-not-kubernetes": ({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"]
+                                    + "job: {secret_name: Push_Acme, secret_source: external}\n"},
+                                   "orgs/acme.yaml", "Push_Acme"),
     "tab-separator": ({"orgs/acme.yaml": _org(f"{SRC}/a:1\tquay.io/acme/a:1")}, "orgs/acme.yaml", f"{SRC}/a:1\tquay.io/acme/a:1"),
     "undeclared-namespace": ({"orgs/acme.yaml": _org("registry.ci.openshift.org/other/a:1 quay.io/acme/a:1")},
                              "orgs/acme.yaml", "other"),

@@ -147,12 +147,46 @@ def test_a_folder_in_the_way_is_a_clear_error(make_inventory, tmp_path) -> None:
     assert f"cannot write {out / OWNERS}: a folder is in the way" in result.stderr
 
 
-def test_output_that_is_a_file_is_a_clear_error(make_inventory, tmp_path) -> None:
-    config, out = make_inventory(), tmp_path / "out"
-    out.write_text("not a folder\n")
-    result = generate(config, out)
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"mirrorgen: error: output {out} is not a directory"
+NOT_A_FOLDER = "is not a folder{whose}: pass the folder of the generated files, e.g. --output generated"
+
+
+@pytest.mark.parametrize("command", [("generate",), ("check",), ("check", "--format", "json"),
+                                     ("explain", "ci-operator/jobs/infra-image-mirroring.yaml")])
+@pytest.mark.parametrize("below", [False, True])
+def test_output_that_is_a_file_is_invalid_input(make_inventory, tmp_path, command, below) -> None:
+    """A file given as --output (or as a folder above it) is a mistake on the command line: exit 2, one line, and
+    no report that calls every file missing."""
+    config, file = make_inventory(), tmp_path / "out"
+    file.write_text("not a folder\n")
+    out = file / "sub" if below else file
+    result = run_cli(command[0], "--config", str(config), "--output", str(out), *command[1:])
+    whose = f" (its parent {file} is a file)" if below else ""
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"mirrorgen: error: --output {out} {NOT_A_FOLDER.format(whose=whose)}\n")
+    assert file.read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize("json", [False, True])
+def test_check_of_a_missing_output_folder_says_to_generate_first(make_inventory, tmp_path, json) -> None:
+    config, out = make_inventory(), tmp_path / "never-generated"
+    result = run_cli("check", "--config", str(config), "--output", str(out), *(["--format", "json"] if json else []))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"mirrorgen: error: --output {out}: no such folder, so there is nothing to check: run"
+                             f" `mirrorgen generate --config {config} --output {out}` first, or pass the folder that"
+                             f" holds the generated files\n")
+    assert not out.exists()
+    # The command it names does what it says: check passes after it.
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert run_cli("check", "--config", str(config), "--output", str(out)).returncode == 0
+
+
+def test_explain_needs_no_output_tree(make_inventory, tmp_path) -> None:
+    """explain answers from the inventory: a folder that does not exist yet is fine (only a file is refused)."""
+    config = make_inventory()
+    result = run_cli("explain", "--config", str(config), "--output", str(tmp_path / "nothing-yet"),
+                     "core-services/image-mirroring/acme/OWNERS")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{tmp_path}/nothing-yet/core-services/image-mirroring/acme/OWNERS comes from {config}/orgs/acme.yaml")
 
 
 def test_read_only_output_is_a_clear_error_not_a_crash(make_inventory, tmp_path) -> None:
@@ -188,8 +222,8 @@ def test_plain_relative_paths(path: str, plain: bool) -> None:
 
 
 @pytest.mark.parametrize("changes, expected", [
-    ({"orgs/a..yaml": MINIMAL["orgs/acme.yaml"]}, "orgs/a..yaml:1: org name (the file name) 'a.' is not a DNS-1123 label"),
-    ({"orgs/Acme_Corp.yaml": MINIMAL["orgs/acme.yaml"]}, "orgs/Acme_Corp.yaml:1: org name (the file name) 'Acme_Corp'"),
+    ({"orgs/a..yaml": MINIMAL["orgs/acme.yaml"]}, "orgs/a..yaml: org name 'a.' (the file name) is not a DNS-1123 label"),
+    ({"orgs/Acme_Corp.yaml": MINIMAL["orgs/acme.yaml"]}, "orgs/Acme_Corp.yaml: org name 'Acme_Corp' (the file name)"),
     ({"namespaces.yaml": "namespaces:\n  ../etc:\n    access: authenticated\n"},
      "namespaces.yaml:2: namespace '../etc' is not a DNS-1123 label"),
     ({"namespaces.yaml": "namespaces:\n  a/b:\n    access: authenticated\n"}, "namespaces.yaml:2: namespace 'a/b'"),

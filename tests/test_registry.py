@@ -244,3 +244,28 @@ def test_verify_reports_ok_stale_and_missing(registries: tuple[str, str], tmp_pa
     text = cli("verify", "--config", str(config), *insecure)
     assert f"{config}/images.yaml:4: stale: {UPSTREAM}/library/api:1.0@" in text.stdout
     assert f"{config}/orgs/acme.yaml:5: missing: {upstream}/library/api:1.0 -> {mirror}/acme/never-copied:1.0" in text.stdout
+
+
+def test_verify_pulls_an_image_stream_source_from_the_registry_the_job_pulls_it_from(registries: tuple[str, str],
+                                                                                     tmp_path: Path) -> None:
+    """`ns/name:tag` is rendered as `<source_registry>/ns/name:tag` (image_stream_registry: app.ci): verify asks that
+    registry, not Docker Hub, which is where `ns/name:tag` as written would lead skopeo."""
+    ci, mirror = registries
+    digest = push(tmp_path, "tools v1", f"{ci}/acme-ci/tools:v1")
+    skopeo("copy", "--all", "--preserve-digests", "--src-tls-verify=false", "--dest-tls-verify=false",
+           f"docker://{ci}/acme-ci/tools@{digest}", f"docker://{mirror}/acme/tools:v1")
+    config = write_tree(tmp_path / "config", {
+        **MINIMAL,
+        "mirrorgen.yaml": f"source_registry: {ci}\n",
+        "orgs/acme.yaml": f"""\
+            destination: {mirror}/acme
+            mappings:
+              mapping_acme_tools: |
+                acme-ci/tools:v1 {mirror}/acme/tools
+            """,
+    })
+    result = cli("verify", "--config", str(config), "--format", "json", "--insecure-registry", ci,
+                 "--insecure-registry", mirror)
+    (line,) = json.loads(result.stdout)["lines"]
+    assert (line["status"], line["source"], line["source_digest"]) == ("ok", f"{ci}/acme-ci/tools:v1", digest), line
+    assert result.returncode == 0

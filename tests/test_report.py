@@ -94,6 +94,27 @@ def test_broken_yaml_on_disk_is_reported_not_crashed(tree) -> None:
     assert "the file on disk is not valid YAML any more (line 2)" in result.stdout
 
 
+_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefg", "bcdefgh"))
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("? [a, b]\n: 1\n", "the key at line 1 is not a plain value"),
+    ("periodics:\n- {? {name: x}: 1}\n", "the key at line 2 is not a plain value"),
+    ("a: &x [1, *x]\n", "an alias at line 1 stands inside the value it names"),
+    (_LAUGHS, "its aliases expand to far more values than the text holds"),
+])
+def test_yaml_on_disk_that_has_no_summary_by_field_still_gets_the_diff(tree, text: str, why: str) -> None:
+    """A hand edit that is valid YAML but cannot be keyed (a key that is a list or mapping, an alias inside
+    itself, an alias bomb) gets the diff and a note, not an internal error or a run that never ends."""
+    config, out = tree
+    (out / JOBS).write_text(text)
+    result = check(config, out)
+    assert result.returncode == 1, result.stderr
+    assert f"the file on disk cannot be summarised by field: {why}" in result.stdout
+    assert f"+++ b/{JOBS}" in result.stdout
+
+
 def test_json_report_follows_the_shipped_schema(tree) -> None:
     config, out = tree
     validator = jsonschema.Draft202012Validator(schema("check-report.schema.json"))
@@ -177,3 +198,40 @@ def test_deepdiff_is_imported_only_to_explain_drift(tree, drift: bool) -> None:
     result = subprocess.run([sys.executable, "-c", code, "check", "--config", str(config), "--output", str(out)],
                             capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == f"{drift} {int(drift)}"
+
+
+def _locations(document):
+    if isinstance(document, dict):
+        if set(document) == {"file", "line"}:
+            yield document
+        for value in document.values():
+            yield from _locations(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from _locations(value)
+
+
+def test_json_names_the_lines_the_text_names_and_no_line_0(tree) -> None:
+    """The job file comes from every org and mirrorgen.yaml: its `source` is mirrorgen.yaml as a whole, which JSON
+    wrote as line 0 while the text named the line that changed; that line is in `sources`, as in the text."""
+    config, out = tree
+    (config / "mirrorgen.yaml").write_text("jobs:\n  cron: '@daily'\n")
+    text = check(config, out)
+    assert f"changed: {out}/{JOBS} is out of date with {config}/mirrorgen.yaml:2" in text.stdout.splitlines()
+    report = json.loads(check(config, out, "--format", "json").stdout)
+    jobs = next(entry for entry in report["files"] if entry["path"] == f"{out}/{JOBS}")
+    assert jobs["sources"] == [{"file": f"{config}/mirrorgen.yaml", "line": 2}]
+    assert jobs["source"] == {"file": f"{config}/mirrorgen.yaml", "line": None}
+    assert all(location["line"] is None or location["line"] >= 1 for location in _locations(report))
+    jsonschema.Draft202012Validator(schema("check-report.schema.json")).validate(report)
+
+
+def test_a_hand_edit_with_control_characters_is_summarised_on_one_line(tree) -> None:
+    """The summary quotes values from the file on disk, which may hold anything."""
+    config, out = tree
+    owners = out / "core-services/image-mirroring/acme/OWNERS"
+    owners.write_text(owners.read_text().replace("- bob", '- "bob\\n\\u001b[2Jmallory"'))
+    summary = "reviewers[0] changed bob\\n\\x1b[2Jmallory → bob"
+    assert f"  {summary}  ({config}/orgs/acme.yaml:{line_of(config / 'orgs/acme.yaml', 'owners:')})" in check(config, out).stdout
+    report = json.loads(check(config, out, "--format", "json").stdout)
+    assert [c["summary"] for f in report["files"] for c in f["changes"]] == [summary]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
 import mirrorgen
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, REPO, run_cli
 from mirrorgen.load import load_and_validate
 
 DIGEST = "sha256:" + "ab" * 32
@@ -48,11 +50,31 @@ CASES = {
     ),
     "secret name not a DNS-1123 label": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", job="job:\n  secret_name: push.quay.io-acme\n")},
-        "orgs/acme.yaml:5: secret name (Vault's secretsync would reject it) 'push.quay.io-acme' is not a DNS-1123 label",
+        "orgs/acme.yaml:5: secret name 'push.quay.io-acme' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
+        " dots), which a self-service Vault item's secretsync/target-name must be: if the secret is provisioned elsewhere"
+        " (ci-secret-bootstrap's _config.yaml, say), set secret_source: external; if it is to be a new self-service item,"
+        " name it 'push-quay-io-acme'",
+    ),
+    "external secret name that no Secret can have": (
+        {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1",
+                                    job="job:\n  secret_source: external\n  secret_name: Push_Secret\n")},
+        "orgs/acme.yaml:6: secret name 'Push_Secret' is not a Kubernetes Secret name (a DNS-1123 subdomain: a-z, 0-9, '-'"
+        " and '.'), so no such Secret can exist for the job to mount",
+    ),
+    "unknown secret source": (
+        {"mirrorgen.yaml": "jobs:\n  secret_source: vault\n"},
+        "mirrorgen.yaml:2: secret_source must be 'self-service' (a Vault item whose secretsync keys mirrorgen lists) or"
+        " 'external' (provisioned elsewhere, such as by ci-secret-bootstrap's _config.yaml), not 'vault'",
+    ),
+    "one secret from two places": (
+        {"orgs/zeta.yaml": org_with(f"{SRC}/z:1 quay.io/zeta/z:1", name="mapping_zeta_tools").replace("quay.io/acme\n", "quay.io/zeta\n", 1)
+         .replace("owners:", "job:\n  secret_name: registry-push-credentials-quay-io-acme\n  secret_source: external\nowners:")},
+        "orgs/zeta.yaml:4: secret 'registry-push-credentials-quay-io-acme' is external here but self-service for org 'acme'"
+        " (set at mirrorgen.yaml:1): one Secret comes from one place; set the same secret_source for both",
     ),
     "org name not a DNS-1123 label": (
         {"orgs/acme.yaml": None, "orgs/Acme_Corp.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", name="mapping_Acme_Corp_x")},
-        "orgs/Acme_Corp.yaml:1: org name (the file name) 'Acme_Corp' is not a DNS-1123 label",
+        "orgs/Acme_Corp.yaml: org name 'Acme_Corp' (the file name) is not a DNS-1123 label",
     ),
     "namespace not a DNS-1123 label": (
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: authenticated\n  Bad.NS:\n    access: authenticated\n"},
@@ -153,7 +175,7 @@ CASES = {
     ),
     "unknown inventory file": (
         {"namespace.yaml": "{}\n"},
-        "namespace.yaml: unknown inventory file (did you mean namespaces.yaml?)",
+        "namespace.yaml: unknown entry; did you mean namespaces.yaml?",
     ),
 }
 
@@ -237,3 +259,72 @@ def test_an_org_may_name_several_destinations(make_inventory) -> None:
 def test_a_list_of_destinations_is_checked_entry_by_entry(make_inventory, value: str, message: str) -> None:
     config = make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"].replace("quay.io/acme\n", value + "\n", 1)})
     assert any(p.startswith(message) for p in problems_of(config)), problems_of(config)
+
+
+# Keys directly under these name things (namespaces, mapping files, images, ...): a misspelt one is another name.
+NAMED_ENTRIES = ("namespaces", "mappings", "images", "groups", "integrations", "scripts", "labels")
+
+
+def _written_keys(text: str) -> list[tuple[int, str]]:
+    """(line, key) of every schema key written in a YAML file, found by reading its text (not by mirrorgen)."""
+    found, parents = [], []  # parents: (indent, key) of the mappings that enclose the current line
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"( *)([a-z_]+):(?: |$)", line)
+        if not match:
+            continue
+        indent, key = len(match.group(1)), match.group(2)
+        parents = [(i, k) for i, k in parents if i < indent]
+        if not (parents and parents[-1][1] in NAMED_ENTRIES):
+            found.append((number, key))
+        parents.append((indent, key))
+    return found
+
+
+def _misspelt(key: str) -> str:
+    return key[: len(key) // 2] + key[len(key) // 2 + 1:]  # a letter left out: `mapings`
+
+
+SAMPLE_KEYS = [(path.relative_to(REPO / "config").as_posix(), number, key)
+               for path in sorted((REPO / "config").rglob("*.yaml"))
+               for number, key in _written_keys(path.read_text())]
+
+
+def test_the_sample_writes_the_keys_checked_below() -> None:
+    keys = {key for _, _, key in SAMPLE_KEYS}
+    assert {"mappings", "destination", "owners", "approvers", "job", "access", "jobs", "mirror_prefix"} <= keys
+
+
+@pytest.mark.parametrize("file, number, key", SAMPLE_KEYS, ids=[f"{f}:{n}:{k}" for f, n, k in SAMPLE_KEYS])
+def test_every_key_misspelt_gets_a_suggestion(file: str, number: int, key: str) -> None:
+    """Also the keys the loader reads itself, outside cattrs: `mapings:` used to get no suggestion at all."""
+    files = {path.relative_to(REPO / "config").as_posix(): path.read_bytes() for path in (REPO / "config").rglob("*.yaml")}
+    lines = files[file].decode().splitlines(keepends=True)
+    lines[number - 1] = lines[number - 1].replace(f"{key}:", f"{_misspelt(key)}:", 1)
+    files[file] = "".join(lines).encode()
+    with pytest.raises(mirrorgen.InvalidInventory) as raised:
+        mirrorgen.parse_inventory(files)
+    assert f"{file}:{number}: unknown key '{_misspelt(key)}' (did you mean '{key}'?)" in map(str, raised.value.problems)
+
+
+def test_allowed_keys_name_every_key_of_an_org(make_inventory) -> None:
+    problems = problems_of(make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "xyzzy: 1\n"}))
+    listed = next(p for p in problems if "unknown key 'xyzzy'" in p).split("allowed keys: ")[1].rstrip(")").split(", ")
+    assert {"destination", "owners", "job", "mappings", "folder", "other_files", "unprefixed_mappings"} == set(listed)
+
+
+def test_an_org_file_name_in_capitals_is_one_error_at_the_file(make_inventory) -> None:
+    """The name became the secret, the job prefix and the file names' expected prefix: four errors, the first at
+    mirrorgen.yaml's secret_name default. One is the cause."""
+    config = make_inventory({"orgs/acme.yaml": None, "orgs/Acme.yaml": MINIMAL["orgs/acme.yaml"]})
+    assert problems_of(config) == [
+        "orgs/Acme.yaml: org name 'Acme' (the file name) is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
+        " dots, starting and ending alphanumeric): rename the file to orgs/acme.yaml"]
+
+
+def test_an_adopted_org_folder_name_in_capitals_still_generates(make_inventory) -> None:
+    """A folder of a release repository keeps its name; lint says what it breaks."""
+    config = make_inventory({"mirrorgen.yaml": "defects: warning\n", "orgs/acme.yaml": None,
+                             "orgs/Acme.yaml": MINIMAL["orgs/acme.yaml"].replace("mapping_acme", "mapping_Acme")})
+    inventory, warnings = load_and_validate(config)
+    assert [org.name for org in inventory.orgs] == ["Acme"]
+    assert "orgs/Acme.yaml:1: warning: org name (the file name) 'Acme' is not a DNS-1123 label" in "\n".join(map(str, warnings))

@@ -11,12 +11,14 @@ from .mappings import MIRRORING_DIR, plan_mappings
 from .prow import JOBS_PATH, plan_jobs
 from .qci import IMAGE_TAGGER_PATH, QCI_PULLER_PATH, plan_qci_access
 from .rbac import REGISTRY_ACCESS_DIR, plan_registry_access
+from .service_accounts import SERVICE_ACCOUNTS_DIR, plan_service_accounts
 from .vault import VAULT_PATH, plan_vault
 
 FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
     plan_mappings,
     plan_jobs,
     plan_registry_access,
+    plan_service_accounts,
     plan_vault,
     plan_qci_access,
     plan_cki,
@@ -25,5 +27,6 @@ FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
 # The directories mirrorgen writes into, searched for files it generated earlier that are now stale.
 OWNED_DIRS: tuple[str, ...] = tuple(
     sorted({MIRRORING_DIR, REGISTRY_ACCESS_DIR, JOBS_PATH.rsplit("/", 1)[0], VAULT_PATH.rsplit("/", 1)[0],
-            QCI_PULLER_PATH.rsplit("/", 1)[0], IMAGE_TAGGER_PATH.rsplit("/", 1)[0], DEPLOYMENT_DIR})
+            QCI_PULLER_PATH.rsplit("/", 1)[0], IMAGE_TAGGER_PATH.rsplit("/", 1)[0], DEPLOYMENT_DIR,
+            SERVICE_ACCOUNTS_DIR})
 )

@@ -15,6 +15,10 @@ from .mappings import configmap_layout
 
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
 REHEARSE_LABEL = "pj-rehearse.openshift.io/can-be-rehearsed"
+AREA_LABEL = "ci.openshift.io/area"
+ROLE_LABEL = "ci.openshift.io/role"
+# Labels Prow puts on every job's pods itself; it refuses a job that sets them (decorate.Labels()).
+PROW_LABELS = ("prow.k8s.io/type", "created-by-prow", "prow.k8s.io/id")
 # Where the image-mirror image reads the push credentials and the mapping files.
 CREDENTIALS_MOUNT = "/home/mirror/.docker/config.json"
 MAPPINGS_MOUNT = "/etc/imagemirror"
@@ -42,11 +46,16 @@ def script_text(inventory: Inventory, job: ResolvedJob) -> str:
     return inventory.settings.scripts[job.script or ""].replace("{mapping_prefix}", job.mapping_prefix)
 
 
-def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]:
-    """The job exactly as the documented template writes it (seed 000), filled from the inventory."""
-    labels = {"ci.openshift.io/area": job.area, "ci.openshift.io/role": job.role, **job.labels}
+def job_labels(job: ResolvedJob) -> dict[str, str]:
+    labels = {AREA_LABEL: job.area, ROLE_LABEL: job.role, **job.labels}
     if job.dry_run:
         labels[REHEARSE_LABEL] = "true"
+    return labels
+
+
+def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]:
+    """The job exactly as the documented template writes it (seed 000), filled from the inventory."""
+    labels = job_labels(job)
     home = {"name": "HOME", "value": "/home/mirror"}
     if job.script is None:
         run: dict[str, Any] = {

@@ -8,10 +8,13 @@ from typing import Any, Optional
 from ..model import Access, Inventory, Namespace
 from ..output import Output
 from ..provenance import document_sources
+from ..readers import enabled_jobs, mirror_only_readers
 from ..render import render
 from .owners import owners_text
 
-REGISTRY_ACCESS_DIR = "clusters/app.ci/registry-access"
+# The cluster whose registry the registry-access RoleBindings govern, and where the mirroring jobs run.
+REGISTRY_CLUSTER = "app.ci"
+REGISTRY_ACCESS_DIR = f"clusters/{REGISTRY_CLUSTER}/registry-access"
 RBAC_API = "rbac.authorization.k8s.io"
 
 
@@ -35,11 +38,11 @@ def namespace_document(name: str, display_name: Optional[str], description: Opti
 def puller_subjects(inventory: Inventory, namespace: Namespace) -> list[dict[str, str]]:
     """The subjects of the image-puller RoleBinding for the namespace's declared access level."""
     if namespace.access is Access.MIRROR_ONLY:
-        return [{
-            "kind": "ServiceAccount",
-            "name": inventory.settings.jobs.service_account or "",
-            "namespace": inventory.settings.configmap.namespace,
-        }]
+        # Exactly the accounts of the jobs that read from it; none when no job does.
+        jobs = enabled_jobs(inventory)
+        accounts = {jobs[org].service_account for org in mirror_only_readers(inventory)[namespace.name]}
+        return [{"kind": "ServiceAccount", "name": account, "namespace": inventory.settings.configmap.namespace}
+                for account in sorted(filter(None, accounts))]
     subjects = [group_subject("system:authenticated")]
     if namespace.access is Access.PUBLIC:
         subjects.append(group_subject("system:unauthenticated"))

@@ -1,12 +1,12 @@
-"""The Vault items holding each push secret, with the secretsync/* keys ci-secret-bootstrap syncs by."""
+"""The Vault items holding each self-service push secret, with the secretsync/* keys ci-secret-bootstrap syncs by."""
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import Location
-from ..model import Inventory, resolve_job
+from ..model import EXTERNAL, SELF_SERVICE, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from ..output import Output
 from ..provenance import document_sources
 from ..render import render
@@ -19,14 +19,20 @@ def item_name(inventory: Inventory, secret_name: str) -> str:
     return f"{inventory.settings.vault.item_prefix}/{secret_name}"
 
 
-def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
-    """One item per distinct push secret (orgs may share one), sorted by secret name."""
-    vault = inventory.settings.vault
-    by_secret: dict[str, dict[str, Any]] = {}
+def _jobs_by_source(inventory: Inventory, source: str) -> Iterator[tuple[Org, ResolvedJob]]:
+    """The enabled jobs whose push secret comes from `source` (SELF_SERVICE or EXTERNAL), in org order."""
     for org in inventory.orgs:
         job = resolve_job(inventory.settings, org)
-        if not job.enabled:
-            continue
+        if job.enabled and job.secret_source == source:
+            yield org, job
+
+
+def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
+    """One item per distinct self-service push secret (orgs may share one), sorted by secret name. A secret
+    provisioned elsewhere (secret_source: external) has no item here."""
+    vault = inventory.settings.vault
+    by_secret: dict[str, dict[str, Any]] = {}
+    for org, job in _jobs_by_source(inventory, SELF_SERVICE):
         item = by_secret.setdefault(job.secret_name, {
             "item": item_name(inventory, job.secret_name),
             # The docker config.json goes under this key: the jobs mount it as their volume's subPath.
@@ -47,10 +53,16 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
 def item_sources(inventory: Inventory) -> dict[str, Location]:
     """Vault item → the org that brings it into being (the first one pushing with its secret)."""
     found: dict[str, Location] = {}
-    for org in inventory.orgs:
-        job = resolve_job(inventory.settings, org)
-        if job.enabled:
-            found.setdefault(item_name(inventory, job.secret_name), inventory.locate(org.file, "destination", key=True))
+    for org, job in _jobs_by_source(inventory, SELF_SERVICE):
+        found.setdefault(item_name(inventory, job.secret_name), inventory.locate(org.file, "destination", key=True))
+    return found
+
+
+def external_secrets(inventory: Inventory) -> dict[str, Location]:
+    """Push secrets provisioned elsewhere → where the first job mounting one says so."""
+    found: dict[str, Location] = {}
+    for org, job in _jobs_by_source(inventory, EXTERNAL):
+        found.setdefault(job.secret_name, job_setting_location(inventory, org, "secret_source"))
     return found
 
 
