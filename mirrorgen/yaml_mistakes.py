@@ -172,7 +172,11 @@ def explain(error: yaml.MarkedYAMLError, source: str) -> tuple[int, str]:
         return line, ("in double quotes a backslash starts an escape such as \\n: write \\\\ for a backslash, or put"
                       " the value in single quotes")
     if context.startswith("while parsing a flow"):
-        bracket = text.line(start)[error.context_mark.column:][:1] or "["
+        bracket = text.line(start)[error.context_mark.column:][:1]
+        if bracket not in ("[", "{"):
+            # At the end of the text the parser marks where the stream ends, not the bracket left open.
+            start = next((n for n in range(start, 0, -1) if "[" in text.line(n) or "{" in text.line(n)), start)
+            bracket = next((c for c in reversed(text.line(start)) if c in "[{"), "[")
         closing = {"[": "]", "{": "}"}.get(bracket, "]")
         return start, (f"the {bracket} opened on this line is not closed before line {line}: end it with {closing} on"
                        f" this line")

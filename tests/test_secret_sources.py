@@ -214,7 +214,7 @@ def test_without_a_bootstrap_config_import_goes_by_the_name(tmp_path: Path) -> N
     ("secret_configs: {}\n", f"{BOOTSTRAP}:1: secret_configs must be a list, as ci-secret-bootstrap reads it"),
     ("secret_configs:\n- to: nobody\n", f"{BOOTSTRAP}:2: secret_configs.0 must be a mapping with a `from` mapping and a"
                                         f" `to` list, as ci-secret-bootstrap reads it"),
-    ("secret_configs: [\n", f"{BOOTSTRAP}:2: YAML syntax error"),
+    ("secret_configs: [\n", f"{BOOTSTRAP}:1: the [ opened on this line is not closed before line 2"),
 ])
 def test_a_bootstrap_config_that_cannot_be_read_stops_the_import(tmp_path: Path, text: str, message: str) -> None:
     release = _release(tmp_path, text)

@@ -84,6 +84,9 @@ MISTAKES = {
     "unclosed list": (
         "destination: quay.io/acme\nowners:\n  approvers: [alice, bob\n  reviewers: [carol]\n",
         3, "the [ opened on this line is not closed before line 4: end it with ] on this line"),
+    "unclosed list, last in the file": (
+        "destination: quay.io/acme\nowners:\n  approvers: [\n",
+        3, "the [ opened on this line is not closed before line 4: end it with ] on this line"),
     "unclosed mapping": (
         "destination: quay.io/acme\njob: {cron: '@daily'\nmappings:\n  mapping_acme_x: |\n    a b\n",
         2, "the { opened on this line is not closed before line 3: end it with } on this line"),
