@@ -23,13 +23,15 @@ from .artifacts.owners import owners_text
 from .artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT, periodic
 from .artifacts.rbac import REGISTRY_ACCESS_DIR
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-from .load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
+from .granted_access import MIRROR_ONLY, PUBLIC, folder_access
+from .load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from .model import (
     ENTRYPOINT, EXTERNAL, SELF_SERVICE, ConfigMapSettings, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings,
     resolve_job,
 )
 from .overrides import overrides_between
 from .plan import plan
+from .render import comment_text
 from .secret_bootstrap import BOOTSTRAP_PATH, provisioned_secrets
 from .refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
 from .validate import MAPPING_PREFIX, validate
@@ -69,6 +71,12 @@ def read_release(root: str | Path) -> dict[str, bytes]:
                 relative = path.relative_to(root).as_posix()
                 # A sub-folder is recorded by name so that nothing in an org folder goes unmentioned.
                 files[relative + "/" if path.is_dir() else relative] = b"" if path.is_dir() else path.read_bytes()
+    # applyconfig applies registry-access manifests in sub-folders too, and they may say who can pull.
+    access = root / REGISTRY_ACCESS_DIR
+    for path in sorted(access.rglob("*.yaml")) if access.is_dir() else ():
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in files:
+            files[relative] = path.read_bytes()
     # config-updater takes mapping files from any depth; those not directly in an org folder are refused by name.
     for path in sorted((root / MIRRORING_DIR).rglob(MAPPING_PREFIX + "*")):
         relative = path.relative_to(root).as_posix()
@@ -306,19 +314,13 @@ def _owners(files: Mapping[str, bytes], path: str, problems: _Problems) -> dict[
     return {"verbatim": text}
 
 
-def _mapping_text(path: str, text: str, problems: _Problems) -> str:
-    """The file's lines as the inventory keeps them: whitespace normalised, outer blank lines dropped."""
-    lines = []
-    for number, line in enumerate(text.splitlines(), 1):
-        bad = _UNPRINTABLE.search(line)
+def _check_mapping_text(path: str, text: str, problems: _Problems) -> None:
+    """The inventory keeps a mapping file's text exactly; only characters oc would read as part of a reference
+    are refused (a CR ending a line is not: oc drops it)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        bad = _UNPRINTABLE.search(line.removesuffix("\r"))
         if bad:
             problems.add(path, number, f"control character {bad.group()!r}: oc reads it as part of a reference; delete it")
-        lines.append(split_mapping_line(line).render())
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _holds_mapping_lines(data: bytes) -> bool:
@@ -333,11 +335,12 @@ def _holds_mapping_lines(data: bytes) -> bool:
     return False
 
 
-def _destination(mappings: dict[str, str], fallback: str) -> str:
-    """The registry and organisation most of the org's destinations are in."""
+def _destinations(mappings: dict[str, str], fallback: str) -> str | list[str]:
+    """Every registry and organisation the org's lines write to, the most used first: lint then finds no
+    destination outside them (the import chose them; it has nothing to warn about)."""
     counts: Counter[str] = Counter()
     for text in mappings.values():
-        for line in text.splitlines():
+        for line in text.split("\n"):
             try:
                 pairs = mapping_pairs(split_mapping_line(line).tokens)
             except ReferenceError:
@@ -346,7 +349,8 @@ def _destination(mappings: dict[str, str], fallback: str) -> str:
                 dst = pair.destination
                 if dst.registry:
                     counts[f"{dst.registry}/{dst.path.split('/', 1)[0]}"] += 1
-    return counts.most_common(1)[0][0] if counts else fallback
+    found = sorted(counts, key=lambda destination: (-counts[destination], destination))
+    return (found if len(found) > 1 else found[0]) if found else fallback
 
 
 def _read_org_folder(files: Mapping[str, bytes], folder: str, names: list[str], problems: _Problems) -> dict[str, Any]:
@@ -359,7 +363,8 @@ def _read_org_folder(files: Mapping[str, bytes], folder: str, names: list[str], 
         if name.startswith(MAPPING_PREFIX) and not name.endswith("/"):
             text = _text(files, path, problems)
             if text is not None:
-                mappings[name] = _mapping_text(path, text, problems)
+                _check_mapping_text(path, text, problems)
+                mappings[name] = text
         elif _holds_mapping_lines(files[path] if path in files else b""):
             unprefixed.append(name)
         else:
@@ -375,32 +380,6 @@ def _misplaced_mappings(files: Mapping[str, bytes], problems: _Problems) -> None
         if path.startswith(MIRRORING_DIR + "/") and name.startswith(MAPPING_PREFIX) and path.count("/") != depth:
             problems.add(path, 1, f"config-updater puts this file into the ConfigMap as {name!r}, but mirrorgen keeps mapping"
                                   f" files only directly in an org folder: move it to {MIRRORING_DIR}/<org>/")
-
-
-def _access(files: Mapping[str, bytes], folder: str, names: list[str]) -> dict[str, Any]:
-    """The access decision the folder's image-puller RoleBinding expresses."""
-    groups: set[str] = set()
-    for name in names:
-        if not name.endswith((".yaml", ".yml")):
-            continue
-        path = f"{REGISTRY_ACCESS_DIR}/{folder}/{name}"
-        try:
-            documents = list(yaml.safe_load_all(files[path].decode("utf-8")))
-        except (yaml.YAMLError, UnicodeDecodeError):
-            continue  # not mirrorgen's file: it stays as it is, it only cannot tell the access level
-        # Upstream folders hold their objects as documents of their own or as the items of one `kind: List`.
-        objects = [item for doc in documents for item in ((_get(doc, "items") or []) if _get(doc, "kind") == "List" else [doc])]
-        for doc in objects:
-            if _get(doc, "kind") == "RoleBinding" and _get(doc, "roleRef", "name") == "system:image-puller":
-                for subject in _get(doc, "subjects") or []:
-                    if _get(subject, "kind") == "Group":
-                        groups.add(str(_get(subject, "name")))
-    if "system:unauthenticated" in groups:
-        return {"access": "public", "public_acknowledged": f"imported: {REGISTRY_ACCESS_DIR}/{folder} already grants"
-                                                          " system:unauthenticated the image-puller role"}
-    if "system:authenticated" in groups:
-        return {"access": "authenticated"}
-    return {"access": "mirror-only"}
 
 
 # --- conversion ---------------------------------------------------------------------------------------------
@@ -456,17 +435,59 @@ def _dump(data: dict[str, Any]) -> str:
     return canonical_yaml.dump(data) if data else "{}\n"
 
 
-def _literal_blocks(key: str, blocks: dict[str, str]) -> str:
-    """`key:` with each text as a `|` block, so mapping lines stay one per line (and TABs stay TABs)."""
+def _text_blocks(key: str, blocks: dict[str, str]) -> str:
+    """`key:` with each text in the most readable form that holds it exactly: a `|` block, one mapping line per
+    line (TABs and trailing spaces kept), else a double-quoted text with escapes, still one line per line."""
     out = [f"{key}:\n"]
     for name, text in blocks.items():
         label = canonical_yaml.dump(name).split("\n", 1)[0]
-        if not text:
-            out.append(f'  {label}: ""\n')
-            continue
-        out.append(f"  {label}: |\n")
-        out.extend(f"    {line}\n" if line else "\n" for line in text.rstrip("\n").split("\n"))
+        entry = f"  {label}: {_literal_block(text)}"
+        if not _loads_back(entry, name, text):
+            entry = f"  {label}: {_double_quoted(text)}\n"
+        out.append(entry)
     return "".join(out)
+
+
+def _loads_back(entry: str, name: str, text: str) -> bool:
+    try:
+        return yaml.safe_load(entry) == {name: text}
+    except yaml.YAMLError:
+        return False
+
+
+_BLOCK_INDENT = "    "
+
+
+def _literal_block(text: str) -> str:
+    """`text` as a `|` block under a key indented by two: `|-` without a final newline, `|+` with blank lines at the
+    end, an indentation indicator where the first line starts with a space. YAML reads a CR as a line break, so a
+    text holding one cannot be a block (the caller checks the result)."""
+    if not text:
+        return '""\n'
+    lines = text.split("\n")
+    ends = lines[-1] == ""  # a final newline ends the last line
+    if ends:
+        lines.pop()
+    chomp = "-" if not ends else "+" if lines[-1:] == [""] else ""
+    first = next((line for line in lines if line), "")
+    indicator = str(len(_BLOCK_INDENT) - 2) if first.startswith(" ") else ""
+    return f"|{indicator}{chomp}\n" + "".join(f"{_BLOCK_INDENT}{line}\n" if line else "\n" for line in lines)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\t": "\\t"}
+
+
+def _double_quoted(text: str) -> str:
+    """`text` as a double-quoted YAML text whose lines are the file's lines: each ends in an escaped newline and
+    the text goes on, after an escaped line break, on the next line (a leading space escaped, or YAML would fold
+    it away)."""
+    lines = text.split("\n")
+    ends = len(lines) > 1 and lines[-1] == ""
+    if ends:
+        lines.pop()
+    escaped = ["".join(_ESCAPES.get(char, char) for char in line) for line in lines]
+    escaped[1:] = ["\\" + line if line.startswith(" ") else line for line in escaped[1:]]
+    return '"' + ("\\n\\\n" + _BLOCK_INDENT).join(escaped) + ("\\n" if ends else "") + '"'
 
 
 def _org_name(job: _Job) -> str:
@@ -500,12 +521,12 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     defaults = {name: value for name, value in defaults.items() if value is not None or name in ("automount_token", "timeout")}
     if defaults.get("script") == ENTRYPOINT:
         defaults["script"] = None
-    settings_data: dict[str, Any] = {"header": False, "defects": "warning", "jobs": {**defaults},
+    settings_data: dict[str, Any] = {"header": False, "jobs": {**defaults},
                                      "scripts": {name: text for text, name in scripts.items()},
                                      "configmap": {"shard": False, "gzip": _config_updater_gzips(files)}}
     if job_file_extra:
         settings_data["job_file_extra"] = job_file_extra
-    settings = Settings(header=False, defects="warning", jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])
+    settings = Settings(header=False, jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])
     origins = {SETTINGS_FILE: Location(JOBS_PATH), NAMESPACES_FILE: Location(REGISTRY_ACCESS_DIR)}
     origins.update({f"{ORGS_DIR}/{folder}.yaml": Location(f"{MIRRORING_DIR}/{folder}") for folder in org_files})
 
@@ -551,7 +572,7 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     for name, org_data in sorted(orgs.items()):
         folder = org_files.get(name, {})
         mappings = folder.get("mappings", {})
-        data: dict[str, Any] = {"destination": _destination(mappings, f"quay.io/{dns1123_hint(name)}")}
+        data: dict[str, Any] = {"destination": _destinations(mappings, f"quay.io/{dns1123_hint(name)}")}
         if org_data.get("folder") is False:
             data["folder"] = False
             data["owners"] = {"write": False}
@@ -564,16 +585,23 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
                 data[key] = folder[key]
         text = "# Imported by `mirrorgen import`.\n" + _dump(data)
         if mappings:
-            text += _literal_blocks("mappings", mappings)
+            # The document goes on: no end marker (written after a `|+` text, an OWNERS file ending in blank lines).
+            text = text.removesuffix("...\n") + _text_blocks("mappings", mappings)
         inventory_files[f"{ORGS_DIR}/{name}.yaml"] = text
     settings_data["job_order"] = order
     inventory_files[SETTINGS_FILE] = "# Imported by `mirrorgen import`; job defaults are the values most jobs use.\n" + _dump(settings_data)
     namespaces = {}
-    for folder, names in _folders(files, REGISTRY_ACCESS_DIR).items():
-        namespaces[folder] = {**_access(files, folder, names), "render_manifests": False,
+    access_folders = list(_folders(files, REGISTRY_ACCESS_DIR))
+    levels, uncertain = folder_access(files, REGISTRY_ACCESS_DIR, access_folders)
+    problems.found.extend(uncertain)
+    for folder in access_folders:
+        access: dict[str, Any] = {"access": levels.get(folder, MIRROR_ONLY)}
+        if access["access"] == PUBLIC:
+            access["public_acknowledged"] = f"imported: {REGISTRY_ACCESS_DIR}/{folder} already lets anyone pull"
+        namespaces[folder] = {**access, "render_manifests": False,
                               "owners": _owners(files, f"{REGISTRY_ACCESS_DIR}/{folder}/OWNERS", problems)}
     inventory_files[NAMESPACES_FILE] = ("# Imported by `mirrorgen import`: the folders' manifests stay hand-written;"
-                                        " access is what their image-puller RoleBinding grants.\n"
+                                        " access is who their RoleBindings let pull.\n"
                                         + _dump({"namespaces": namespaces}))
     if problems.found:
         raise InvalidInventory(problems.found)
@@ -584,7 +612,8 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
 
 
 def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
-    want, got = expected.splitlines(), actual.splitlines()
+    """The first line (with its line end, so that a CR or a missing final newline shows) that differs."""
+    want, got = _LINE.findall(expected), _LINE.findall(actual)
     for number, (a, b) in enumerate(zip(want, got), 1):
         if a != b:
             return number, a, b
@@ -592,12 +621,11 @@ def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
     return number, (want[number - 1] if number <= len(want) else "(end of file)"), (got[number - 1] if number <= len(got) else "(end of file)")
 
 
-def _normalised_lines(text: str) -> list[str]:
-    return [line for line in (split_mapping_line(raw).render() for raw in text.splitlines()) if line]
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> list[Problem]:
-    """Every source file the inventory does not reproduce, at the first line that differs."""
+    """Every source file the inventory does not reproduce byte for byte, at the first line that differs."""
     outputs = {output.path: output.text for output in plan(inventory)}
     problems = []
     for path, data in files.items():
@@ -609,19 +637,38 @@ def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> lis
         rendered = outputs.get(path)
         if rendered is None:
             problems.append(Problem(Location(path, 1), "the imported inventory does not generate this file"))
-        elif is_mapping and _normalised_lines(rendered) != _normalised_lines(source):
-            number, want, got = _first_difference("\n".join(_normalised_lines(source)), "\n".join(_normalised_lines(rendered)))
-            problems.append(Problem(Location(path, number), f"would come back as {got!r}, not {want!r}"))
-        elif not is_mapping and rendered != source:
+        elif rendered != source:
             number, want, got = _first_difference(source, rendered)
             hint = " (is the file in the job sanitizer's canonical form? run `make jobs` in the release repo)" if path == JOBS_PATH else ""
             problems.append(Problem(Location(path, number), f"would come back as {got!r}, not {want!r}{hint}"))
     return problems
 
 
+def known_defects_text(defects: Iterable[Problem]) -> str:
+    """known-defects.yaml listing `defects`, in a stable order (the message of each as a comment, for reviewers)."""
+    entries = sorted({(p.location.file, p.code, p.subject): p for p in defects}.items())
+    out = ["# Defects `mirrorgen import` found in the release repository. They stay warnings; any other defect is an\n"
+           "# error. Once one is fixed, `mirrorgen validate` says that its entry can be deleted. Entries match on code,\n"
+           "# file and subject; the comment above each is its message at import time.\n", "known_defects:\n"]
+    for (file, code, subject), problem in entries:
+        out.append(f"# {comment_text(problem.message)}\n"
+                   + canonical_yaml.dump([{"code": code, "file": file, "subject": subject}]))
+    return "".join(out)
+
+
 def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
-    """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings."""
+    """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings.
+
+    The defects lint finds in the checkout are written to known-defects.yaml: they stay warnings, and any new one
+    is an error."""
     inventory_files, origins = convert(files)
+    # First with every defect a warning (while defects are errors, loading refuses some, such as org file names):
+    # what lint finds then is the baseline.
+    relaxed = {path: text.encode() for path, text in inventory_files.items()}
+    relaxed[SETTINGS_FILE] = b"defects: warning\n" + relaxed[SETTINGS_FILE]
+    defects = [p for p in validate(parse_inventory(relaxed)) if p.code]
+    if defects:
+        inventory_files[KNOWN_DEFECTS_FILE] = known_defects_text(defects)
     inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
     found = validate(inventory)
     errors = [p for p in found if p.severity is Severity.ERROR]
@@ -635,7 +682,7 @@ def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Pro
     return inventory_files, found
 
 
-INVENTORY_FILES = (SETTINGS_FILE, NAMESPACES_FILE)
+INVENTORY_FILES = (SETTINGS_FILE, NAMESPACES_FILE, KNOWN_DEFECTS_FILE)
 
 
 def write_inventory(config_dir: str | Path, inventory_files: Mapping[str, str], *, force: bool) -> None:

@@ -15,7 +15,8 @@ from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, overri
 from .credentials import without_echoes
 from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .model import (
-    Access, ImagesFile, Inventory, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings, defect_severity,
+    Access, ImagesFile, Inventory, KnownDefects, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings,
+    defect_severity,
 )
 from .refs import DNS1123_LABEL_RULE, dns1123_hint, is_dns1123_label
 from .text_rules import file_name_problem
@@ -26,7 +27,8 @@ NAMESPACES_FILE = "namespaces.yaml"
 QCI_FILE = "qci.yaml"
 ORGS_DIR = "orgs"
 IMAGES_FILE = "images.yaml"
-KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE, QCI_FILE, IMAGES_FILE)
+KNOWN_DEFECTS_FILE = "known-defects.yaml"
+KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE, QCI_FILE, IMAGES_FILE, KNOWN_DEFECTS_FILE)
 
 
 def _type_name(value: Any) -> str:
@@ -53,6 +55,10 @@ def _strict_str_tuple(value: Any, _: type) -> tuple[str, ...]:
     return tuple(_strict_str(item, str) for item in value)
 
 
+def _str_or_str_tuple(value: Any, _: type) -> str | tuple[str, ...]:
+    return _strict_str(value, str) if not isinstance(value, list) else _strict_str_tuple(value, tuple)
+
+
 def _access(value: Any, _: type) -> Access:
     try:
         return Access(value)
@@ -66,6 +72,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _strict_str_tuple)
+    converter.register_structure_hook_func(lambda t: t == str | tuple[str, ...], _str_or_str_tuple)
     converter.register_structure_hook(Access, _access)
 
     def mapping_hook(tp: type) -> Any:
@@ -166,11 +173,14 @@ def _mapping_files(raw: Any, source: SourceMap) -> tuple[tuple[MappingFile, ...]
         if not isinstance(text, str):
             problems.append(Problem(source.locate(path), f"mapping file '{name}' must be a `|` text block of `SRC DST [DST ...]` lines"))
             continue
-        first = source.content_lines.get(path, source.value_lines[path])
-        lines = tuple(MappingLine(first + i, line) for i, line in enumerate(text.split("\n")))
-        while lines and not lines[-1].text.strip():
-            lines = lines[:-1]
-        files.append(MappingFile(name, lines, source.locate(path, key=True)))
+        pieces = text.split("\n") if text else []
+        if text.endswith("\n"):
+            pieces.pop()
+        first = source.content_lines.get(path)
+        # A text whose lines are not the file's lines one for one: each line is at least in the value that starts here.
+        numbers = range(first, first + len(pieces)) if first is not None else [source.value_lines[path]] * len(pieces)
+        lines = tuple(MappingLine(number, line) for number, line in zip(numbers, pieces))
+        files.append(MappingFile(name, lines, source.locate(path, key=True), text))
     return tuple(files), problems
 
 
@@ -223,6 +233,7 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
             integrations={name: attrs.evolve(i, name=name) for name, i in qci.integrations.items()},
         )
 
+    known_defects = attempt(read_top, KNOWN_DEFECTS_FILE, KnownDefects)
     orgs = []
     unknown: set[str] = set()
     for path in sorted(files):
@@ -234,7 +245,7 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
         if top.startswith("."):
             continue  # hidden: version control and tools keep their files there
         if top == ORGS_DIR and slash:
-            org = _org_file(path, below, files[path], settings, sources, problems)
+            org = _org_file(path, below, files[path], settings, known_defects, sources, problems)
             if org is not None:
                 orgs.append(org)
         elif top == ORGS_DIR:
@@ -249,14 +260,14 @@ def parse_inventory(files: Mapping[str, bytes]) -> Inventory:
                                                           f" per destination organisation (is --config the inventory"
                                                           f" directory?)"))
     images = attempt(read_top, IMAGES_FILE, ImagesFile)
-    inventory = Inventory(settings, tuple(orgs), namespaces, sources, qci=qci, images=images)
+    inventory = Inventory(settings, tuple(orgs), namespaces, sources, qci=qci, images=images, known_defects=known_defects)
     if problems:
         raise InvalidInventory(problems, partial=inventory)
     return inventory
 
 
-def _org_file(path: str, filename: str, content: bytes, settings: Settings, sources: dict[str, SourceMap],
-              problems: list[Problem]) -> Org | None:
+def _org_file(path: str, filename: str, content: bytes, settings: Settings, known_defects: KnownDefects | None,
+              sources: dict[str, SourceMap], problems: list[Problem]) -> Org | None:
     """The org in orgs/<filename>, or None with the reasons in `problems`."""
     if "/" in filename:
         problems.append(Problem(Location(path), f"org files go directly in {ORGS_DIR}/ (one <org>.yaml each), not in"
@@ -272,7 +283,9 @@ def _org_file(path: str, filename: str, content: bytes, settings: Settings, sour
     except InvalidInventory as invalid:
         problems.extend(invalid.problems)
         return None
-    if not is_dns1123_label(stem) and defect_severity(settings) is Severity.ERROR:
+    known = known_defects.known_defects if known_defects else ()
+    if (not is_dns1123_label(stem) and defect_severity(settings) is Severity.ERROR
+            and not any((d.code, d.file, d.subject) == ("org-name-not-dns1123", path, stem) for d in known)):
         # The org name becomes the job name, the secret name and the file prefix: left in, every one of them
         # would be reported too, the first at the global default in mirrorgen.yaml.
         problems.append(Problem(Location(path), f"org name {stem!r} (the file name) is not a DNS-1123 label"

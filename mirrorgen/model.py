@@ -150,7 +150,8 @@ class Settings:
     job_order: tuple[str, ...] = ()
     # Severity of the defects real release repositories contain (a destination tag named twice, TABs, the
     # decommissioned registry, file names no job mirrors, ...): `error` blocks generation, as a new inventory
-    # should; an imported repository sets `warning`, so it still generates exactly while lint reports them.
+    # should; `warning` lets every defect pass. An imported repository has a baseline instead (KnownDefects): the
+    # defects it had are warnings, any other one has this severity.
     defects: str = "error"
     # Top-level keys of the job file besides `periodics` (presubmits, postsubmits, ...), written as they are: an
     # imported job file keeps them, so that it comes back byte for byte.
@@ -178,9 +179,9 @@ class MappingLine:
     def read(self) -> tuple[list[MappingPair], Optional[str]]:
         """The (source, destination) pairs oc reads from the line, and why oc cannot read it (else None).
 
-        A blank or comment line holds no pair. A line oc cannot read holds none either: with `defects: warning`
-        it is generated as written (its file's run of oc fails), so every reader of an inventory meets such lines,
-        not only validation.
+        A blank or comment line holds no pair. A line oc cannot read holds none either: a known defect (or any,
+        with `defects: warning`), it is generated as written (its file's run of oc fails), so every reader of an
+        inventory meets such lines, not only validation.
         """
         if not self.parsed.tokens:
             return [], None
@@ -198,15 +199,21 @@ class MappingLine:
 @frozen
 class MappingFile:
     name: str
+    # The text split at each newline (a final newline ends the last line, it starts none): a CRLF file's lines
+    # end in "\r".
     lines: tuple[MappingLine, ...]
     location: Location
+    # The file's exact text, as generate writes it (image-stream sources aside).
+    text: str
 
 
 @frozen(kw_only=True)
 class Org:
     """config/orgs/<org>.yaml: one destination organisation, its mapping files and its job."""
 
-    destination: str
+    # The registry and organisation the org's push secret writes to (`quay.io/acme`), or a list of them when its
+    # mapping files write to several; lint warns about destinations outside them.
+    destination: str | tuple[str, ...]
     owners: Owners = Owners()
     job: JobOverrides = JobOverrides()
     mappings: tuple[MappingFile, ...] = by_loader((), yaml_key=True)
@@ -219,6 +226,10 @@ class Org:
     # Files in the org folder that hold mapping lines but lack the `mapping_` prefix, so they never reach the
     # ConfigMap; kept here so that lint reports them.
     unprefixed_mappings: tuple[str, ...] = ()
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        return (self.destination,) if isinstance(self.destination, str) else self.destination
 
 
 class Access(enum.Enum):
@@ -294,6 +305,24 @@ class ImagesFile:
     file: str = by_loader("images.yaml")
 
 
+@frozen(kw_only=True)
+class KnownDefect:
+    """A defect accepted as it is (found by `mirrorgen import`): the Problem's code, file and subject."""
+
+    code: str
+    file: str
+    subject: str
+
+
+@frozen(kw_only=True)
+class KnownDefects:
+    """config/known-defects.yaml: the baseline. Its defects stay warnings; any other defect takes the severity
+    `defects:` gives (an error unless it says `warning`)."""
+
+    known_defects: tuple[KnownDefect, ...] = ()
+    file: str = by_loader("known-defects.yaml")
+
+
 @frozen
 class Inventory:
     """Everything under config/, loaded and structured (not yet validated)."""
@@ -307,6 +336,8 @@ class Inventory:
     qci: Optional["QciAccess"] = None
     # The CKI image inventory, if config/images.yaml exists.
     images: Optional[ImagesFile] = None
+    # The baseline of accepted defects, if config/known-defects.yaml exists.
+    known_defects: Optional[KnownDefects] = None
 
     def locate(self, file: str, *path: Any, key: bool = False) -> Location:
         source = self.sources.get(file)

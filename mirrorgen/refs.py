@@ -137,7 +137,8 @@ class ParsedLine:
 
 
 def split_mapping_line(text: str) -> ParsedLine:
-    body, hash_, comment = text.partition("#")
+    # oc reads the file with bufio.Scanner's ScanLines, which drops one CR before each newline and at the end.
+    body, hash_, comment = text.removesuffix("\r").partition("#")
     comment = (hash_ + comment).rstrip()
     if "\t" in body:
         tokens = tuple(t for t in body.replace("\t", " ").split(" ") if t)

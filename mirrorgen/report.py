@@ -16,7 +16,7 @@ import attrs
 
 from .errors import Location, one_line
 from .output import Output
-from .plan import MANIFEST
+from .plan import is_manifest
 from .tree import Drift, FileDrift, unified_diff
 
 # 2: a location without a line (a whole inventory file) has `"line": null`, no longer 0.
@@ -102,8 +102,8 @@ def build(drift: Drift, outputs: list[Output], config: str, output: str) -> Repo
         if planned is None:
             files.append(FileReport(entry.path, entry.status, False, None, (), (), "", ""))
             continue
-        if entry.path == MANIFEST and len(drift.files) > 1:
-            # The manifest lists the other files: its drift is theirs, already reported.
+        if is_manifest(entry.path) and not all(map(is_manifest, (f.path for f in drift.files))):
+            # A manifest lists the other files: its drift is theirs, already reported.
             files.append(FileReport(entry.path, entry.status, False, planned.source, (), (),
                                     "lists the generated files: it changes with the files above", ""))
             continue
@@ -222,7 +222,7 @@ def github_annotations(report: Report) -> str:
     out = []
     for entry in report.files:
         shown = os.path.join(report.output, entry.path)
-        if entry.path == MANIFEST and len(report.files) > 1:
+        if is_manifest(entry.path) and not all(map(is_manifest, (f.path for f in report.files))):
             continue
         if entry.status == "stale" or not entry.sources:
             out.append(f"::error file={_escape_property(shown)}::{_escape_data(_headline(report, entry))}\n")

@@ -5,9 +5,10 @@ Each rule yields Problems that say where (file:line), what is wrong and how to f
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 import attrs
 
@@ -23,9 +24,8 @@ from .memo import per_inventory
 from .lint_image_names import check_image_names
 from .lint_qci import check_image_stream_registry, check_qci_access
 from .model import (
-    ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Access, ConfigMapSettings, Inventory, MappingFile, Org, ResolvedJob,
-    defect_severity,
-    job_setting_location, resolve_job,
+    ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Access, ConfigMapSettings, Inventory, MappingFile, MappingLine, Org,
+    ResolvedJob, defect_severity, job_setting_location, resolve_job,
 )
 from .qci import image_stream_namespace, resolve_source
 # Private names here: the rules below read them as helpers of this module.
@@ -59,14 +59,61 @@ _CPU_QUANTITY = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:m|[kMGTPE]|[KMGT
 _VAULT_SEGMENT = re.compile(r"[-._A-Za-z0-9]+")
 
 
-def _label_problem(where: Location, what: str, value: str, severity: Severity = Severity.ERROR) -> Iterator[Problem]:
+def _label_problem(where: Location, what: str, value: str, severity: Severity = Severity.ERROR, code: str = "") -> Iterator[Problem]:
     error = dns1123_label_error(what, value)
     if error:
-        yield Problem(where, error, severity)
+        yield Problem(where, error, severity, code, value if code else "")
 
 
 def defect(inventory: Inventory) -> Severity:
+    """The severity of a defect that breaks a mirroring run but not the loading of the files (see Settings.defects).
+    Every defect Problem carries one of DEFECT_CODES, so that a baseline (known-defects.yaml) can name it."""
     return defect_severity(inventory.settings)
+
+
+# The code of every defect rule (Problem.code): what known-defects.yaml entries match on, with the file and subject.
+DEFECT_CODES = (
+    "configmap-over-budget", "decommissioned-registry", "destination-in-two-files", "duplicate-destination",
+    "duplicate-mapping-file-name", "invalid-mapping-line", "long-job-name", "mapping-file-of-another-job",
+    "mapping-file-of-several-jobs", "org-name-not-dns1123", "secret-key-mismatch", "secret-name-not-dns1123",
+    "secret-name-not-kubernetes",
+    "tab-separator", "undeclared-namespace", "unmatched-mapping-prefix", "unmirrored-mapping-file",
+    "unprefixed-mapping-file",
+)
+
+
+def check_known_defects(inventory: Inventory) -> Iterator[Problem]:
+    known = inventory.known_defects
+    for index, entry in enumerate(known.known_defects if known else ()):
+        if entry.code not in DEFECT_CODES:
+            near = difflib.get_close_matches(entry.code, DEFECT_CODES, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else f"known codes: {', '.join(DEFECT_CODES)}"
+            yield Problem(inventory.locate(known.file, "known_defects", index, "code"),
+                          f"unknown defect code {entry.code!r} ({hint})")
+
+
+def against_baseline(inventory: Inventory, problems: list[Problem]) -> list[Problem]:
+    """Defects the baseline lists become warnings, each entry matching one problem; entries that match none are
+    reported, so that the baseline shrinks as defects are fixed. Other defects keep their severity."""
+    known = inventory.known_defects
+    if known is None:
+        return problems
+    unmatched: dict[tuple[str, str, str], list[int]] = {}
+    for index, entry in enumerate(known.known_defects):
+        unmatched.setdefault((entry.code, entry.file, entry.subject), []).append(index)
+    found = []
+    for problem in sort_problems(problems):
+        entries = unmatched.get((problem.code, problem.location.file, problem.subject)) if problem.code else None
+        if entries:
+            entries.pop(0)
+            problem = attrs.evolve(problem, severity=Severity.WARNING)
+        found.append(problem)
+    for (code, file, subject), indexes in unmatched.items():
+        for index in indexes:
+            found.append(Problem(inventory.locate(known.file, "known_defects", index),
+                                 f"known defect {code} in {file} ({subject}) is no longer found: delete this entry",
+                                 Severity.WARNING))
+    return found
 
 
 def check_settings(inventory: Inventory) -> Iterator[Problem]:
@@ -120,7 +167,8 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         if len(name) > MAX_JOB_NAME:
             # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
             yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
-                                                 f" (it becomes a label): shorten the org name", defect(inventory))
+                                                 f" (it becomes a label): shorten the org name", defect(inventory),
+                          "long-job-name", name)
         if job.interval is not None and org.job.cron is not None:
             yield Problem(at("interval"), "set either job.cron or job.interval, not both (Prow accepts exactly one)")
         problem = cron_error(job.cron) if job.interval is None and job.cron is not None else None
@@ -171,11 +219,13 @@ def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
                                              f" '-', no dots), which a self-service Vault item's secretsync/target-name"
                                              f" must be: if the secret is provisioned elsewhere (ci-secret-bootstrap's"
                                              f" _config.yaml, say), set secret_source: {EXTERNAL}; if it is to be a new"
-                                             f" self-service item, name it {dns1123_hint(secret)!r}", defect(inventory))
+                                             f" self-service item, name it {dns1123_hint(secret)!r}", defect(inventory),
+                          "secret-name-not-dns1123", secret)
         elif job.secret_source == EXTERNAL and not is_dns1123_subdomain(secret):
             yield Problem(at("secret_name"), f"secret name {secret!r} is not a Kubernetes Secret name (a DNS-1123 subdomain:"
                                              f" a-z, 0-9, '-' and '.'), so no such Secret can exist for the job to mount:"
-                                             f" name the Secret its provider creates", defect(inventory))
+                                             f" name the Secret its provider creates", defect(inventory),
+                          "secret-name-not-kubernetes", secret)
         if secret not in first:
             first[secret] = (org, job)
             continue
@@ -188,7 +238,7 @@ def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
             # One of the two jobs finds no credentials when it runs; the files themselves load fine.
             yield Problem(at("credentials_key"), f"secret {secret!r} is shared with org {other.name!r}, which mounts key"
                                                  f" {shared.credentials_key!r}, not {job.credentials_key!r}: use the same"
-                                                 f" credentials_key", defect(inventory))
+                                                 f" credentials_key", defect(inventory), "secret-key-mismatch", secret)
 
 
 def _label_problems(job: ResolvedJob, at: Callable[[str], Location]) -> Iterator[Problem]:
@@ -209,14 +259,20 @@ def _label_problems(job: ResolvedJob, at: Callable[[str], Location]) -> Iterator
 def check_orgs(inventory: Inventory) -> Iterator[Problem]:
     for org in inventory.orgs:
         # The name of an existing org folder: every setting derived from it can be overridden, so it only misleads.
-        yield from _label_problem(Location(org.file, 1), "org name (the file name)", org.name, defect(inventory))
-        where = inventory.locate(org.file, "destination")
-        try:
-            destination = parse_image_ref(org.destination)
-            if destination.tag or destination.digest or not destination.registry:
-                yield Problem(where, f"destination {org.destination!r} must be a registry and organisation such as quay.io/{org.name}, without tag")
-        except ReferenceError as exc:
-            yield Problem(where, f"destination: {exc}")
+        yield from _label_problem(Location(org.file, 1), "org name (the file name)", org.name, defect(inventory),
+                                  "org-name-not-dns1123")
+        listed = not isinstance(org.destination, str)
+        if listed and not org.destinations:
+            yield Problem(inventory.locate(org.file, "destination"), "destination is an empty list: name at least one"
+                                                                     " registry and organisation, such as quay.io/" + org.name)
+        for index, value in enumerate(org.destinations):
+            where = inventory.locate(org.file, "destination", *((index,) if listed else ()))
+            try:
+                destination = parse_image_ref(value)
+                if destination.tag or destination.digest or not destination.registry:
+                    yield Problem(where, f"destination {value!r} must be a registry and organisation such as quay.io/{org.name}, without tag")
+            except ReferenceError as exc:
+                yield Problem(where, f"destination: {exc}")
         if org.owners.verbatim is not None and (org.owners.approvers or org.owners.reviewers):
             yield Problem(inventory.locate(org.file, "owners", "verbatim"), "owners: set either `verbatim` or the approvers/reviewers"
                                                                              " lists, not both")
@@ -235,7 +291,7 @@ def check_orgs(inventory: Inventory) -> Iterator[Problem]:
                           f"{org.name}/{name} holds mapping lines but lacks the {MAPPING_PREFIX!r} prefix, so it never reaches"
                           f" the ConfigMap and nothing mirrors it: rename it to"
                           f" {_prefixed(resolve_job(inventory.settings, org).mapping_prefix, name)!r}"
-                          f" (or delete it)", defect(inventory))
+                          f" (or delete it)", defect(inventory), "unprefixed-mapping-file", name)
 
 
 def _prefixed(prefix: str, name: str) -> str:
@@ -264,16 +320,20 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
                                      f" rename it to {_prefixed(own_prefix, name)!r}")
             elif not mirrored_by:
                 yield Problem(where, f"mapping file {name!r} matches no job's MAPPING_FILE_PREFIX, so nothing ever mirrors it;"
-                                     f" rename it to start with {own_prefix!r} or delete it", defect(inventory))
+                                     f" rename it to start with {own_prefix!r} or delete it", defect(inventory),
+                              "unmirrored-mapping-file", name)
             elif own and org.name not in mirrored_by:
                 yield Problem(where, f"mapping file {name!r} is mirrored by {', '.join(mirrored_by)}'s job, not by {job_name(org)}"
-                                     f" (prefix {own_prefix!r}): rename it to start with {own_prefix!r}", defect(inventory))
+                                     f" (prefix {own_prefix!r}): rename it to start with {own_prefix!r}", defect(inventory),
+                              "mapping-file-of-another-job", name)
             elif len(mirrored_by) > 1:
                 yield Problem(where, f"mapping file {name!r} is mirrored by the jobs of {', '.join(mirrored_by)}, each with its"
-                                     f" own credentials: rename it so one MAPPING_FILE_PREFIX matches", defect(inventory))
+                                     f" own credentials: rename it so one MAPPING_FILE_PREFIX matches", defect(inventory),
+                              "mapping-file-of-several-jobs", name)
             if name in first_seen:
                 yield Problem(where, f"mapping file name {name!r} is also used by org {first_seen[name].name!r}; ConfigMap keys"
-                                     f" are base names, so one overwrites the other: rename one", defect(inventory))
+                                     f" are base names, so one overwrites the other: rename one", defect(inventory),
+                              "duplicate-mapping-file-name", name)
             else:
                 first_seen[name] = org
     for org in inventory.orgs:
@@ -281,7 +341,8 @@ def check_mapping_files(inventory: Inventory) -> Iterator[Problem]:
         if job and job.mapping_prefix not in matched_prefixes:
             yield Problem(job_setting_location(inventory, org, "mapping_prefix"),
                           f"{job.name} mirrors files starting with {job.mapping_prefix!r}, but no mapping file does: add one,"
-                          f" fix the prefix, or remove the job (job.enabled: false)", defect(inventory))
+                          f" fix the prefix, or remove the job (job.enabled: false)", defect(inventory),
+                          "unmatched-mapping-prefix", job.mapping_prefix)
 
 
 def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
@@ -295,26 +356,27 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
     image_streams = inventory.settings.image_stream_registry
     decommissioned = sorted(DECOMMISSIONED_REGISTRIES)
     for org in inventory.orgs:
-        inside = org.destination.rstrip("/") + "/"
+        insides = _insides(org.destinations)
+        # One finding per namespace and org: a namespace without a decision is one fix, however many lines use it.
+        undeclared: set[str] = set()
         for mapping in org.mappings:
             seen_by_mirroring_jobs = [(seen_by_job[jobs[other].name], jobs[other].name)
                                       for other in _mirrored_by(inventory, mapping.name)]
-            # One finding per namespace and file: a namespace without a decision is one fix, however many lines use it.
-            undeclared: set[str] = set()
-            plain = (inside, seen_by_mirroring_jobs, declared, used_namespaces, source_registry)
+            plain = (insides, seen_by_mirroring_jobs, declared, used_namespaces, source_registry)
             if _took_plain([line.text for line in mapping.lines if not _holds_nothing(line.text)],
                            _NamedIn(org.file, mapping), *plain):
                 continue
             for line in mapping.lines:
-                if _took_plain([line.text], Location(org.file, line.number), *plain):
+                if _took_plain([line.text], _NamedIn(org.file, mapping, line), *plain):
                     continue
                 parsed = line.parsed
                 if not parsed.tokens and not parsed.has_tab:
                     continue
                 where = Location(org.file, line.number)
+                text = line.text.removesuffix("\r")
                 if parsed.has_tab:
                     yield Problem(where, "TAB between fields: oc splits on spaces only and misreads the line; use single spaces",
-                                  defect(inventory))
+                                  defect(inventory), "tab-separator", text)
                 if not parsed.tokens:
                     continue
                 pairs, unreadable = line.read()
@@ -326,26 +388,25 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                     unreadable = str(exc)
                 if unreadable is not None:
                     # Only this file's run of oc fails: an adopted repository still generates the rest.
-                    yield Problem(where, unreadable, defect(inventory))
+                    yield Problem(where, unreadable, defect(inventory), "invalid-mapping-line", text)
                     continue
                 for registry in decommissioned:
                     if registry in line.text and any(ref.registry == registry for pair in pairs
                                                      for ref in (pair.source, pair.destination)):
                         yield Problem(where, f"{registry} is decommissioned; use {DECOMMISSIONED_REGISTRIES[registry]}"
-                                             f" instead", defect(inventory))
+                                             f" instead", defect(inventory), "decommissioned-registry", text)
                 for pair in pairs:
                     key, repository = pair.destination_key, pair.destination.repository
                     for seen, name in seen_by_mirroring_jobs:
                         if key in seen:
-                            yield Problem(where, f"destination {key} is already written at {_location(seen[key], key)};"
-                                                 f" oc aborts the whole run of {name} when a destination tag repeats:"
-                                                 f" keep one",
-                                          defect(inventory))
+                            yield _named_again(inventory, where, _NamedIn(org.file, mapping, line), seen[key], key, name)
                         else:
-                            seen[key] = where
-                    if not repository.startswith(inside):
-                        yield Problem(where, f"destination {repository} is outside this org's destination"
-                                             f" {org.destination}; its push secret is unlikely to reach it", Severity.WARNING)
+                            seen[key] = _NamedIn(org.file, mapping, line)
+                    if not repository.startswith(insides):
+                        yield Problem(where, f"destination {repository} is outside this org's"
+                                             f" {_destinations_named(org.destinations)}; its push secret is unlikely to"
+                                             f" reach it (if it does, add the organisation to `destination`)",
+                                      Severity.WARNING)
                     namespace = image_stream_namespace(pair.source, source_registry)
                     if namespace is not None:
                         used_namespaces.add(namespace)
@@ -353,36 +414,68 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                             undeclared.add(namespace)
                             yield Problem(where, f"source namespace {namespace!r} has no access decision (first use in"
                                                  f" {mapping.name}): add it to namespaces.yaml with `access: authenticated`"
-                                                 f" (or mirror-only / public)", defect(inventory))
+                                                 f" (or mirror-only / public)", defect(inventory), "undeclared-namespace",
+                                          namespace)
     for ns in inventory.namespaces:
         if ns.name not in used_namespaces and ns.render_manifests:
             yield Problem(inventory.locate(ns.file, "namespaces", ns.name, key=True),
                           f"namespace {ns.name!r} is declared but no mapping copies from it", Severity.WARNING)
 
 
+def _insides(destinations: tuple[str, ...]) -> tuple[str, ...]:
+    """What the repositories inside an org's destinations start with, none inside another (so that counting
+    them in a text counts each repository once)."""
+    prefixes = {destination.rstrip("/") + "/" for destination in destinations}
+    return tuple(sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)))
+
+
+def _destinations_named(destinations: tuple[str, ...]) -> str:
+    return f"destination {destinations[0]}" if len(destinations) == 1 else f"destinations {', '.join(destinations)}"
+
+
 @attrs.frozen
 class _NamedIn:
-    """The file, read whole, that first names a destination: its line is looked up when another names it again."""
+    """Where a job first names a destination: one line, or a file read whole, whose line is looked up when
+    another names the destination again."""
 
     file: str
     mapping: MappingFile
+    line: Optional[MappingLine] = None
 
     # Built once, on the first repeat: a copied file repeats every destination of the original.
     @functools.cached_property
-    def _line_of(self) -> dict[str, int]:
-        return {destination: line.number for line in self.mapping.lines if not _holds_nothing(line.text)
+    def _line_of(self) -> dict[str, MappingLine]:
+        return {destination: line for line in self.mapping.lines if not _holds_nothing(line.text)
                 for destination in line.text.split(" ")[1:]}
 
-    def line_naming(self, destination: str) -> Location:
-        return Location(self.file, self._line_of[destination])
+    def line_naming(self, destination: str) -> MappingLine:
+        return self.line if self.line is not None else self._line_of[destination]
 
 
 # A job's destinations so far, each with where it is first written.
-_Seen = dict[str, Location | _NamedIn]
+_Seen = dict[str, _NamedIn]
 
 
-def _location(at: Location | _NamedIn, destination: str) -> Location:
-    return at if isinstance(at, Location) else at.line_naming(destination)
+def _named_again(inventory: Inventory, where: Location, again: _NamedIn, first: _NamedIn, key: str, job: str) -> Problem:
+    """A destination tag a job names a second time. Jobs run `oc image mirror -f` once per mapping file: within one
+    file oc refuses the repeat and mirrors nothing of that file; across files both copies run, one after the other."""
+    first_line = first.line_naming(key)
+    if first.mapping is again.mapping:
+        return Problem(where, f"destination {key} is named twice in {again.mapping.name} (first at line {first_line.number}):"
+                              f" oc refuses a destination tag named twice and fails that file's whole run, so nothing in"
+                              f" it is mirrored: keep one", defect(inventory), "duplicate-destination",
+                       f"{again.mapping.name}: {key}")
+    sources = [next(str(pair.source) for pair in line.pairs if pair.destination_key == key)
+               for line in (first_line, again.line_naming(key))]
+    names = sorted((first.mapping.name, again.mapping.name))
+    if sources[0] == sources[1]:
+        what = f"from the same source: {job} runs oc once per mapping file, so every run copies it twice"
+    else:
+        what = (f"from {sources[0]}: {job} runs oc once per mapping file, in file name order, so every run pushes"
+                f" both and the tag flips between two images, ending on the one in {names[1]}")
+    return Problem(where, f"destination {key} is also written by {first.mapping.name}"
+                          f" ({Location(first.file, first_line.number)}), {what}: keep one", defect(inventory),
+                   "destination-in-two-files", f"{key} in {names[0]} and {names[1]}")
 
 
 def _holds_nothing(line: str) -> bool:
@@ -390,7 +483,7 @@ def _holds_nothing(line: str) -> bool:
     return line.lstrip(" ")[:1] in ("", "#") and "\t" not in line
 
 
-def _took_plain(lines: list[str], at: Location | _NamedIn, inside: str, seen_by_mirroring_jobs: list[tuple[_Seen, str]],
+def _took_plain(lines: list[str], at: _NamedIn, insides: tuple[str, ...], seen_by_mirroring_jobs: list[tuple[_Seen, str]],
                 declared: set[str], used_namespaces: set[str], source_registry: str) -> bool:
     """Record what `lines` (a whole file's, or one) name, written at `at`, and return True when they are plain
     (refs.PLAIN_LINES) and check_mapping_lines would find nothing in them. Otherwise record nothing and return
@@ -406,9 +499,10 @@ def _took_plain(lines: list[str], at: Location | _NamedIn, inside: str, seen_by_
     sources = [line[: line.index(" ")] for line in lines]
     # No reference written twice (so no destination repeats, and no source is also a destination), no source
     # whose digest is all that tells it from a destination (the same image), and every destination inside the
-    # org's: single spaces separate the tokens, so there is one before each destination.
+    # org's: single spaces separate the tokens, so there is one before each destination (and no repository is
+    # inside two of `insides`).
     if (len(distinct) != len(tokens) or not distinct.isdisjoint(source.partition("@")[0] for source in sources if "@" in source)
-            or text.count(" " + inside) != text.count(" ")):
+            or sum(text.count(" " + inside) for inside in insides) != text.count(" ")):
         return False
     if not all(seen.keys().isdisjoint(tokens) for seen, _ in seen_by_mirroring_jobs):
         return False
@@ -459,7 +553,8 @@ def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
                           f"the {layout.shards[0].name} ConfigMap would hold {size} bytes, over its {budget}-byte budget"
                           f" (configmap.shard_budget; etcd refuses objects over {ETCD_LIMIT}): set configmap.shard: true"
                           f" and map each new ConfigMap in config-updater, or configmap.gzip: true if config-updater"
-                          f" compresses", defect(inventory))
+                          f" compresses", defect(inventory), "configmap-over-budget",
+                          layout.shards[0].name)
         return
     orgs = {org.name: org for org in inventory.orgs}
     rendered = mapping_outputs(inventory)
@@ -487,6 +582,7 @@ def check_job_order(inventory: Inventory) -> Iterator[Problem]:
 
 RULES: tuple[Rule, ...] = (
     check_job_order,
+    check_known_defects,
     check_settings,
     check_jobs,
     check_push_secrets,
@@ -530,13 +626,14 @@ def run_rules(inventory: Inventory, rules: Iterable[Rule]) -> dict[Rule, list[Pr
 
 def combine(inventory: Inventory, found: dict[Rule, list[Problem]]) -> list[Problem]:
     """validate()'s answer from every rule's problems, found elsewhere; validate() returns it from now on."""
-    return list(_validate_once.remember(inventory, _combined(found)))
+    return list(_validate_once.remember(inventory, _combined(inventory, found)))
 
 
-def _combined(found: dict[Rule, list[Problem]]) -> tuple[Problem, ...]:
-    return tuple(sort_problems(without_echoes(problem for rule in RULES for problem in found[rule])))
+def _combined(inventory: Inventory, found: dict[Rule, list[Problem]]) -> tuple[Problem, ...]:
+    problems = without_echoes(problem for rule in RULES for problem in found[rule])
+    return tuple(sort_problems(against_baseline(inventory, problems)))
 
 
 @per_inventory
 def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
-    return _combined(run_rules(inventory, RULES))
+    return _combined(inventory, run_rules(inventory, RULES))

@@ -51,7 +51,9 @@ class SourceMap:
     file: str
     value_lines: dict[Path, int]
     key_lines: dict[Path, int]
-    # For a literal block scalar, the line of its first content line; others: the value's line.
+    # For a text whose lines are lines of the file one for one, the line of its first one: the line after the
+    # indicator of a `|` (or `>`) block, else the value's own line (a one-line value, or a quoted text written
+    # one line per line, as `mirrorgen import` writes those a block cannot hold). Other texts have no entry.
     content_lines: dict[Path, int]
     # The parsed document, for rules that look at every value whatever file it is in (credentials, text).
     data: Any = attrs.field(default=None, eq=False, repr=False)
@@ -85,8 +87,9 @@ class SourceMap:
         return walk(self.data, ())
 
     def locate_in_text(self, path: Path, text: str, offset: int) -> Location:
-        """The line of character `offset` of the text value at `path` (exact for `|` blocks, else its first line)."""
-        if path in self.content_lines and self.content_lines[path] != self.value_lines.get(path):
+        """The line of character `offset` of the text value at `path` (exact where content_lines has it, else the
+        value's first line)."""
+        if path in self.content_lines:
             return Location(self.file, self.content_lines[path] + text.count("\n", 0, offset))
         return self.locate(path)
 
@@ -119,7 +122,10 @@ class _Reader:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        self.content_lines[path] = line + 1 if node.style in ("|", ">") else line
+        if node.style in ("|", ">"):
+            self.content_lines[path] = line + 1
+        elif node.value.count("\n") + (not node.value.endswith("\n")) == node.end_mark.line + 2 - line:
+            self.content_lines[path] = line
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def service_accounts(out: Path) -> dict[str, str]:
     """The ServiceAccounts generated for the jobs: name → the inventory file its header names, each checked
     against the Kubernetes schema and in the jobs' namespace."""
     found = {}
-    for path in sorted((out / SERVICE_ACCOUNTS).glob("*")):
+    for path in sorted((out / SERVICE_ACCOUNTS).glob("*.yaml")):
         text = path.read_text()
         (account,) = yaml.safe_load_all(text)
         kubernetes_validate.validate(account, "1.30", strict=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -107,16 +109,47 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     assert runs[0] == golden_files(), GOLDEN_UPDATE
 
 
-def test_manifest_lists_every_owned_file_with_its_sha256(generated) -> None:
-    import hashlib
-
+def test_each_directory_has_a_manifest_listing_its_files_with_their_sha256(generated) -> None:
+    """`sha256sum -c .mirrorgen-manifest` in each directory mirrorgen writes into checks the files it wrote there."""
     _, out = generated
-    lines = (out / ".mirrorgen-manifest").read_text().splitlines()
-    listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in lines}
-    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {".mirrorgen-manifest"}
-    assert set(listed) == on_disk
-    for path, digest in listed.items():
-        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == digest
+    manifests = sorted(out.rglob(".mirrorgen-manifest"))
+    assert {m.parent.relative_to(out).as_posix() for m in manifests} == {
+        "ci-operator/jobs", "clusters/app.ci/registry-access", "core-services/image-mirroring", "vault"}
+    listed = set()
+    for manifest in manifests:
+        check = subprocess.run(["sha256sum", "--check", "--strict", manifest.name], cwd=manifest.parent,
+                               capture_output=True, text=True)
+        assert check.returncode == 0 and "FAILED" not in check.stdout, check.stdout + check.stderr
+        listed |= {(manifest.parent / line.split("  ", 1)[1]).relative_to(out).as_posix()
+                   for line in manifest.read_text().splitlines()}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".mirrorgen-manifest"}
+    assert listed == on_disk
+
+
+def test_a_tree_with_the_root_manifest_of_earlier_versions_is_read_and_moved(make_inventory, tmp_path: Path) -> None:
+    """Earlier versions kept one manifest at the root, listing paths from there: its files are still owned (a stale
+    one is removed, a hand edit recognised), check reports the old manifest stale, and generate replaces it."""
+    config, out = make_inventory({"mirrorgen.yaml": "header: false\n"}), tmp_path / "out"
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    old = out / "core-services/image-mirroring/acme/mapping_acme_old"
+    old.write_text("registry.ci.openshift.org/acme-ci/old:1 quay.io/acme/old:1\n")  # no marker: only a manifest says whose
+    entries = {old.relative_to(out).as_posix(): old}
+    for manifest in out.rglob(".mirrorgen-manifest"):
+        entries.update({(manifest.parent / line.split("  ", 1)[1]).relative_to(out).as_posix(): manifest.parent / line.split("  ", 1)[1]
+                        for line in manifest.read_text().splitlines()})
+        manifest.unlink()
+    (out / ".mirrorgen-manifest").write_text("".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {path}\n"
+                                                     for path, p in sorted(entries.items())))
+    owners = out / "core-services/image-mirroring/acme/OWNERS"
+    owners.write_text(owners.read_text() + "- mallory\n")
+    check = run_cli("check", "--config", str(config), "--output", str(out))
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert f"stale: {out}/.mirrorgen-manifest" in check.stdout and f"stale: {out}/core-services/image-mirroring/acme/mapping_acme_old" in check.stdout
+    assert f"edited by hand: {out}/core-services/image-mirroring/acme/OWNERS" in check.stdout
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert not (out / ".mirrorgen-manifest").exists() and not old.exists()
+    assert (out / "core-services/image-mirroring/.mirrorgen-manifest").is_file()
+    assert run_cli("check", "--config", str(config), "--output", str(out)).returncode == 0
 
 
 def test_refuses_to_write_through_a_symlinked_folder(make_inventory, tmp_path: Path) -> None:
@@ -172,3 +205,14 @@ def test_stale_files_alone_fail_check(generated) -> None:
     assert result.stdout.rstrip().splitlines()[-1] == f"mirrorgen generate --config {config} --output {out}"
     as_json = run_cli("check", "--config", str(config), "--output", str(out), "--format", "json")
     assert as_json.returncode == 1, as_json.stdout
+
+
+def test_the_manifest_of_a_directory_left_without_outputs_is_removed_with_them(make_inventory, tmp_path: Path) -> None:
+    config, out = make_inventory(), tmp_path / "out"
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    access = out / "clusters/app.ci/registry-access"
+    assert (access / ".mirrorgen-manifest").is_file()
+    (config / "namespaces.yaml").write_text("namespaces:\n  acme-ci:\n    access: authenticated\n"
+                                            "    render_manifests: false\n    owners: {write: false}\n")
+    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert not access.exists()

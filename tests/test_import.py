@@ -12,7 +12,6 @@ import yaml
 from conftest import REPO, run_cli
 from mirrorgen import canonical_yaml
 from mirrorgen.overrides import deep_merge, overrides_between
-from mirrorgen.refs import split_mapping_line
 
 FIXTURE = REPO / "tests/fixtures/release"
 JOB_FILE = "ci-operator/jobs/infra-image-mirroring.yaml"
@@ -21,10 +20,6 @@ JOBS = "ci-operator/jobs/infra-image-mirroring.yaml"
 
 def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def _lines(data: bytes) -> list[str]:
-    return [line for line in (split_mapping_line(raw).render() for raw in data.decode().splitlines()) if line]
 
 
 def _import(release: Path, config: Path, *more: str):
@@ -55,19 +50,42 @@ def test_generate_reproduces_job_file_mappings_and_owners(imported: tuple[Path, 
     checked = 0
     for path, data in source.items():
         name = path.rsplit("/", 1)[-1]
-        if path.startswith("core-services/image-mirroring/") and name.startswith("mapping_"):
-            assert _lines((out / path).read_bytes()) == _lines(data), path
-            checked += 1
-        elif name == "OWNERS":
+        if (path.startswith("core-services/image-mirroring/") and name.startswith("mapping_")) or name == "OWNERS":
             assert (out / path).read_bytes() == data, path
             checked += 1
-    assert checked == 16  # 11 mapping files (one CRLF without final newline, one empty, one comments only), 5 OWNERS
+    # 13 mapping files (one CRLF without final newline, one empty, one comments only, one with an indented first
+    # line and blank lines at the end), 5 OWNERS (one ending in a blank line).
+    assert checked == 18
     # No OWNERS where the release has none, no manifests over the hand-written ones, nothing for a job without folder.
     assert not (out / "core-services/image-mirroring/extras/OWNERS").exists()
     assert not (out / "clusters/app.ci/registry-access/bird-builds").exists()
     assert not (out / "core-services/image-mirroring/ghost").exists()
     # A TAB is a defect lint reports; generating keeps it, so adopting mirrorgen changes no job's behaviour.
     assert b"hammer:latest\tquay.io" in (out / "core-services/image-mirroring/anvil/mapping_anvil_builder_tools").read_bytes()
+
+
+# What the first generate after an import adds to a release checkout, and nothing else (README "Adopting").
+ADDED_BY_MIRRORGEN = {
+    "ci-operator/jobs/.mirrorgen-manifest",
+    "clusters/app.ci/registry-access/.mirrorgen-manifest",
+    "core-services/image-mirroring/.mirrorgen-manifest",
+    "core-services/image-mirroring/_image-mirror-mappings.yaml",
+    "vault/.mirrorgen-manifest",
+    "vault/image-mirroring-push-credentials.yaml",
+}
+
+
+def test_generate_into_the_checkout_changes_no_byte_and_adds_only_its_own_files(tmp_path: Path) -> None:
+    release, config = tmp_path / "release", tmp_path / "config"
+    shutil.copytree(FIXTURE, release)
+    _import(release, config)
+    assert run_cli("generate", "--config", str(config), "--output", str(release)).returncode == 0
+    after = _files(release)
+    for path, data in _files(FIXTURE).items():
+        assert after[path] == data, path
+    assert set(after) - set(_files(FIXTURE)) == ADDED_BY_MIRRORGEN
+    check = run_cli("check", "--config", str(config), "--output", str(release))
+    assert check.returncode == 0, check.stdout
 
 
 def test_import_generate_import_is_a_fixed_point(tmp_path: Path) -> None:
@@ -91,6 +109,8 @@ def test_imported_inventory_records_the_irregularities(imported: tuple[Path, Pat
     assert anvil["job"]["role"] == "infra" and anvil["job"]["area"] == "forge"
     # A binary file is not mirrorgen's: it need not be text, only named.
     assert anvil["other_files"] == ["README.md", "diagram.png"] and anvil["unprefixed_mappings"] == ["anvil_nightly"]
+    # Its files write to two organisations, the one most lines use first.
+    assert anvil["destination"] == ["quay.io/anvil", "quay.io/anvil-arm64"]
     bluebird = yaml.safe_load((config / "orgs/bluebird.yaml").read_text())
     assert bluebird["job"]["timeout"] == "3h0m0s"
     # What has no structured field goes to the override block, and only that.
@@ -102,12 +122,14 @@ def test_imported_inventory_records_the_irregularities(imported: tuple[Path, Pat
     extras = yaml.safe_load((config / "orgs/extras.yaml").read_text())
     assert extras["job"] == {"enabled": False} and extras["owners"] == {"write": False}
     namespaces = yaml.safe_load((config / "namespaces.yaml").read_text())["namespaces"]
+    # What each folder's RoleBindings let pull (see tests/test_import_access.py).
     assert {name: ns["access"] for name, ns in namespaces.items()} == {
-        "Forge-QE": "mirror-only", "acme-ci": "authenticated", "bird-builds": "public"}
+        "Forge-QE": "mirror-only", "acme-ci": "authenticated", "bird-builds": "public", "heron-qe": "mirror-only",
+        "kestrel-builds": "public", "owl-team": "authenticated"}
 
 
 PLANTED = {
-    "duplicate destination tag": "destination quay.io/acme/tools:v1 is already written at",
+    "destination tag in two files": "destination quay.io/acme/tools:v1 is also written by mapping_acme_extra",
     "same file name in two folders": "mapping file name 'mapping_acme_shared' is also used by org",
     "file no job mirrors": "'mapping_oldbird_legacy' matches no job's MAPPING_FILE_PREFIX",
     "prefix matching no file": "mirrors files starting with 'mapping_ghost_', but no mapping file does",
@@ -126,6 +148,8 @@ def test_lint_finds_each_planted_defect_once_with_file_and_line(imported: tuple[
         hits = [line for line in lines if text in line]
         assert len(hits) == 1, (defect, hits)
         assert hits[0].startswith(f"{config}/orgs/") and ".yaml:" in hits[0] and ": warning: " in hits[0]
+    # Nothing about what the import chose itself: every org's destinations cover its lines.
+    assert not any("outside this org" in line for line in lines)
     strict = run_cli("validate", "--strict", "--config", str(config))
     assert strict.returncode == 2
 

@@ -1,71 +1,149 @@
-"""`mirrorgen import` reads each registry-access folder's access decision from the RoleBindings that grant
-ClusterRole system:image-puller (seed 000's binding), whatever their name or file layout (DESIGN.md, "RBAC": plain
-multi-document files or one `kind: List`); a binding of any other role grants no pulling."""
+"""`mirrorgen import` records, for each registry-access folder, who its RoleBindings let pull the namespace's
+images, read as the cluster gets them; where the manifests cannot be read with certainty it fails at file:line."""
 
 from __future__ import annotations
 
-from typing import Any
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 
-from mirrorgen.importer import import_release
+from conftest import REPO, run_cli
 
-JOBS = "ci-operator/jobs/infra-image-mirroring.yaml"
-FOLDER = "clusters/app.ci/registry-access/acme-ci"
-
-
-def binding(role: str, *groups: str, name: str = "image-puller", kind: str = "Group") -> dict[str, Any]:
-    return {
-        "apiVersion": "rbac.authorization.k8s.io/v1",
-        "kind": "RoleBinding",
-        "metadata": {"name": name, "namespace": "acme-ci"},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
-        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": group} for group in groups],
-    }
+FIXTURE = REPO / "tests/fixtures/release"
+ACCESS = "clusters/app.ci/registry-access"
 
 
-NAMESPACE = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "acme-ci"}}
+def _release(tmp_path: Path, folders: dict[str, dict[str, str]]) -> Path:
+    release = tmp_path / "release"
+    shutil.copytree(FIXTURE, release)
+    for folder, files in folders.items():
+        for name, text in files.items():
+            path = release / ACCESS / folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return release
 
 
-def imported_access(files: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    release = {JOBS: b"periodics: []\n"}
-    release.update({f"{FOLDER}/{name}": yaml.safe_dump_all(documents).encode() for name, documents in files.items()})
-    inventory, _ = import_release(release)
-    entry = yaml.safe_load(inventory["namespaces.yaml"])["namespaces"]["acme-ci"]
-    return {key: value for key, value in entry.items() if key in ("access", "public_acknowledged")}
+def _levels(tmp_path: Path, folders: dict[str, dict[str, str]]) -> dict[str, str]:
+    config = tmp_path / "config"
+    result = run_cli("import", "--release-repo", str(_release(tmp_path, folders)), "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    return {name: ns["access"] for name, ns in yaml.safe_load((config / "namespaces.yaml").read_text())["namespaces"].items()}
 
 
-PUBLIC = {"access": "public", "public_acknowledged": f"imported: {FOLDER} already grants system:unauthenticated the"
-                                                    " image-puller role"}
+def _refused(tmp_path: Path, folders: dict[str, dict[str, str]]) -> list[str]:
+    release, config = _release(tmp_path, folders), tmp_path / "config"
+    result = run_cli("import", "--release-repo", str(release), "--config", str(config))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert not config.exists() and "Traceback" not in result.stderr
+    return [line.replace(f"{release}/{ACCESS}/", "") for line in result.stderr.splitlines()[:-1]]
 
 
-@pytest.mark.parametrize("files, expected", [
-    # Seed 000: every authenticated user of app.ci may pull.
-    ({"admin_manifest.yaml": [NAMESPACE, binding("system:image-puller", "system:authenticated")]},
-     {"access": "authenticated"}),
-    # The binding's name varies upstream; the role it grants is what counts.
-    ({"admin_rbac.yaml": [binding("system:image-puller", "system:authenticated", name="acme-ci-image-puller-binding")]},
-     {"access": "authenticated"}),
-    # Public namespaces bind both groups (DESIGN.md).
-    ({"admin_manifest.yaml": [NAMESPACE, binding("system:image-puller", "system:authenticated", "system:unauthenticated")]},
-     PUBLIC),
-    # Other roles bound to the built-in groups grant no pulling.
-    ({"admin_manifest.yaml": [NAMESPACE, binding("admin", "system:authenticated")]}, {"access": "mirror-only"}),
-    ({"admin_manifest.yaml": [NAMESPACE, binding("view", "system:authenticated", "system:unauthenticated")]},
-     {"access": "mirror-only"}),
-    ({"a.yaml": [binding("system:image-puller", "system:authenticated")], "b.yaml": [binding("edit", "system:unauthenticated")]},
-     {"access": "authenticated"}),
-    # Only a ServiceAccount may pull.
-    ({"admin_manifest.yaml": [NAMESPACE, binding("system:image-puller", "image-mirror", kind="ServiceAccount")]},
-     {"access": "mirror-only"}),
-    # One `kind: List` holding the Namespace and the binding.
-    ({"admin_list.yaml": [{"apiVersion": "v1", "kind": "List",
-                           "items": [NAMESPACE, binding("system:image-puller", "system:authenticated")]}]},
-     {"access": "authenticated"}),
-    ({"admin_list.yaml": [{"apiVersion": "v1", "kind": "List",
-                           "items": [NAMESPACE, binding("admin", "system:authenticated", "system:unauthenticated")]}]},
-     {"access": "mirror-only"}),
-])
-def test_access_is_what_the_image_puller_bindings_grant(files, expected) -> None:
-    assert imported_access(files) == expected
+NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n---\n"
+
+
+def binding(namespace: str, role: str = "system:image-puller", *subjects: str, kind: str = "ClusterRole",
+            name: str = "pullers") -> str:
+    listed = "".join(f"- kind: {s.split(' ')[0]}\n  name: {s.split(' ')[1]}\n" for s in subjects)
+    return (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n"
+            f"  namespace: {namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: {kind}\n"
+            f"  name: {role}\nsubjects:\n{listed}")
+
+
+def test_the_fixture_shapes_give_what_their_bindings_grant(tmp_path: Path) -> None:
+    """kind: List with a nested List and a legacy binding not called image-puller (public); a binding for a service
+    account placed in `ocp` beside a `_` file applyconfig skips (mirror-only); a folder whose namespace has another
+    name, opened by a Role of its own (authenticated)."""
+    levels = _levels(tmp_path, {})
+    assert {k: levels[k] for k in ("kestrel-builds", "heron-qe", "owl-team")} == {
+        "kestrel-builds": "public", "heron-qe": "mirror-only", "owl-team": "authenticated"}
+
+
+def test_a_binding_in_one_folder_opens_the_namespace_another_folder_creates(tmp_path: Path) -> None:
+    levels = _levels(tmp_path, {"swift": {"admin_swift.yaml": NAMESPACE.format(name="swift")},
+                                "swift-extra": {"admin_extra.yaml": binding("swift", "system:image-puller",
+                                                                           "User system:anonymous")},
+                                # A second folder creating the same namespace (one renamed and left behind).
+                                "swift-old": {"admin_swift.yaml": NAMESPACE.format(name="swift")}})
+    assert levels["swift"] == levels["swift-old"] == "public" and levels["swift-extra"] == "mirror-only"
+
+
+def test_a_role_defined_on_the_cluster_matters_only_where_it_could_open_the_namespace_wider(tmp_path: Path) -> None:
+    # `view` for everyone beside a public puller binding: public whatever view allows.
+    wide = NAMESPACE.format(name="lark") + binding("lark", "system:image-puller", "Group system:unauthenticated") + "---\n" + \
+        binding("lark", "view", "Group system:authenticated", name="viewers")
+    # `admin` for a named team: not who may pull.
+    team = NAMESPACE.format(name="robin") + binding("robin", "admin", "Group robin-team")
+    levels = _levels(tmp_path, {"lark": {"admin_lark.yaml": wide}, "robin": {"admin_robin.yaml": team}})
+    assert levels["lark"] == "public" and levels["robin"] == "mirror-only"
+
+
+CASES = {
+    "admin for every authenticated user": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook") + binding("rook", "admin", "Group system:authenticated")}},
+        "rook/admin_rook.yaml:6: RoleBinding 'pullers' binds ClusterRole admin, whose rules are not in these folders, to"
+        " Group system:authenticated: mirrorgen cannot tell whether it lets them pull the images of 'rook'"),
+    "a Role this folder does not define": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
+                  + binding("rook", "system:image-puller", "Group system:unauthenticated", kind="Role")}},
+        "rook/admin_rook.yaml:6: RoleBinding 'pullers' binds Role system:image-puller, whose rules are not in these"
+        " folders, to Group system:unauthenticated"),
+    "a ClusterRoleBinding": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook") + binding("rook", "system:image-puller",
+                  "Group rook-team").replace("kind: RoleBinding", "kind: ClusterRoleBinding")}},
+        "rook/admin_rook.yaml:6: ClusterRoleBinding 'pullers' grants its role in every namespace"),
+    "an unknown kind, inside a List": (
+        {"rook": {"admin_rook_list.yaml": "kind: List\napiVersion: v1\nitems:\n- kind: SecurityContextConstraints\n"
+                                          "  apiVersion: security.openshift.io/v1\n  metadata:\n    name: rook\n"}},
+        "rook/admin_rook_list.yaml:4: SecurityContextConstraints (security.openshift.io/v1) is no kind mirrorgen knows"
+        " to grant nothing by being applied"),
+    "a template parameter": (
+        {"rook": {"admin_rook.yaml": binding("${NAMESPACE}", "system:image-puller", "Group system:authenticated")}},
+        "rook/admin_rook.yaml:5: metadata.namespace '${NAMESPACE}' is a template parameter, filled in when applied"),
+    "an OpenShift Template": (
+        {"rook": {"admin_rook.yaml": "apiVersion: template.openshift.io/v1\nkind: Template\nobjects: []\n"}},
+        "rook/admin_rook.yaml:1: an OpenShift Template, whose parameters applyconfig fills in"),
+    "a binding without namespace": (
+        {"rook": {"admin_rook.yaml": binding("x", "system:image-puller", "Group system:authenticated").replace(
+            "  namespace: x\n", "")}},
+        "rook/admin_rook.yaml:1: RoleBinding 'pullers' has no metadata.namespace"),
+    "a set of users no level describes": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
+                  + binding("rook", "system:image-puller", "Group system:serviceaccounts")}},
+        "rook/admin_rook.yaml:16: Group 'system:serviceaccounts' is a set of users no access level describes"),
+    "a file that is not YAML": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook") + "kind: [RoleBinding\n"}},
+        "rook/admin_rook.yaml:7: not YAML"),
+    "a namespace without a name": (
+        {"rook": {"admin_rook.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {}\n"}},
+        "rook/admin_rook.yaml:1: a Namespace without metadata.name"),
+    "two namespaces in one folder": (
+        {"rook": {"a.yaml": NAMESPACE.format(name="rook"), "b.yaml": NAMESPACE.format(name="rook2")}},
+        "rook/b.yaml:1: the folder creates namespaces 'rook' and 'rook2'"),
+    "everyone let into a namespace without a folder": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
+                  + binding("elsewhere", "system:image-puller", "Group system:authenticated")}},
+        "rook/admin_rook.yaml:6: RoleBinding 'pullers' lets Group system:authenticated pull from namespace 'elsewhere',"
+        " which no registry-access folder creates"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_what_cannot_be_read_with_certainty_fails_the_import_at_file_and_line(case: str, tmp_path: Path) -> None:
+    folders, expected = CASES[case]
+    lines = _refused(tmp_path, folders)
+    assert any(line.startswith(expected) for line in lines), lines
+
+
+def test_sub_folders_are_read_as_applyconfig_applies_them(tmp_path: Path) -> None:
+    """A binding in a sub-folder counts (here to a ClusterRole the folder defines, which lets its subjects pull);
+    one in a sub-folder whose name starts with `_` is never applied, so it does not."""
+    reader = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: wagtail-layers\nrules:\n"
+              "- apiGroups: ['*']\n  resources: ['*']\n  verbs: ['get', 'list']\n---\n")
+    levels = _levels(tmp_path, {
+        "wagtail": {"admin_wagtail.yaml": NAMESPACE.format(name="wagtail"),
+                    "more/admin_pullers.yaml": reader + binding("wagtail", "wagtail-layers", "Group system:authenticated"),
+                    "_old/admin_public.yaml": binding("wagtail", "system:image-puller", "Group system:unauthenticated")}})
+    assert levels["wagtail"] == "authenticated"

@@ -124,9 +124,13 @@ def test_a_hand_edited_manifest_cannot_point_outside_or_at_human_files(make_inve
     (out / "README.md").write_text("written by a human\n")
     (out / "core-services/image-mirroring/evil").symlink_to(outside)
     digest = "0" * 64
+    # The root manifest of earlier versions, still read, and a directory's manifest, whose paths start there.
     with open(out / MANIFEST, "a") as manifest:
         for path in ("../outside/OWNERS", "README.md", "/etc/hostname", "core-services/image-mirroring/evil/OWNERS",
                      "core-services/image-mirroring/./x", "core-services/image-mirroring/../../README.md"):
+            manifest.write(f"{digest}  {path}\n")
+    with open(out / "core-services/image-mirroring" / MANIFEST, "a") as manifest:
+        for path in ("../../../outside/OWNERS", "../../README.md", "/etc/hostname", "evil/OWNERS", "./x"):
             manifest.write(f"{digest}  {path}\n")
     before = snapshot_of(outside)
     result = generate(config, out)

@@ -108,7 +108,8 @@ def _mapping_lines(text: str) -> list[str]:
 def test_image_stream_sources_render_against_app_ci_by_default(make_inventory: Callable[..., Path]) -> None:
     outputs = _rendered(make_inventory, "{}\n")
     assert _mapping_lines(outputs["core-services/image-mirroring/acme/mapping_acme_tools"]) == [
-        "registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest quay.io/acme/tools:v1 # stream form",
+        # The source is replaced where it stands: the two spaces before the comment stay.
+        "registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest quay.io/acme/tools:v1  # stream form",
         "registry.ci.openshift.org/acme-ci/cli:v2 quay.io/acme/cli",
         "registry.ci.openshift.org/acme-ci/a:1=quay.io/acme/a registry.ci.openshift.org/acme-ci/b:1=quay.io/acme/b:one",
         "registry.ci.openshift.org/acme-ci/full:latest quay.io/acme/full:latest",
@@ -119,7 +120,7 @@ def test_image_stream_sources_render_against_qci(make_inventory: Callable[..., P
     outputs = _rendered(make_inventory, "image_stream_registry: qci\n")
     lines = _mapping_lines(outputs["core-services/image-mirroring/acme/mapping_acme_tools"])
     assert lines == [
-        "quay.io/openshift/ci:acme-ci_tools_latest quay.io/acme/tools:latest quay.io/acme/tools:v1 # stream form",
+        "quay.io/openshift/ci:acme-ci_tools_latest quay.io/acme/tools:latest quay.io/acme/tools:v1  # stream form",
         # A bare destination would take the QCI tag: it gets the image-stream tag written out.
         "quay.io/openshift/ci:acme-ci_cli_v2 quay.io/acme/cli:v2",
         "quay.io/openshift/ci:acme-ci_a_1=quay.io/acme/a:1 quay.io/openshift/ci:acme-ci_b_1=quay.io/acme/b:one",

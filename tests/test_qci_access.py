@@ -71,7 +71,7 @@ def _grants(documents: list[dict[str, Any]]) -> set[tuple]:
 
 def test_every_manifest_is_valid_kubernetes(make_inventory: Callable[..., Path]) -> None:
     outputs = _plan(make_inventory)
-    manifests = [path for path in outputs if path.startswith("clusters/") and not path.endswith("/OWNERS")]
+    manifests = [path for path in outputs if path.startswith("clusters/") and path.endswith(".yaml")]
     assert {PULLER, TAGGER, "clusters/app.ci/registry-access/robot/admin_manifest.yaml"} <= set(manifests)
     for path in manifests:
         for document in _documents(outputs[path]):
@@ -165,7 +165,8 @@ def test_adding_a_group_and_an_integration_changes_exactly_their_files(make_inve
     after = _plan(make_inventory, more)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     assert changed == {PULLER, "clusters/app.ci/registry-access/bot/admin_manifest.yaml",
-                       "clusters/app.ci/registry-access/bot/OWNERS", ".mirrorgen-manifest"}
+                       "clusters/app.ci/registry-access/bot/OWNERS", "clusters/app.ci/assets/.mirrorgen-manifest",
+                       "clusters/app.ci/registry-access/.mirrorgen-manifest"}
     subjects = _by_kind(_documents(after[PULLER]))[("RoleBinding", "ocp", "qci-image-puller")]["subjects"]
     assert [s["name"] for s in subjects] == ["team-a", "team-b", "team-c"]
 

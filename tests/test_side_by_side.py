@@ -130,3 +130,15 @@ def test_the_command_line_reports_what_validate_reports(tmp_path: Path) -> None:
     # generate: the errors, a count of the warnings, a summary; validate: the same errors first, then the warnings.
     errors = generated.stderr.splitlines()[:-2]
     assert errors and validated.stderr.splitlines()[:len(errors)] == errors
+
+
+def test_a_known_defect_of_a_rule_run_in_this_process_does_not_stop_rendering(tmp_path: Path) -> None:
+    """The baseline turns a parent-side error (a secret name Vault refuses) into a warning: both ways render."""
+    config = write_inventory(tmp_path / "config", LINES)
+    org = sorted((config / "orgs").glob("*.yaml"))[3]
+    org.write_text(org.read_text().replace("mappings:\n", "job:\n  secret_name: push.quay.io-x\nmappings:\n", 1))
+    (config / "known-defects.yaml").write_text(
+        f"known_defects:\n- code: secret-name-not-dns1123\n  file: orgs/{org.name}\n  subject: push.quay.io-x\n")
+    alone, beside = load_inventory(config), load_inventory(config)
+    assert _texts(plan(beside, side_by_side=True)) == _texts(plan(alone))
+    assert len(_texts(plan(alone))) > 100

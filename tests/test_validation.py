@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 import mirrorgen
 from conftest import MINIMAL, REPO, run_cli, write_tree
@@ -122,9 +123,25 @@ CASES = {
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:*")},
         "orgs/acme.yaml:6: invalid tag '*' in 'quay.io/acme/a:*' (a wildcard `*` is only allowed in a source tag)",
     ),
-    "same destination tag twice in one job": (
+    # oc refuses a destination tag named twice in one `oc image mirror -f FILE` call (the jobs make one per file).
+    "same destination tag twice in one file": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1\n{SRC}/b:1 quay.io/acme/a")},
-        "orgs/acme.yaml:7: destination quay.io/acme/a:1 is already written at orgs/acme.yaml:6; oc aborts the whole run",
+        "orgs/acme.yaml:7: destination quay.io/acme/a:1 is named twice in mapping_acme_tools (first at line 6): oc"
+        " refuses a destination tag named twice and fails that file's whole run",
+    ),
+    # Two files of one job: two oc calls, both succeed; the later file's copy is what the tag holds after a run.
+    "same destination tag in two files of one job": (
+        {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1").replace(
+            "mappings:\n", f"mappings:\n  mapping_acme_zz: |\n    {SRC}/b:1 quay.io/acme/a:1\n")},
+        f"orgs/acme.yaml:8: destination quay.io/acme/a:1 is also written by mapping_acme_zz (orgs/acme.yaml:6), from"
+        f" {SRC}/b:1: periodic-image-mirroring-acme runs oc once per mapping file, in file name order, so every run"
+        f" pushes both and the tag flips between two images, ending on the one in mapping_acme_zz: keep one",
+    ),
+    "same copy in two files of one job": (
+        {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1").replace(
+            "mappings:\n", f"mappings:\n  mapping_acme_zz: |\n    {SRC}/a:1 quay.io/acme/a:1\n")},
+        "orgs/acme.yaml:8: destination quay.io/acme/a:1 is also written by mapping_acme_zz (orgs/acme.yaml:6), from the"
+        " same source: periodic-image-mirroring-acme runs oc once per mapping file, so every run copies it twice",
     ),
     "source equal to destination": (
         {"orgs/acme.yaml": org_with("quay.io/acme/a:1 quay.io/acme/a:1")},
@@ -538,8 +555,36 @@ def test_defects_are_warnings_in_an_adopted_inventory(make_inventory) -> None:
     messages = [str(w) for w in warnings]
     assert any(m.startswith("orgs/acme.yaml:6: warning: TAB between fields") for m in messages), messages
     assert any(m.startswith("orgs/acme.yaml:6: warning: registry.svc.ci.openshift.org is decommissioned") for m in messages)
-    assert any(m.startswith("orgs/acme.yaml:7: warning: destination quay.io/acme/a:1 is already written") for m in messages)
+    assert any(m.startswith("orgs/acme.yaml:7: warning: destination quay.io/acme/a:1 is named twice") for m in messages)
     assert run_cli("validate", "--config", str(config), "--strict").returncode == 2
+
+
+def test_an_org_may_name_several_destinations(make_inventory) -> None:
+    """`destination` takes a list: lines writing inside any of them draw no warning, others name them all, and the
+    push secret's Vault item lists every organisation it must reach."""
+    lines = f"{SRC}/a:1 quay.io/acme/a:1\n{SRC}/b:1 quay.io/acme-partner/b:1\n{SRC}/c:1 quay.io/elsewhere/c:1"
+    config = make_inventory({"orgs/acme.yaml": org_with(lines).replace("destination: quay.io/acme\n",
+                                                                       "destination: [quay.io/acme, quay.io/acme-partner]\n")})
+    inventory, warnings = load_and_validate(config)
+    outside = [str(w) for w in warnings if "outside" in w.message]
+    assert outside == ["orgs/acme.yaml:8: warning: destination quay.io/elsewhere/c is outside this org's destinations"
+                       " quay.io/acme, quay.io/acme-partner; its push secret is unlikely to reach it (if it does, add the"
+                       " organisation to `destination`)"]
+    items = [item for output in mirrorgen.plan(inventory) if output.path.startswith("vault/")
+             for item in yaml.safe_load_all(output.text)]
+    assert items[0]["push_to"] == ["quay.io/acme", "quay.io/acme-partner"]
+    single = make_inventory({"orgs/acme.yaml": org_with(lines)})
+    assert sum("is outside this org's destination quay.io/acme;" in str(w) for w in load_and_validate(single)[1]) == 2
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[]", "orgs/acme.yaml:1: destination is an empty list: name at least one registry and organisation"),
+    ("[quay.io/acme, quay.io/b:1]", "orgs/acme.yaml:1: destination 'quay.io/b:1' must be a registry and organisation"),
+    ("{a: b}", "orgs/acme.yaml:1: destination: expected text, got a mapping"),
+])
+def test_a_list_of_destinations_is_checked_entry_by_entry(make_inventory, value: str, message: str) -> None:
+    config = make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"].replace("quay.io/acme\n", value + "\n", 1)})
+    assert any(p.startswith(message) for p in problems_of(config)), problems_of(config)
 
 
 # Keys directly under these name things (namespaces, mapping files, images, ...): a misspelt one is another name.

@@ -97,7 +97,8 @@ def plan_cki(inventory: Inventory) -> list[Output]:
     return [
         Output(VARS_PATH, render("documents.yaml.j2", source=spec.file, header=header,
                                  documents=[images_vars(spec, images)]), inventory.locate(spec.file, "images", key=True)),
-        Output(MAPPING_PATH, render("mapping.txt.j2", source=spec.file, header=header, lines=mirror_lines(images)),
+        Output(MAPPING_PATH, render("mapping.txt.j2", source=spec.file, header=header,
+                                    text="".join(f"{line}\n" for line in mirror_lines(images))),
                inventory.locate(spec.file, "images", key=True)),
         Output(SCHEDULE_PATH, render("documents.yaml.j2", source=spec.file, header=header,
                                      documents=[pipeline_schedules(spec)]), inventory.locate(spec.file, "schedule", key=True)),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 import gzip
-
-import attrs
+import re
 
 from ..errors import Location
 from ..memo import per_inventory
-from ..model import Inventory, MappingFile, MappingLine, Org, Settings
+from ..model import Inventory, MappingFile, Org, Settings
 from ..output import Output
 from ..provenance import nested_key_lines
 from ..qci import names_its_registry, resolve_tokens
+from ..refs import split_mapping_line
 from ..render import render
 from .owners import owners_text
 from .shards import Layout, pack
@@ -26,29 +26,37 @@ def configmap_path(index: int) -> str:
     return CONFIGMAP_PATH if index == 0 else f"{MIRRORING_DIR}/_image-mirror-mappings-{index + 1}.yaml"
 
 
-def rendered_lines(settings: Settings, mapping: MappingFile) -> list[tuple[MappingLine, str]]:
-    """Each inventory line with its rendering: single spaces (oc splits on spaces only), image-stream sources
-    written out in the registry the settings choose, and no leading blank lines."""
-    lines = []
-    for line in mapping.lines:
-        lines.append((line, line.text if _renders_as_written(line.text) else _rendered(settings, line)))
-    while lines and not lines[0][1]:
-        lines.pop(0)
-    return lines
+def rendered_text(settings: Settings, mapping: MappingFile) -> str:
+    """The file's text exactly as the inventory holds it (spacing, comments, blank lines, line ends), except that
+    image-stream sources (`ns/name:tag`) are written out in the registry the settings choose."""
+    if all(_names_registries(line.text) for line in mapping.lines):
+        return mapping.text  # nearly every file: written as it is
+    return "\n".join(_with_sources_written_out(settings, line.text) for line in mapping.lines) + (
+        "\n" if mapping.text.endswith("\n") else "")
 
 
-def _renders_as_written(text: str) -> bool:
-    """Most lines already read as oc reads them: single spaces and no comment (so splitting and joining them
-    again gives the same text), and a source naming its registry (so it is no image-stream tag to write out)."""
-    space = text.find(" ")
-    return (space > 0 and text[-1] != " " and "  " not in text and "\t" not in text and "#" not in text
-            and "=" not in text and names_its_registry(text[:space]))
+def _names_registries(text: str) -> bool:
+    """Whether every source the line names starts with a registry host, so that none is an image-stream tag to
+    write out; a blank or comment line names none. Decided without parsing for the usual `SRC DST ...` line."""
+    body = text.partition("#")[0].lstrip(" ")
+    space = body.find(" ")
+    if space > 0 and "=" not in body and "\t" not in body:
+        return names_its_registry(body[:space])
+    tokens = split_mapping_line(text).tokens
+    sources = [token.partition("=")[0] for token in tokens] if tokens and "=" in tokens[0] else tokens[:1]
+    return all(map(names_its_registry, sources))
 
 
-def _rendered(settings: Settings, line: MappingLine) -> str:
-    parsed = line.parsed
-    tokens = resolve_tokens(parsed.tokens, settings.image_stream_registry, settings.source_registry)
-    return (parsed if tokens is parsed.tokens else attrs.evolve(parsed, tokens=tokens)).render()
+_TOKEN = re.compile(r"[^ \t\r]+")
+
+
+def _with_sources_written_out(settings: Settings, text: str) -> str:
+    """The line with its image-stream sources written out in full, each token in the place of the one it replaces,
+    so that spacing, comment and line end stay as written."""
+    tokens = resolve_tokens(split_mapping_line(text).tokens, settings.image_stream_registry, settings.source_registry)
+    body, hash_, comment = text.partition("#")
+    replacements = iter(tokens)
+    return _TOKEN.sub(lambda _: next(replacements), body) + hash_ + comment
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:
@@ -79,12 +87,11 @@ def stored_bytes(key: str, text: str, gzipped: bool) -> int:
 
 def mapping_output(inventory: Inventory, org: Org, mapping: MappingFile) -> Output:
     """The mapping file, each of its lines traced to the inventory line it renders."""
-    rendered = rendered_lines(inventory.settings, mapping)
-    text = render("mapping.txt.j2", source=org.file, header=inventory.settings.header, lines=[t for _, t in rendered])
-    first = text.count("\n") - len(rendered) + 1  # the template puts only the header above the lines
-    kept = mapping.lines[len(mapping.lines) - len(rendered):]  # leading blank lines are dropped
+    text = render("mapping.txt.j2", source=org.file, header=inventory.settings.header,
+                  text=rendered_text(inventory.settings, mapping))
+    first = 2 if inventory.settings.header else 1  # the template puts only the header above the lines
     return Output(mapping_path(org, mapping), text, mapping.location,
-                  lambda: ((first + i, Location(org.file, line.number)) for i, line in enumerate(kept)))
+                  lambda: ((first + i, Location(org.file, line.number)) for i, line in enumerate(mapping.lines)))
 
 
 def configmap_line_sources(text: str, by_key: dict[str, Output]) -> list[tuple[int, Location]]:
@@ -94,7 +101,8 @@ def configmap_line_sources(text: str, by_key: dict[str, Output]) -> list[tuple[i
         mapping = by_key[key]
         found.append((number, mapping.source))
         if literal:
-            found.extend((number + i, mapping.source_of(i)) for i in range(1, mapping.text.count("\n") + 1))
+            lines = mapping.text.count("\n") + (not mapping.text.endswith("\n"))
+            found.extend((number + i, mapping.source_of(i)) for i in range(1, lines + 1))
     return found
 
 

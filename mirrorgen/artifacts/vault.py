@@ -45,7 +45,7 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
             "push_to": [],
             "jobs": [],
         })
-        item["push_to"].append(org.destination)
+        item["push_to"].extend(org.destinations)
         item["jobs"].append(job_name(org))
     return [by_secret[name] for name in sorted(by_secret)]
 
