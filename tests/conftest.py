@@ -28,13 +28,22 @@ GOLDEN_UPDATE = ("if the change is meant, edit the expected file by hand and che
                  " --output /tmp/golden && diff -r tests/golden/expected /tmp/golden")
 
 
+# The directories mirrorgen writes into (README, "What is generated"); each gets a manifest of its own files.
+OWNED_DIRECTORIES = ("ci-operator/jobs", "clusters/app.ci/assets", "clusters/app.ci/ci-operator",
+                     "clusters/app.ci/image-mirroring", "clusters/app.ci/registry-access", "core-services/image-mirroring",
+                     "deployment-all", "vault")
+
+
 def golden_files() -> dict[str, bytes]:
-    """Every file generate must write for the golden inventory: the hand-written ones, and the manifest, which is
-    `sha256sum` over them (README, "What is generated")."""
+    """Every file generate must write for the golden inventory: the hand-written ones, and in each directory it
+    writes into a manifest, which is `sha256sum` over that directory's files (README, "What is generated")."""
     files = {p.relative_to(GOLDEN_EXPECTED).as_posix(): p.read_bytes()
              for p in sorted(GOLDEN_EXPECTED.rglob("*")) if p.is_file()}
-    manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items()))
-    return {**files, ".mirrorgen-manifest": manifest.encode()}
+    manifests: dict[str, str] = {}
+    for path, data in sorted(files.items()):
+        directory = next(d for d in OWNED_DIRECTORIES if path.startswith(d + "/"))
+        manifests[directory] = manifests.get(directory, "") + f"{hashlib.sha256(data).hexdigest()}  {path[len(directory) + 1:]}\n"
+    return {**files, **{f"{d}/.mirrorgen-manifest": text.encode() for d, text in manifests.items()}}
 
 
 def files_under(root: Path) -> dict[str, bytes]:

@@ -87,6 +87,8 @@ def test_default_inventory_manifests_are_valid_kubernetes() -> None:
     expected |= {PULLER, TAGGER} if inventory.qci is not None else set()
     expected |= {f"clusters/app.ci/registry-access/{name}/admin_manifest.yaml"
                  for name in (inventory.qci.integrations if inventory.qci is not None else ())}
+    # And the ServiceAccount each mirror-only job runs as (jobs.service_account in the sample).
+    expected |= {f"clusters/app.ci/image-mirroring/admin_{inventory.settings.jobs.service_account}_serviceaccount.yaml"}
     manifests = {path for path in outputs if path.startswith("clusters/") and path.endswith(".yaml")}
     assert manifests == expected and expected
     for path in sorted(manifests):
@@ -174,8 +176,11 @@ def test_adding_a_group_and_an_integration_changes_exactly_their_files(make_inve
 def test_without_qci_yaml_mirrorgen_leaves_qci_access_alone(make_inventory: Callable[..., Path]) -> None:
     with_qci, outputs = _plan(make_inventory), _plan(make_inventory, None)
     # Exactly the QCI files go: the puller binding, the image-tagger RBAC and the integration's folder.
+    # With them go the manifests of the two folders that held only QCI files.
     assert set(with_qci) - set(outputs) == {PULLER, TAGGER, "clusters/app.ci/registry-access/robot/admin_manifest.yaml",
-                                            "clusters/app.ci/registry-access/robot/OWNERS"}
+                                            "clusters/app.ci/registry-access/robot/OWNERS",
+                                            "clusters/app.ci/assets/.mirrorgen-manifest",
+                                            "clusters/app.ci/ci-operator/.mirrorgen-manifest"}
     assert set(outputs) <= set(with_qci)
 
 

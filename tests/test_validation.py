@@ -228,7 +228,8 @@ CASES = {
     ),
     "service account not a Kubernetes name": (
         {"mirrorgen.yaml": "jobs:\n  service_account: Image_Mirror\n"},
-        "mirrorgen.yaml:2: service_account 'Image_Mirror' is not a valid Kubernetes name",
+        "mirrorgen.yaml:2: service_account 'Image_Mirror' is not a valid ServiceAccount name (a DNS-1123 subdomain:"
+        " lowercase letters, digits, '-' and '.')",
     ),
     "image stream registry neither app.ci nor qci": (
         {"mirrorgen.yaml": "image_stream_registry: quay\n"},
@@ -369,8 +370,9 @@ CASES = {
     # --- namespaces (check_namespaces, check_mirror_only_clusters) ---
     "mirror-only without a ServiceAccount": (
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: mirror-only\n"},
-        "namespaces.yaml:3: namespace 'acme-ci' is mirror-only, but the jobs run as no named ServiceAccount: set"
-        " jobs.service_account in mirrorgen.yaml",
+        "orgs/acme.yaml:7: namespace 'acme-ci' is mirror-only, but periodic-image-mirroring-acme, which reads from it"
+        " here, runs as no named ServiceAccount for its image-puller binding to name: set job.service_account in"
+        " orgs/acme.yaml (or jobs.service_account in mirrorgen.yaml for every job)",
     ),
     "authenticated namespace": (
         {},
@@ -381,9 +383,20 @@ CASES = {
         {"mirrorgen.yaml": "jobs:\n  service_account: image-mirror\n",
          "namespaces.yaml": "namespaces:\n  acme-ci:\n    access: mirror-only\n",
          "orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job:\n  cluster: build01\n"},
-        "orgs/acme.yaml:7: namespace 'acme-ci' is mirror-only, so only the jobs' ServiceAccount on app.ci may pull from"
-        " it, but this org's job runs on 'build01' (set at orgs/acme.yaml:9): run the job on app.ci or choose another"
-        " access level",
+        "orgs/acme.yaml:7: namespace 'acme-ci' is mirror-only, so only ServiceAccounts on app.ci may pull from it, but"
+        " periodic-image-mirroring-acme, which reads from it here, runs on 'build01' (set at orgs/acme.yaml:9): run the"
+        " job on app.ci or choose another access level",
+    ),
+    "service account of a job on another cluster": (
+        {"mirrorgen.yaml": "jobs:\n  service_account: image-mirror\n",
+         "orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job:\n  cluster: build01\n"},
+        "mirrorgen.yaml:2: warning: periodic-image-mirroring-acme runs on 'build01', where mirrorgen creates no"
+        " ServiceAccount (it writes them for app.ci only): create 'image-mirror' in namespace 'ci' on 'build01'"
+        " yourself, or run the job on app.ci",
+    ),
+    "unknown code in the defect baseline": (
+        {"known-defects.yaml": "known_defects:\n- code: tab-separators\n  file: orgs/acme.yaml\n  subject: x\n"},
+        "known-defects.yaml:2: unknown defect code 'tab-separators' (did you mean 'tab-separator'?)",
     ),
     # --- ConfigMap size (check_configmap_size) ---
     "shard budget of zero": (
