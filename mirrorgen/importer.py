@@ -597,7 +597,7 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
     for folder in access_folders:
         access: dict[str, Any] = {"access": levels.get(folder, MIRROR_ONLY)}
         if access["access"] == PUBLIC:
-            access["public_acknowledged"] = f"imported: {REGISTRY_ACCESS_DIR}/{folder} already lets anyone pull"
+            access["acknowledged"] = f"imported: {REGISTRY_ACCESS_DIR}/{folder} already lets anyone pull"
         namespaces[folder] = {**access, "render_manifests": False,
                               "owners": _owners(files, f"{REGISTRY_ACCESS_DIR}/{folder}/OWNERS", problems)}
     inventory_files[NAMESPACES_FILE] = ("# Imported by `mirrorgen import`: the folders' manifests stay hand-written;"

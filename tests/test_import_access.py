@@ -59,6 +59,11 @@ def test_the_fixture_shapes_give_what_their_bindings_grant(tmp_path: Path) -> No
     levels = _levels(tmp_path, {})
     assert {k: levels[k] for k in ("kestrel-builds", "heron-qe", "owl-team")} == {
         "kestrel-builds": "public", "heron-qe": "mirror-only", "owl-team": "authenticated"}
+    # A public namespace must say why (README, access levels): import records where the grant already is, under the
+    # key the sample inventory uses, not its older spelling.
+    namespaces = yaml.safe_load((tmp_path / "config/namespaces.yaml").read_text())["namespaces"]
+    assert namespaces["kestrel-builds"]["acknowledged"].startswith("imported: clusters/app.ci/registry-access/kestrel-builds")
+    assert "public_acknowledged" not in namespaces["kestrel-builds"]
 
 
 def test_a_binding_in_one_folder_opens_the_namespace_another_folder_creates(tmp_path: Path) -> None:
