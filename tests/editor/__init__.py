@@ -1,0 +1,1 @@
+"""Editor support: the inventory schemas as the real yaml-language-server applies them."""
