@@ -24,30 +24,30 @@ _EXPORTS = {
     "MirrorgenError": "errors",
     "Problem": "errors",
     "Severity": "errors",
-    "load_inventory": "load",
-    "parse_inventory": "load",
-    "Inventory": "model",
+    "load_inventory": "inventory.load",
+    "parse_inventory": "inventory.load",
+    "Inventory": "inventory.model",
     "Output": "output",
     "plan": "plan",
-    "qci_reference": "qci",
+    "qci_reference": "inventory.qci",
     "Drift": "tree",
     "FileDrift": "tree",
     "WriteSummary": "tree",
     "check": "tree",
     "write": "tree",
-    "validate": "validate",
+    "validate": "rules",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-    from .load import load_inventory, parse_inventory
-    from .model import Inventory
+    from .inventory.load import load_inventory, parse_inventory
+    from .inventory.model import Inventory
     from .output import Output
     from .plan import plan
-    from .qci import qci_reference
+    from .inventory.qci import qci_reference
     from .tree import Drift, FileDrift, WriteSummary, check, write
-    from .validate import validate
+    from .rules import validate
 
 
 class _Package(types.ModuleType):

@@ -7,10 +7,10 @@ import hashlib
 
 from .artifacts import FAMILIES, OWNED_DIRS
 from .errors import InvalidInventory, Location, Problem, Severity
-from .model import Inventory
+from .inventory.model import Inventory
 from .output import Output, is_plain_relative_path
-from .fork import Started
-from .validate import BULK_RULES, RULES, against_baseline, combine, run_rules, validate
+from ._fork import Started
+from .rules import BULK_RULES, RULES, against_baseline, combine, run_rules, validate
 
 # In each directory mirrorgen writes into (artifacts.OWNED_DIRS), this file lists every file mirrorgen wrote there,
 # with its sha256, in `sha256sum` format (`sha256sum -c` checks it from that directory). It is how mirrorgen knows

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from conftest import write_tree
 from mirrorgen.cli import main
 from mirrorgen.errors import Severity
-from mirrorgen.explain import explain
-from mirrorgen.load import load_inventory
+from mirrorgen.review.explain import explain
+from mirrorgen.inventory.load import load_inventory
 from mirrorgen.plan import plan
-from mirrorgen.registry import Resolution
-from mirrorgen.validate import validate
-from mirrorgen.verify import judge, mapping_checks
+from mirrorgen.registry.skopeo import Resolution
+from mirrorgen.rules import validate
+from mirrorgen.registry.verify import judge, mapping_checks
 
 DIGEST = "sha256:" + "a" * 64
 

@@ -8,7 +8,7 @@ import yaml
 
 import mirrorgen
 from conftest import REPO
-from mirrorgen.refs import mapping_pairs, split_mapping_line
+from mirrorgen.inventory.refs import mapping_pairs, split_mapping_line
 
 MIRRORING = "core-services/image-mirroring/"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from mirrorgen import tree
-from mirrorgen.load import load_inventory
+from mirrorgen.tree import writer as tree
+from mirrorgen.inventory.load import load_inventory
 from mirrorgen.plan import plan
 
 ORGS = 80

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from conftest import run_cli
-from mirrorgen.pin import rewrite_lines
-from mirrorgen.refs import mapping_pairs, split_mapping_line
+from mirrorgen.registry.pin import rewrite_lines
+from mirrorgen.inventory.refs import mapping_pairs, split_mapping_line
 
 D = "sha256:" + "ab" * 32
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import REPO, run_cli
-from mirrorgen.credentials import _BASE64_RUN, _GROUP, _PATTERNS, _QUAY_TOKEN, _is_base64_user_password, find_credential
-from mirrorgen.load import load_inventory
-from mirrorgen.yamlsource import parse_yaml
+from mirrorgen.rules.credentials import _BASE64_RUN, _GROUP, _PATTERNS, _QUAY_TOKEN, _is_base64_user_password, find_credential
+from mirrorgen.inventory.load import load_inventory
+from mirrorgen.inventory.yamlsource import parse_yaml
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 AUTH = base64.b64encode(b"openshift+mirror:Z9XQ2LKM4P").decode()
@@ -55,15 +55,15 @@ def test_ordinary_values_are_not_mistaken_for_credentials(text: str) -> None:
 
 
 def test_the_shipped_inventory_holds_no_credentials() -> None:
-    from mirrorgen.credentials import check_credentials
+    from mirrorgen.rules.credentials import check_credentials
 
     assert list(check_credentials(load_inventory(REPO / "config"))) == []
 
 
 def test_every_string_of_every_file_is_scanned_with_its_line() -> None:
     """The rule works on the parsed YAML, not on the model: keys, lists and files of any schema are covered."""
-    from mirrorgen.credentials import check_credentials
-    from mirrorgen.model import Inventory, Settings
+    from mirrorgen.rules.credentials import check_credentials
+    from mirrorgen.inventory.model import Inventory, Settings
 
     text = ("a:\n  b:\n    - fine\n    - " + AUTH + "\n  c: |\n    line one\n    https://u:p@example.com/\n"
             "token: x\n")
@@ -136,8 +136,8 @@ def test_find_credential_finds_what_the_ungated_patterns_find(text: str) -> None
 @settings(max_examples=200, deadline=None)
 @given(st.lists(texts.filter(lambda text: "\ud800" not in text), min_size=1, max_size=8))  # the loader refuses it
 def test_one_pass_over_a_file_misses_none_of_its_strings(values: list[str]) -> None:
-    from mirrorgen.credentials import check_credentials
-    from mirrorgen.model import Inventory, Settings
+    from mirrorgen.rules.credentials import check_credentials
+    from mirrorgen.inventory.model import Inventory, Settings
 
     _, source = parse_yaml(json.dumps({"values": values}), "file.yaml")
     found = list(check_credentials(Inventory(Settings(), (), (), {"file.yaml": source})))

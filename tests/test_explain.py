@@ -10,8 +10,8 @@ import yaml
 
 import mirrorgen
 from conftest import REPO, run_cli
-from mirrorgen.explain import explain, parse_target
-from mirrorgen.refs import split_mapping_line
+from mirrorgen.review.explain import explain, parse_target
+from mirrorgen.inventory.refs import split_mapping_line
 
 CONFIG = REPO / "config"
 JOB_PREFIX = "periodic-image-mirroring-"

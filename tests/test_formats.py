@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import yaml
 
-from mirrorgen import canonical_yaml
-from mirrorgen.cron import cron_error
-from mirrorgen.refs import ReferenceError, mapping_pairs, parse_image_ref, split_mapping_line
+from mirrorgen.artifacts import canonical_yaml
+from mirrorgen.inventory.cron import cron_error
+from mirrorgen.inventory.refs import ReferenceError, mapping_pairs, parse_image_ref, split_mapping_line
 
 # Written by hand in the form openshift/release's job sanitizer produces (keys sorted, sequences flush
 # with their key, quoted look-alikes, '@' needing single quotes, a `|` block, and a long single-quoted
@@ -166,7 +166,7 @@ _REF_ALPHABET = "abcAB019.-_:/@*[]" + "é"
 def test_reference_parse_agrees_with_the_whole_grammar(text, wildcard) -> None:
     """The step-by-step parse (which names what is wrong) accepts exactly what distribution/reference's grammar,
     written as one regex, accepts, and splits it the same way."""
-    from mirrorgen.refs import _DIGEST, _DOMAIN, _SOURCE_TAG, _COMPONENT, ImageRef, names_registry
+    from mirrorgen.inventory.refs import _DIGEST, _DOMAIN, _SOURCE_TAG, _COMPONENT, ImageRef, names_registry
 
     path_re = rf"{_COMPONENT}(?:/{_COMPONENT})*"
     match = re.fullmatch(rf"(?:(?P<registry>{_DOMAIN})/)?(?P<path>{path_re})(?::(?P<tag>{_SOURCE_TAG}))?"

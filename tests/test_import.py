@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run_cli
-from mirrorgen import canonical_yaml
-from mirrorgen.overrides import deep_merge, overrides_between
+from mirrorgen.artifacts import canonical_yaml
+from mirrorgen.inventory.overrides import deep_merge, overrides_between
 
 FIXTURE = REPO / "tests/fixtures/release"
 JOB_FILE = "ci-operator/jobs/infra-image-mirroring.yaml"
@@ -256,7 +256,7 @@ def test_job_file_extra_cannot_replace_the_periodics(imported: tuple[Path, Path]
 
 
 def test_the_suggested_name_for_an_unprefixed_file_is_one_its_job_mirrors() -> None:
-    from mirrorgen.validate import _prefixed
+    from mirrorgen.rules import _prefixed
 
     # Upstream's openshift/origin_v3_9 under the prefix mapping_origin, and a prefix that ends in `_`.
     assert _prefixed("mapping_origin", "origin_v3_9") == "mapping_origin_v3_9"

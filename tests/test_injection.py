@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from mirrorgen.errors import InvalidInventory, Severity
-from mirrorgen.load import parse_inventory
+from mirrorgen.inventory.load import parse_inventory
 from mirrorgen.plan import plan
-from mirrorgen.validate import validate
+from mirrorgen.rules import validate
 from oracle import expected_views, view
 from rendered import oc_mapping_lines, reparse
 

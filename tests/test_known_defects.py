@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from conftest import MINIMAL, REPO, run_cli
-from mirrorgen.load import KNOWN_TOP_FILES, parse_inventory
-from mirrorgen.validate import DEFECT_CODES, validate
+from mirrorgen.inventory.load import KNOWN_TOP_FILES, parse_inventory
+from mirrorgen.rules import DEFECT_CODES, validate
 
 FIXTURE = REPO / "tests/fixtures/release"
 SRC = "registry.ci.openshift.org/acme-ci"

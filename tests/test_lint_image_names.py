@@ -8,7 +8,7 @@ from typing import Callable
 import pytest
 
 from conftest import MINIMAL, run_cli
-from mirrorgen.lint_image_names import image_name_problems
+from mirrorgen.rules.image_names import image_name_problems
 
 
 # The guideline's own examples of each segment ordering, and its grandfathered "known violations".

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 import mirrorgen
 from mirrorgen.errors import InvalidInventory
-from mirrorgen.load import parse_inventory
-from mirrorgen.model import ImagesFile, NamespacesFile, Org, QciAccess, Settings
-from mirrorgen.validate import validate
+from mirrorgen.inventory.load import parse_inventory
+from mirrorgen.inventory.model import ImagesFile, NamespacesFile, Org, QciAccess, Settings
+from mirrorgen.rules import validate
 
 FILES = {"mirrorgen.yaml": Settings, "namespaces.yaml": NamespacesFile, "orgs/acme.yaml": Org, "images.yaml": ImagesFile,
          "qci.yaml": QciAccess}

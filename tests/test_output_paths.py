@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, run_cli
-from mirrorgen import tree
-from mirrorgen.load import load_inventory
+from mirrorgen.tree import writer as tree
+from mirrorgen.inventory.load import load_inventory
 from mirrorgen.output import is_plain_relative_path
 from mirrorgen.plan import MANIFEST, plan
-from mirrorgen.render import MARKER
+from mirrorgen.artifacts.render import MARKER
 
 ORG_DIR = "core-services/image-mirroring/acme"
 OWNERS = f"{ORG_DIR}/OWNERS"

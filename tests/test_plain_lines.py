@@ -10,14 +10,13 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mirrorgen import validate as _  # noqa: F401  (the package attribute is the function; the module is needed)
 from mirrorgen.artifacts import mappings
-from mirrorgen.load import parse_inventory
-from mirrorgen.model import Settings
-from mirrorgen.refs import PLAIN_COMPONENT, PLAIN_LINE, ReferenceError, mapping_pairs, split_mapping_line
+from mirrorgen.inventory.load import parse_inventory
+from mirrorgen.inventory.model import Settings
+from mirrorgen.inventory.refs import PLAIN_COMPONENT, PLAIN_LINE, ReferenceError, mapping_pairs, split_mapping_line
 import importlib
 
-validate_module = importlib.import_module("mirrorgen.validate")
+validate_module = importlib.import_module("mirrorgen.rules")
 
 # Most references are made of the parts real lines are made of; the others may also take parts that are valid
 # outside the plain form, or wrong: lines land on both sides of the regex and of the grammar, and repeat.

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 import mirrorgen
 from conftest import MINIMAL, run_cli
 from mirrorgen.errors import Severity
-from mirrorgen.load import load_inventory
-from mirrorgen.refs import TAG_RE, mapping_pairs, parse_image_ref, split_mapping_line
-from mirrorgen.validate import validate
+from mirrorgen.inventory.load import load_inventory
+from mirrorgen.inventory.refs import TAG_RE, mapping_pairs, parse_image_ref, split_mapping_line
+from mirrorgen.rules import validate
 
 # The examples of seed 004 (docs.ci.openshift.org, "Interacting With CI Image Registries"), checked by hand.
 SEED_EXAMPLES = [

@@ -11,7 +11,7 @@ import yaml
 
 import mirrorgen
 from conftest import REPO, run_cli
-from mirrorgen.load import load_inventory
+from mirrorgen.inventory.load import load_inventory
 
 KUBERNETES = "1.30.0"
 PULLER = "clusters/app.ci/assets/admin_qci-image-puller_rbac.yaml"

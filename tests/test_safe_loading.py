@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import run_cli
 from mirrorgen.errors import InvalidInventory
-from mirrorgen.yamlsource import MAX_ALIAS_EXPANSION, parse_yaml
+from mirrorgen.inventory.yamlsource import MAX_ALIAS_EXPANSION, parse_yaml
 
 
 def problems_of(text: str | bytes, file: str = "orgs/acme.yaml") -> list[str]:
@@ -163,7 +163,7 @@ _hand_written = st.sampled_from([
 def test_composing_from_events_builds_what_pyyaml_composes(text: str) -> None:
     """yamlsource composes the node graph from the parser's events itself (once, without recursion); PyYAML's
     composer is the reference: the same nodes, marks and aliases, or the same error."""
-    from mirrorgen.yamlsource import _compose
+    from mirrorgen.inventory.yamlsource import _compose
 
     for loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         expected = _outcome(lambda: yaml.compose(text, Loader=loader))

@@ -13,7 +13,7 @@ import mirrorgen
 from mirrorgen.artifacts.mappings import configmap_layout
 from mirrorgen.artifacts.prow import JOBS_PATH
 from mirrorgen.artifacts.shards import ETCD_LIMIT
-from mirrorgen.load import read_inventory_files
+from mirrorgen.inventory.load import read_inventory_files
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_inventory  # noqa: E402

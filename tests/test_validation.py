@@ -14,8 +14,8 @@ import yaml
 
 import mirrorgen
 from conftest import MINIMAL, REPO, run_cli, write_tree
-from mirrorgen.load import load_and_validate, load_inventory
-from mirrorgen.validate import RULES
+from mirrorgen.inventory.load import load_and_validate, load_inventory
+from mirrorgen.rules import RULES
 from test_hostile_corpus import CASES as HOSTILE, expected_lines, hostile_inventory
 
 DIGEST = "sha256:" + "ab" * 32

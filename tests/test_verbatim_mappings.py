@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 import mirrorgen
 from conftest import REPO, run_cli
-from mirrorgen.explain import explain
-from mirrorgen.importer import _text_blocks, round_trip_problems
-from mirrorgen.load import parse_inventory
-from mirrorgen.validate import validate
+from mirrorgen.review.explain import explain
+from mirrorgen.adopt.convert import _text_blocks, round_trip_problems
+from mirrorgen.inventory.load import parse_inventory
+from mirrorgen.rules import validate
 
 FIXTURE = REPO / "tests/fixtures/release"
 HEAD = "destination: quay.io/acme\nowners: {approvers: [alice]}\n"

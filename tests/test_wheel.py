@@ -22,7 +22,7 @@ def test_wheel_install_ships_templates(tmp_path: Path) -> None:
                    check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = subprocess.run([str(python), "-c", "import mirrorgen.render as r; print(r.__file__)"],
+    where = subprocess.run([str(python), "-c", "import mirrorgen.artifacts.render as r; print(r.__file__)"],
                            cwd=elsewhere, check=True, capture_output=True, text=True).stdout
     assert str(env_dir) in where
     assert subprocess.run([str(mirrorgen), "--help"], cwd=elsewhere, capture_output=True).returncode == 0

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import mirrorgen
 from conftest import run_cli
-from mirrorgen import yamlsource
+from mirrorgen.inventory import yamlsource
 
 # name → (file text, the line with the mistake, the message there)
 MISTAKES = {

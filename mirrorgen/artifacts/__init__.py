@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..model import Inventory
+from ..inventory.model import Inventory
 from ..output import Output
 from .cki import DEPLOYMENT_DIR, plan_cki
 from .mappings import MIRRORING_DIR, plan_mappings

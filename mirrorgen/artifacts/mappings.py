@@ -7,13 +7,13 @@ import gzip
 import re
 
 from ..errors import Location
-from ..memo import per_inventory
-from ..model import Inventory, MappingFile, Org, Settings
+from ..inventory.memo import per_inventory
+from ..inventory.model import Inventory, MappingFile, Org, Settings
 from ..output import Output
 from ..provenance import nested_key_lines
-from ..qci import names_its_registry, resolve_tokens
-from ..refs import split_mapping_line
-from ..render import render
+from ..inventory.qci import names_its_registry, resolve_tokens
+from ..inventory.refs import split_mapping_line
+from .render import render
 from .owners import owners_text
 from .shards import Layout, pack
 

@@ -6,11 +6,11 @@ import functools
 from typing import Any
 
 from ..errors import Location
-from ..model import Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.model import Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from ..output import Output
-from ..overrides import deep_merge
+from ..inventory.overrides import deep_merge
 from ..provenance import sequence_item_lines
-from ..render import render
+from .render import render
 from .mappings import configmap_layout
 
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Inventory, QciAccess, QciIntegration
+from ..inventory.model import Inventory, QciAccess, QciIntegration
 from ..output import Output
-from ..render import render
+from .render import render
 from .owners import owners_document
 from .rbac import RBAC_API, REGISTRY_ACCESS_DIR, group_subject, namespace_document
 

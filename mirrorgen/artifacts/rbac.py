@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 from typing import Any, Optional
 
-from ..model import Access, Inventory, Namespace
+from ..inventory.model import Access, Inventory, Namespace
 from ..output import Output
 from ..provenance import document_sources
-from ..readers import enabled_jobs, mirror_only_readers
-from ..render import render
+from ..inventory.readers import enabled_jobs, mirror_only_readers
+from .render import render
 from .owners import owners_text
 
 # The cluster whose registry the registry-access RoleBindings govern, and where the mirroring jobs run.

@@ -7,10 +7,10 @@ namespace's image-puller binding names exactly these accounts (rbac.py).
 from __future__ import annotations
 
 from ..errors import Location
-from ..model import Inventory, job_setting_location
+from ..inventory.model import Inventory, job_setting_location
 from ..output import Output
-from ..readers import enabled_jobs
-from ..render import render
+from ..inventory.readers import enabled_jobs
+from .render import render
 from .rbac import REGISTRY_CLUSTER
 
 # A folder of its own on app.ci, which applyconfig applies (`admin_` files as admin): mirrorgen owns it, so the file

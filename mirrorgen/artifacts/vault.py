@@ -6,10 +6,10 @@ import functools
 from typing import Any, Iterator
 
 from ..errors import Location
-from ..model import EXTERNAL, SELF_SERVICE, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.model import EXTERNAL, SELF_SERVICE, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from ..output import Output
 from ..provenance import document_sources
-from ..render import render
+from .render import render
 from .prow import job_name
 
 VAULT_PATH = "vault/image-mirroring-push-credentials.yaml"

@@ -20,11 +20,11 @@ from typing import Iterable, Iterator, Optional
 
 import attrs
 
-from .artifacts import OWNED_DIRS
-from .errors import Location, MirrorgenError
-from .output import Output, is_plain_relative_path
-from .plan import LEGACY_MANIFEST, MANIFEST_PATHS, is_manifest, parse_manifest, sha256
-from .render import MARKER
+from ..artifacts import OWNED_DIRS
+from ..errors import Location, MirrorgenError
+from ..output import Output, is_plain_relative_path
+from ..plan import LEGACY_MANIFEST, MANIFEST_PATHS, is_manifest, parse_manifest, sha256
+from ..artifacts.render import MARKER
 
 _TMP = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")
 _MARKER_BYTES = MARKER.encode()

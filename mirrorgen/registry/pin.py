@@ -9,11 +9,11 @@ from pathlib import Path
 
 import attrs
 
-from .cki import CkiImage, parse_cki_images
-from .errors import InvalidInventory, MirrorgenError, Problem
-from .load import IMAGES_FILE, load_inventory
-from .registry import Resolution, Skopeo
-from .tree import _atomic_write
+from ..rules.cki import CkiImage, parse_cki_images
+from ..errors import InvalidInventory, MirrorgenError, Problem
+from ..inventory.load import IMAGES_FILE, load_inventory
+from .skopeo import Resolution, Skopeo
+from ..tree.writer import _atomic_write
 
 
 @attrs.frozen

@@ -12,11 +12,11 @@ from typing import Iterator, Optional
 
 import attrs
 
-from .cron import cron_error
-from .errors import Location, Problem, Severity
-from .model import ImagesFile, Inventory
-from .output import is_plain_relative_path
-from .refs import ImageRef, ReferenceError, parse_image_ref
+from ..inventory.cron import cron_error
+from ..errors import Location, Problem, Severity
+from ..inventory.model import ImagesFile, Inventory
+from ..output import is_plain_relative_path
+from ..inventory.refs import ImageRef, ReferenceError, parse_image_ref
 
 SHA256_RE = re.compile(r"sha256:[a-f0-9]{64}")
 # cki-tools renders `cki_variable('IMAGES').<name>`: a name must be usable as an attribute.

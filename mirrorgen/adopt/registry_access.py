@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping, Optional
 import attrs
 import yaml
 
-from .errors import Location, Problem
+from ..errors import Location, Problem
 
 # Kinds that grant nothing by being applied (a role grants only through a binding, which is read).
 _INERT_KINDS = frozenset({

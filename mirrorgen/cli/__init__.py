@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_problems(problems, config: str) -> None:
-    from .errors import one_line
+    from ..errors import one_line
 
     for problem in problems:
         print(one_line(os.path.join(config, str(problem))), file=sys.stderr)
@@ -97,7 +97,7 @@ def _print_problems(problems, config: str) -> None:
 
 def _report_invalid(problems, config: str, command: str) -> None:
     """Errors first, so that none is lost among warnings; then the warnings as a count (validate lists them)."""
-    from .errors import Severity
+    from ..errors import Severity
 
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is not Severity.ERROR]
@@ -113,10 +113,10 @@ def _report_invalid(problems, config: str, command: str) -> None:
 
 
 def _load_and_plan(config: str):
-    from .errors import InvalidInventory, Severity
-    from .load import load_reporting_everything
-    from .plan import plan
-    from .validate import validate
+    from ..errors import InvalidInventory, Severity
+    from ..inventory.load import load_reporting_everything
+    from ..plan import plan
+    from ..rules import validate
 
     inventory = load_reporting_everything(config)
     try:
@@ -138,7 +138,7 @@ def _note_warnings(warnings, config: str) -> None:
 def _output_folder(args: argparse.Namespace, *, must_exist: bool) -> Path:
     """--output as a folder mirrorgen can use, checked before any work: a file there, or (`must_exist`) no folder,
     is a mistake in the command line, not drift."""
-    from .errors import MirrorgenError
+    from ..errors import MirrorgenError
 
     output = existing = Path(args.output)
     while not existing.exists() and existing != existing.parent:
@@ -155,7 +155,7 @@ def _output_folder(args: argparse.Namespace, *, must_exist: bool) -> Path:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .tree import write
+    from ..tree import write
 
     output = _output_folder(args, must_exist=False)
     outputs, warnings = _load_and_plan(args.config)
@@ -167,8 +167,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import report
-    from .tree import check
+    from ..review import report
+    from ..tree import check
 
     output = _output_folder(args, must_exist=True)
     outputs, warnings = _load_and_plan(args.config)
@@ -197,7 +197,7 @@ def _inventory_line(config: str, location) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .explain import explain, parse_target
+    from ..review.explain import explain, parse_target
 
     _output_folder(args, must_exist=False)  # explain reads the plan, not the tree, which need not exist yet
     outputs, _ = _load_and_plan(args.config)
@@ -216,11 +216,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from . import change_plan
-    from .errors import InvalidInventory, MirrorgenError
-    from .gitrev import inventory_files_at
-    from .load import empty_inventory, load_and_validate, parse_inventory
-    from .plan import plan
+    from ..review import change_plan
+    from ..errors import InvalidInventory, MirrorgenError
+    from ..review.gitrev import inventory_files_at
+    from ..inventory.load import empty_inventory, load_and_validate, parse_inventory
+    from ..plan import plan
 
     files = inventory_files_at(args.base, args.config)
     try:
@@ -238,9 +238,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .artifacts.mappings import configmap_layout
-    from .artifacts.shards import size_report
-    from .load import load_and_validate
+    from ..artifacts.mappings import configmap_layout
+    from ..artifacts.shards import size_report
+    from ..inventory.load import load_and_validate
 
     inventory, warnings = load_and_validate(args.config)
     _print_problems(warnings, args.config)
@@ -253,8 +253,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .errors import InvalidInventory
-    from .importer import import_release, read_release, secret_sources, write_inventory
+    from ..errors import InvalidInventory
+    from ..adopt.convert import import_release, read_release, secret_sources, write_inventory
 
     files = read_release(args.release_repo)
     try:
@@ -273,8 +273,8 @@ def cmd_import(args: argparse.Namespace) -> int:
           f" same files again. {warnings} warning(s): see them with: mirrorgen validate --config {shlex.quote(args.config)}")
     return EXIT_OK
 def cmd_pin(args: argparse.Namespace) -> int:
-    from .pin import pin
-    from .registry import Skopeo
+    from ..registry.pin import pin
+    from ..registry.skopeo import Skopeo
 
     result = pin(Path(args.config), update=args.update, registry=Skopeo(frozenset(args.insecure_registry)))
     for image, new in result.changed:
@@ -287,9 +287,9 @@ def cmd_pin(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     import json
 
-    from .load import load_inventory
-    from .registry import Skopeo
-    from .verify import as_json, as_text, failed, verify
+    from ..inventory.load import load_inventory
+    from ..registry.skopeo import Skopeo
+    from ..registry.verify import as_json, as_text, failed, verify
 
     reports = verify(load_inventory(args.config), org=args.org, registry=Skopeo(frozenset(args.insecure_registry)))
     if args.format == "json":
@@ -328,7 +328,7 @@ def run() -> NoReturn:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    from .errors import InvalidInventory, MirrorgenError, one_line
+    from ..errors import InvalidInventory, MirrorgenError, one_line
 
     # A run builds millions of small objects that live until it ends and makes next to no reference cycles, so the
     # cycle collector would walk them over and over for nothing: a tenth of a run at 100 000 mapping lines, for a

@@ -14,14 +14,14 @@ from typing import Any, Callable, Iterator, Optional
 
 import attrs
 
-from .artifacts.mappings import configmap_layout
-from .artifacts.prow import job_name, jobs_in_order
-from .artifacts.vault import external_secrets, item_sources, vault_items
-from .cki import parse_cki_images
-from .errors import Location
-from .model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
-from .refs import ImageRef, MappingPair
-from .artifacts.shards import ETCD_LIMIT as CONFIGMAP_LIMIT
+from ..artifacts.mappings import configmap_layout
+from ..artifacts.prow import job_name, jobs_in_order
+from ..artifacts.vault import external_secrets, item_sources, vault_items
+from ..rules.cki import parse_cki_images
+from ..errors import Location
+from ..inventory.model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.refs import ImageRef, MappingPair
+from ..artifacts.shards import ETCD_LIMIT as CONFIGMAP_LIMIT
 
 SCHEMA_VERSION = 1
 Document = dict[str, Any]

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from attrs import field, frozen
 
-from .errors import Location, Severity
+from ..errors import Location, Severity
 from .refs import MappingPair, ParsedLine, ReferenceError, mapping_pairs, split_mapping_line
 from .yamlsource import SourceMap
 

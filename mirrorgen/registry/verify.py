@@ -9,12 +9,12 @@ from typing import Any, Mapping, Optional
 
 import attrs
 
-from .cki import parse_cki_images
-from .errors import Location, MirrorgenError
-from .model import Inventory
-from .qci import resolve_source
-from .refs import ImageRef, ReferenceError
-from .registry import Resolution, Skopeo
+from ..rules.cki import parse_cki_images
+from ..errors import Location, MirrorgenError
+from ..inventory.model import Inventory
+from ..inventory.qci import resolve_source
+from ..inventory.refs import ImageRef, ReferenceError
+from .skopeo import Resolution, Skopeo
 
 OK, MISSING, STALE, ERROR, SKIPPED = "ok", "missing", "stale", "error", "skipped"
 SOURCE_MISSING = "source-missing"

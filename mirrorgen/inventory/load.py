@@ -12,14 +12,14 @@ import cattrs
 from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, override
 
-from .credentials import without_echoes
-from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+from ..rules.credentials import without_echoes
+from ..errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .model import (
     Access, ImagesFile, Inventory, KnownDefects, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings,
     defect_severity,
 )
 from .refs import DNS1123_LABEL_RULE, dns1123_hint, is_dns1123_label
-from .text_rules import file_name_problem
+from ..rules.text import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
 SETTINGS_FILE = "mirrorgen.yaml"
@@ -332,7 +332,7 @@ def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, lis
 
     A file that fails to load is left out, and the rest is still validated, so one run reports everything.
     """
-    from .validate import validate
+    from ..rules import validate
 
     inventory = load_reporting_everything(config_dir)
     problems = validate(inventory)
@@ -345,7 +345,7 @@ def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, lis
 def load_reporting_everything(config_dir: str | Path = "config") -> Inventory:
     """The inventory; where a file fails to load, raises InvalidInventory with its problems and every error
     validation finds in the files that did load, so that one run reports everything."""
-    from .validate import validate
+    from ..rules import validate
 
     try:
         return load_inventory(config_dir)

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .errors import MirrorgenError
+from ..errors import MirrorgenError
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:

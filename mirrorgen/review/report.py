@@ -14,10 +14,10 @@ from typing import Any, Optional
 
 import attrs
 
-from .errors import Location, one_line
-from .output import Output
-from .plan import is_manifest
-from .tree import Drift, FileDrift, unified_diff
+from ..errors import Location, one_line
+from ..output import Output
+from ..plan import is_manifest
+from ..tree.writer import Drift, FileDrift, unified_diff
 
 # 2: a location without a line (a whole inventory file) has `"line": null`, no longer 0.
 SCHEMA_VERSION = 2

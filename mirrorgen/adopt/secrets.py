@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from .errors import InvalidInventory, Location, Problem
-from .yamlsource import parse_yaml
+from ..errors import InvalidInventory, Location, Problem
+from ..inventory.yamlsource import parse_yaml
 
 BOOTSTRAP_PATH = "core-services/ci-secret-bootstrap/_config.yaml"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .artifacts.rbac import REGISTRY_CLUSTER
-from .errors import Problem, Severity
-from .model import Inventory, job_setting_location
-from .readers import enabled_jobs, mirror_only_readers
+from ..artifacts.rbac import REGISTRY_CLUSTER
+from ..errors import Problem, Severity
+from ..inventory.model import Inventory, job_setting_location
+from ..inventory.readers import enabled_jobs, mirror_only_readers
 
 
 

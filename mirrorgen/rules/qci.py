@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .artifacts.qci import QCI_AUTHZ_NAMESPACE
-from .errors import Location, Problem
-from .model import Inventory, Owners
-from .qci import IMAGE_STREAM_REGISTRIES
-from .refs import dns1123_label_error
+from ..artifacts.qci import QCI_AUTHZ_NAMESPACE
+from ..errors import Location, Problem
+from ..inventory.model import Inventory, Owners
+from ..inventory.qci import IMAGE_STREAM_REGISTRIES
+from ..inventory.refs import dns1123_label_error
 
 
 def _group_name_problem(where: Location, what: str, name: str) -> Iterator[Problem]:

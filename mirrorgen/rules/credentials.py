@@ -15,8 +15,8 @@ import attrs
 import re2
 from typing import Iterable, Iterator, Optional
 
-from .errors import Problem
-from .model import Inventory
+from ..errors import Problem
+from ..inventory.model import Inventory
 
 WHERE_CREDENTIALS_BELONG = (
     "credentials never go in the inventory (it and the generated files are public): store them in Vault through"

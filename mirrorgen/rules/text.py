@@ -10,8 +10,8 @@ import re
 import unicodedata
 from typing import Iterator
 
-from .errors import Location, Problem
-from .model import Inventory, Owners
+from ..errors import Location, Problem
+from ..inventory.model import Inventory, Owners
 
 # Control characters (TAB and newline aside), line and paragraph separators (line breaks to YAML 1.1, not to oc), and format characters: bidi overrides, zero-width spaces,
 # byte-order marks — invisible in a diff, so a reviewer cannot see what they approve.

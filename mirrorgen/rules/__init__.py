@@ -12,25 +12,25 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import attrs
 
-from .artifacts.mappings import configmap_layout, mapping_outputs
-from .artifacts.shards import ETCD_LIMIT
-from .artifacts.prow import AREA_LABEL, PROW_LABELS, ROLE_LABEL, job_labels, job_name
-from .access_rules import check_job_namespace, check_mirror_only_readers, check_service_account_clusters
+from ..artifacts.mappings import configmap_layout, mapping_outputs
+from ..artifacts.shards import ETCD_LIMIT
+from ..artifacts.prow import AREA_LABEL, PROW_LABELS, ROLE_LABEL, job_labels, job_name
+from .access import check_job_namespace, check_mirror_only_readers, check_service_account_clusters
 from .cki import check_cki_images, check_images_settings
 from .credentials import check_credentials, without_echoes
-from .cron import cron_error, go_duration_seconds
-from .errors import Location, Problem, Severity, sort_problems
-from .memo import per_inventory
-from .lint_image_names import check_image_names
-from .lint_qci import check_image_stream_registry, check_qci_access
-from .model import (
+from ..inventory.cron import cron_error, go_duration_seconds
+from ..errors import Location, Problem, Severity, sort_problems
+from ..inventory.memo import per_inventory
+from .image_names import check_image_names
+from .qci import check_image_stream_registry, check_qci_access
+from ..inventory.model import (
     ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Access, ConfigMapSettings, Inventory, MappingFile, MappingLine, Org,
     ResolvedJob, defect_severity, job_setting_location, resolve_job,
 )
-from .qci import image_stream_namespace, resolve_source
+from ..inventory.qci import image_stream_namespace, resolve_source
 # Private names here: the rules below read them as helpers of this module.
-from .readers import enabled_jobs as _enabled_jobs, mirrored_by as _mirrored_by
-from .refs import (
+from ..inventory.readers import enabled_jobs as _enabled_jobs, mirrored_by as _mirrored_by
+from ..inventory.refs import (
     DECOMMISSIONED_REGISTRIES,
     PLAIN_COMPONENT,
     PLAIN_LINES,
@@ -45,7 +45,7 @@ from .refs import (
     is_registry_host,
     parse_image_ref,
 )
-from .text_rules import check_characters, check_mapping_line_length, check_people_text
+from .text import check_characters, check_mapping_line_length, check_people_text
 
 MAX_JOB_NAME = 63
 # Prow's rule for the name of a job run by its kubernetes agent.

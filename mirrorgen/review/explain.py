@@ -7,8 +7,8 @@ from typing import Optional
 
 import attrs
 
-from .errors import Location, MirrorgenError
-from .output import Output
+from ..errors import Location, MirrorgenError
+from ..output import Output
 
 
 @attrs.frozen

@@ -7,7 +7,7 @@ RoleBindings all ask these questions, and must get the same answers.
 
 from __future__ import annotations
 
-from .errors import Location
+from ..errors import Location
 from .memo import per_inventory
 from .model import Access, Inventory, ResolvedJob, resolve_job
 from .qci import image_stream_namespace

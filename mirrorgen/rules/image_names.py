@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .errors import Location, Problem, Severity
-from .model import Inventory
-from .qci import QCI_REPOSITORY
+from ..errors import Location, Problem, Severity
+from ..inventory.model import Inventory
+from ..inventory.qci import QCI_REPOSITORY
 
 OPENSHIFT_PREFIX = "quay.io/openshift/"
 # Listed in the guidelines as names that came in before the rules: existing, not to be copied.

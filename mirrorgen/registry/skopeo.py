@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 
 import attrs
 
-from .errors import MirrorgenError
+from ..errors import MirrorgenError
 
 # Registries answer these (distribution error codes, as skopeo prints them) when a tag or repository is absent.
 _ABSENT = ("manifest unknown", "name unknown", "not found", "no such image")

@@ -16,8 +16,8 @@ from typing import Any, Optional
 import attrs
 import yaml
 
-from .canonical_yaml import reads_as_non_string
-from .errors import one_line
+from ..artifacts.canonical_yaml import reads_as_non_string
+from ..errors import one_line
 
 Path = tuple[Any, ...]
 

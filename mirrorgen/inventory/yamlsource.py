@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional
 import attrs
 import yaml
 
-from .errors import InvalidInventory, Location, Problem
+from ..errors import InvalidInventory, Location, Problem
 from .yaml_mistakes import explain as explain_mistake
 
 Path = tuple[Any, ...]

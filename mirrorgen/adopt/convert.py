@@ -17,25 +17,25 @@ from typing import Any, Iterable, Mapping, Optional
 import attrs
 import yaml
 
-from . import canonical_yaml
-from .artifacts.mappings import MIRRORING_DIR
-from .artifacts.owners import owners_text
-from .artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT, periodic
-from .artifacts.rbac import REGISTRY_ACCESS_DIR
-from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-from .granted_access import MIRROR_ONLY, PUBLIC, folder_access
-from .load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
-from .model import (
+from ..artifacts import canonical_yaml
+from ..artifacts.mappings import MIRRORING_DIR
+from ..artifacts.owners import owners_text
+from ..artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT, periodic
+from ..artifacts.rbac import REGISTRY_ACCESS_DIR
+from ..errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+from .registry_access import MIRROR_ONLY, PUBLIC, folder_access
+from ..inventory.load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
+from ..inventory.model import (
     ENTRYPOINT, EXTERNAL, SELF_SERVICE, ConfigMapSettings, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings,
     resolve_job,
 )
-from .overrides import overrides_between
-from .plan import plan
-from .render import comment_text
-from .secret_bootstrap import BOOTSTRAP_PATH, provisioned_secrets
-from .refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
-from .validate import MAPPING_PREFIX, validate
-from .yamlsource import parse_yaml
+from ..inventory.overrides import overrides_between
+from ..plan import plan
+from ..artifacts.render import comment_text
+from .secrets import BOOTSTRAP_PATH, provisioned_secrets
+from ..inventory.refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
+from ..rules import MAPPING_PREFIX, validate
+from ..inventory.yamlsource import parse_yaml
 
 # Prow's plugin configuration: its config-updater section says how the mapping files reach the ConfigMap.
 PLUGINS_PATH = "core-services/prow/02_config/_plugins.yaml"

@@ -1,0 +1,1 @@
+"""The shell's registry side: skopeo lookups, pinning digests, verifying mirrors."""
