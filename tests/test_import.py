@@ -256,12 +256,12 @@ def test_job_file_extra_cannot_replace_the_periodics(imported: tuple[Path, Path]
 
 
 def test_the_suggested_name_for_an_unprefixed_file_is_one_its_job_mirrors() -> None:
-    from mirrorgen.rules import _prefixed
+    from mirrorgen.rules.mapping_files import prefixed
 
     # Upstream's openshift/origin_v3_9 under the prefix mapping_origin, and a prefix that ends in `_`.
-    assert _prefixed("mapping_origin", "origin_v3_9") == "mapping_origin_v3_9"
-    assert _prefixed("mapping_ovirt_", "csi_quay") == "mapping_ovirt_csi_quay"
-    assert _prefixed("mapping_anvil_builder", "anvil_nightly") == "mapping_anvil_builder_anvil_nightly"
+    assert prefixed("mapping_origin", "origin_v3_9") == "mapping_origin_v3_9"
+    assert prefixed("mapping_ovirt_", "csi_quay") == "mapping_ovirt_csi_quay"
+    assert prefixed("mapping_anvil_builder", "anvil_nightly") == "mapping_anvil_builder_anvil_nightly"
 
 
 def _big_mapping(release: Path) -> None:

@@ -12,7 +12,8 @@ import yaml
 
 from conftest import MINIMAL, REPO, run_cli
 from mirrorgen.inventory.load import KNOWN_TOP_FILES, parse_inventory
-from mirrorgen.rules import DEFECT_CODES, validate
+from mirrorgen.rules import validate
+from mirrorgen.rules.known_defects import DEFECT_CODES
 
 FIXTURE = REPO / "tests/fixtures/release"
 SRC = "registry.ci.openshift.org/acme-ci"

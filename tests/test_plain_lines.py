@@ -16,7 +16,7 @@ from mirrorgen.inventory.model import Settings
 from mirrorgen.inventory.refs import PLAIN_COMPONENT, PLAIN_LINE, ReferenceError, mapping_pairs, split_mapping_line
 import importlib
 
-validate_module = importlib.import_module("mirrorgen.rules")
+mapping_line_rules = importlib.import_module("mirrorgen.rules.mapping_lines")
 
 # Most references are made of the parts real lines are made of; the others may also take parts that are valid
 # outside the plain form, or wrong: lines land on both sides of the regex and of the grammar, and repeat.
@@ -145,12 +145,12 @@ _SAME_IMAGE_BY_DIGEST = {  # the source carries a digest, the destination is the
 @example(_SAME_IMAGE_BY_DIGEST)
 def test_validation_finds_the_same_with_and_without_the_shortcuts(files: dict[str, bytes]) -> None:
     inventory = parse_inventory(files)
-    found = [str(problem) for problem in validate_module.check_mapping_lines(inventory)]
+    found = [str(problem) for problem in mapping_line_rules.check_mapping_lines(inventory)]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(validate_module, "PLAIN_LINES", PLAIN_LINE)  # one line at a time only
-        assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
-        patch.setattr(validate_module, "PLAIN_LINES", _NEVER)
-        assert [str(problem) for problem in validate_module.check_mapping_lines(inventory)] == found
+        patch.setattr(mapping_line_rules, "PLAIN_LINES", PLAIN_LINE)  # one line at a time only
+        assert [str(problem) for problem in mapping_line_rules.check_mapping_lines(inventory)] == found
+        patch.setattr(mapping_line_rules, "PLAIN_LINES", _NEVER)
+        assert [str(problem) for problem in mapping_line_rules.check_mapping_lines(inventory)] == found
 
 
 @settings(max_examples=1500, deadline=None)
@@ -173,7 +173,7 @@ def test_a_destination_repeated_from_a_file_read_whole_names_its_line() -> None:
     org = ("destination: quay.io/acme\nowners:\n  approvers: [alice]\nmappings:\n"
            f"  mapping_acme_a: |\n{block(original)}  mapping_acme_b: |\n{block(copied)}")
     files = {"mirrorgen.yaml": b"{}\n", "orgs/acme.yaml": org.encode()}
-    found = [str(p) for p in validate_module.check_mapping_lines(parse_inventory(files))]
+    found = [str(p) for p in mapping_line_rules.check_mapping_lines(parse_inventory(files))]
     assert len(found) == 300
     assert "quay.io/acme/b:v7 is also written by mapping_acme_a (orgs/acme.yaml:" in found[7]
     written_at = int(found[7].split("(orgs/acme.yaml:")[1].split(")")[0])

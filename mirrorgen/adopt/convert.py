@@ -34,7 +34,8 @@ from ..plan import plan
 from ..artifacts.render import comment_text
 from .secrets import BOOTSTRAP_PATH, provisioned_secrets
 from ..inventory.refs import ReferenceError, dns1123_hint, is_dns1123_label, mapping_pairs, split_mapping_line
-from ..rules import MAPPING_PREFIX, validate
+from ..rules import validate
+from ..rules.mapping_files import MAPPING_PREFIX
 from ..inventory.yamlsource import parse_yaml
 
 # Prow's plugin configuration: its config-updater section says how the mapping files reach the ConfigMap.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..rules.cki import CkiImage, parse_cki_images
+from ..inventory.images import CkiImage, parse_cki_images
 from ..inventory.model import ImagesFile, Inventory
 from ..output import Output
 from .render import HEADER, render

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 
-from ..rules.cki import CkiImage, parse_cki_images
+from ..inventory.images import CkiImage, parse_cki_images
 from ..errors import InvalidInventory, MirrorgenError, Problem
 from ..inventory.load import IMAGES_FILE, load_inventory
 from .skopeo import Resolution, Skopeo

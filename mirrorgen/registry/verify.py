@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional
 
 import attrs
 
-from ..rules.cki import parse_cki_images
+from ..inventory.images import parse_cki_images
 from ..errors import Location, MirrorgenError
 from ..inventory.model import Inventory
 from ..inventory.qci import resolve_source

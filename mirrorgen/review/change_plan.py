@@ -17,7 +17,7 @@ import attrs
 from ..artifacts.mappings import configmap_layout
 from ..artifacts.prow import job_name, jobs_in_order
 from ..artifacts.vault import external_secrets, item_sources, vault_items
-from ..rules.cki import parse_cki_images
+from ..inventory.images import parse_cki_images
 from ..errors import Location
 from ..inventory.model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
 from ..inventory.refs import ImageRef, MappingPair

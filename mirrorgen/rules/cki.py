@@ -1,22 +1,19 @@
-"""The CKI image inventory (config/images.yaml): which images are mirrored, where from, and the lint rules.
-
-An IMAGES entry is one reference on one line. An image in an approved registry is written as is; any other
-as `<mirror_prefix>/<upstream registry>/<upstream path>:<tag>@sha256:<digest>`, so the mirror path names
-where the image really lives (that is where Renovate looks it up and where img-mirror copies it from).
-"""
+"""Rules for the CKI image inventory (config/images.yaml): its settings, and each image pinned, named and mirrored
+so that img-mirror and Renovate can work with it."""
 
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Iterator
 
 import attrs
 
-from ..inventory.cron import cron_error
 from ..errors import Location, Problem, Severity
+from ..inventory.cron import cron_error
+from ..inventory.images import CkiImage, mirror_repository, parse_cki_images
 from ..inventory.model import ImagesFile, Inventory
+from ..inventory.refs import ReferenceError, parse_image_ref
 from ..output import is_plain_relative_path
-from ..inventory.refs import ImageRef, ReferenceError, parse_image_ref
 
 SHA256_RE = re.compile(r"sha256:[a-f0-9]{64}")
 # cki-tools renders `cki_variable('IMAGES').<name>`: a name must be usable as an attribute.
@@ -24,57 +21,6 @@ NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Docker Hub's aliases, all served as docker.io; its one-component names live under library/.
 DOCKER_HUB = "docker.io"
 DOCKER_HUB_ALIASES = {"index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-
-
-@attrs.frozen
-class CkiImage:
-    """One IMAGES entry, parsed."""
-
-    name: str
-    text: str  # the reference as written
-    location: Location
-    reference: ImageRef  # what the clusters pull
-    upstream: ImageRef  # where the image really lives (the reference itself unless mirrored)
-
-    @property
-    def mirrored(self) -> bool:
-        return self.reference != self.upstream
-
-    @property
-    def lookup(self) -> str:
-        """What a registry client resolves to pin this image: the upstream repository and tag."""
-        return f"{self.upstream.repository}:{self.upstream.tag}"
-
-
-def mirror_repository(prefix: str, upstream: ImageRef) -> str:
-    return f"{prefix.rstrip('/')}/{upstream.registry}/{upstream.path}"
-
-
-def _upstream(prefix: str, reference: ImageRef) -> Optional[ImageRef]:
-    """The image a mirror reference copies, or None when `reference` is not under the mirror prefix."""
-    mirror = prefix.rstrip("/") + "/"
-    if not reference.repository.startswith(mirror):
-        return None
-    rest = parse_image_ref(reference.repository[len(mirror):])
-    return ImageRef(rest.registry, rest.path, reference.tag, reference.digest)
-
-
-def parse_cki_images(inventory: Inventory) -> tuple[list[CkiImage], list[Problem]]:
-    """Every entry that parses, and a problem for every entry that does not (pure)."""
-    spec = inventory.images
-    if spec is None:
-        return [], []
-    images, problems = [], []
-    for name, text in spec.images.items():
-        where = inventory.locate(spec.file, "images", name)
-        try:
-            reference = parse_image_ref(text.strip())
-            upstream = _upstream(spec.mirror_prefix, reference) or reference
-        except ReferenceError as exc:
-            problems.append(Problem(where, f"image {name!r}: {exc}"))
-            continue
-        images.append(CkiImage(name, text, where, reference, upstream))
-    return images, problems
 
 
 def _approved(spec: ImagesFile, registry: str) -> bool:
