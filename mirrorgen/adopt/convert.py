@@ -27,8 +27,8 @@ from .registry_access import MIRROR_ONLY, PUBLIC, folder_access
 from ..inventory.load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE, parse_inventory
 from ..inventory.model import (
     ENTRYPOINT, EXTERNAL, SELF_SERVICE, ConfigMapSettings, Inventory, JobDefaults, JobOverrides, Org, Owners, Settings,
-    resolve_job,
 )
+from ..inventory.jobs import resolve_job
 from ..inventory.overrides import overrides_between
 from ..plan import plan
 from ..artifacts.render import comment_text

@@ -6,7 +6,8 @@ import functools
 from typing import Any
 
 from ..errors import Location
-from ..inventory.model import Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.model import Inventory, Org
+from ..inventory.jobs import ResolvedJob, job_setting_location, resolve_job
 from ..output import Output
 from ..inventory.overrides import deep_merge
 from ..provenance import sequence_item_lines

@@ -7,7 +7,8 @@ namespace's image-puller binding names exactly these accounts (rbac.py).
 from __future__ import annotations
 
 from ..errors import Location
-from ..inventory.model import Inventory, job_setting_location
+from ..inventory.model import Inventory
+from ..inventory.jobs import job_setting_location
 from ..output import Output
 from ..inventory.readers import enabled_jobs
 from .render import render

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..errors import Location
 from .memo import per_inventory
-from .model import Access, Inventory, ResolvedJob, resolve_job
+from .model import Access, Inventory
+from .jobs import ResolvedJob, resolve_job
 from .qci import image_stream_namespace
 
 

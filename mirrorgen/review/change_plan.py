@@ -19,7 +19,8 @@ from ..artifacts.prow import job_name, jobs_in_order
 from ..artifacts.vault import external_secrets, item_sources, vault_items
 from ..inventory.images import parse_cki_images
 from ..errors import Location
-from ..inventory.model import Access, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.model import Access, Inventory, Org
+from ..inventory.jobs import ResolvedJob, job_setting_location, resolve_job
 from ..inventory.refs import ImageRef, MappingPair
 from ..artifacts.shards import ETCD_LIMIT as CONFIGMAP_LIMIT
 

@@ -7,7 +7,8 @@ from typing import Iterator
 
 from ..artifacts.rbac import REGISTRY_CLUSTER
 from ..errors import Problem, Severity
-from ..inventory.model import Inventory, job_setting_location
+from ..inventory.model import Inventory
+from ..inventory.jobs import job_setting_location
 from ..inventory.readers import enabled_jobs, mirror_only_readers
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import Problem
-from ..inventory.model import Inventory, Org, job_setting_location, resolve_job
+from ..inventory.model import Inventory, Org
+from ..inventory.jobs import job_setting_location, resolve_job
 # Aliased: the rule names its local list of jobs `mirrored_by`.
 from ..inventory.readers import enabled_jobs, mirrored_by as _mirrored_by
 from ..inventory.refs import is_configmap_key

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import Location, Problem, Severity
-from ..inventory.model import Inventory, resolve_job
+from ..inventory.model import Inventory
+from ..inventory.jobs import resolve_job
 from ..inventory.refs import ReferenceError, parse_image_ref
 from .known_defects import defect
 from .mapping_files import MAPPING_PREFIX, prefixed
