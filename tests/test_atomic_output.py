@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from mirrorgen.tree import writer as tree
+from mirrorgen.tree import drift, writer
 from mirrorgen.inventory.load import load_inventory
 from mirrorgen.plan import plan
 
@@ -68,7 +68,7 @@ def assert_each_file_old_or_new(out: Path, old: dict[str, str], new: dict[str, s
             versions.add(None)  # may not be written yet, or already removed as stale
         assert found.get(path) in versions, f"{path} is torn: neither the old nor the new version"
     leftovers = set(found) - old.keys() - new.keys()
-    assert all(tree._TMP.match(Path(p).name) for p in leftovers), leftovers
+    assert all(drift.TMP_NAME.match(Path(p).name) for p in leftovers), leftovers
 
 
 def start_generate(config: Path, out: Path, kill_at: str | None = None) -> subprocess.Popen:
@@ -78,14 +78,14 @@ def start_generate(config: Path, out: Path, kill_at: str | None = None) -> subpr
 
 
 def generate_killed_at(config: Path, out: Path, step: str) -> int:
-    """Run generate and let it kill itself with SIGKILL at `step` (tree.py's test hook): the exit status."""
+    """Run generate and let it kill itself with SIGKILL at `step` (tree/writer.py's test hook): the exit status."""
     process = start_generate(config, out, step)
     process.communicate(timeout=300)
     return process.returncode
 
 
 def kill_points(files: int, stale: int) -> list[str]:
-    """Steps of a run that writes `files` files, the manifest last, and removes `stale` ones (tree.py's _step):
+    """Steps of a run that writes `files` files, the manifest last, and removes `stale` ones (tree/writer.py's _step):
     a temporary file created empty, or filled, the first, one in the middle and the last two renamed into place
     (the last is the manifest), the first and the last stale file removed."""
     return [f"created:{files // 2}", f"created:{files}", "staged:1", f"staged:{files}",
@@ -127,7 +127,7 @@ def test_killed_generate_never_leaves_a_torn_file(old_and_new, tmp_path: Path) -
 def test_a_second_run_waits_for_the_first(old_and_new, tmp_path: Path) -> None:
     _, new, _, new_files = old_and_new
     out = tmp_path / "out"
-    with tree.locked(out):
+    with writer.locked(out):
         waiting = start_generate(new, out)
         # Until the kernel lists it as waiting for the lock on out (no sleep that a busy machine could outlast).
         while not waiting_for_lock(waiting.pid):

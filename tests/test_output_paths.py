@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, run_cli
-from mirrorgen.tree import writer as tree
+from mirrorgen import tree
 from mirrorgen.inventory.load import load_inventory
 from mirrorgen.output import is_plain_relative_path
 from mirrorgen.plan import MANIFEST, plan

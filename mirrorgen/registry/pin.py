@@ -13,7 +13,7 @@ from ..inventory.images import CkiImage, parse_cki_images
 from ..errors import InvalidInventory, MirrorgenError, Problem
 from ..inventory.load import IMAGES_FILE, load_inventory
 from .skopeo import Resolution, Skopeo
-from ..tree.writer import _atomic_write
+from ..tree.writer import atomic_write
 
 
 @attrs.frozen
@@ -77,5 +77,5 @@ def pin(config: Path, *, update: bool = False, registry: Skopeo = Skopeo()) -> P
         path = config / inventory.images.file
         text = path.read_bytes().decode("utf-8")
         replacements = {image.location.line: (image.text.strip(), new) for image, new in result.changed}
-        _atomic_write(path, rewrite_lines(text, replacements).encode("utf-8"))
+        atomic_write(path, rewrite_lines(text, replacements).encode("utf-8"))
     return result
