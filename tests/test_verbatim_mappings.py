@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import mirrorgen
 from conftest import REPO, run_cli
 from mirrorgen.review.explain import explain
-from mirrorgen.adopt.convert import _text_blocks, round_trip_problems
+from mirrorgen.adopt.convert import _text_blocks
+from mirrorgen.adopt.roundtrip import round_trip_problems
 from mirrorgen.inventory.load import parse_inventory
 from mirrorgen.rules import validate
 

@@ -254,7 +254,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..errors import InvalidInventory
-    from ..adopt.convert import import_release, read_release, secret_sources, write_inventory
+    from ..adopt import import_release, read_release, secret_sources, write_inventory
 
     files = read_release(args.release_repo)
     try:
