@@ -9,6 +9,7 @@ import attrs
 
 from ..artifacts.prow import JOBS_PATH, MAPPINGS_MOUNT
 from ..errors import InvalidInventory, Location
+from ..inventory.jobs import AREA_LABEL, REHEARSE_LABEL, ROLE_LABEL
 from ..inventory.model import ENTRYPOINT, EXTERNAL, SELF_SERVICE, ConfigMapSettings, JobDefaults
 from ..inventory.refs import is_dns1123_label
 from ..inventory.yamlsource import parse_yaml
@@ -16,8 +17,6 @@ from .reading import Problems, utf8_text
 from .secrets import BOOTSTRAP_PATH, provisioned_secrets
 
 JOB_NAME_PREFIX = "periodic-image-mirroring-"
-AREA_LABEL = "ci.openshift.io/area"
-ROLE_LABEL = "ci.openshift.io/role"
 PREFIX_PLACEHOLDER = "{mapping_prefix}"
 # How a hand-written script names the files it mirrors: a glob over the mounted ConfigMap.
 _GLOB = re.compile(re.escape(MAPPINGS_MOUNT) + r"/([-._a-zA-Z0-9]*)\*")
@@ -102,7 +101,7 @@ def _read_job(raw: Any, line: int, problems: Problems) -> Optional[Job]:
         problems.add(JOBS_PATH, line, f"{raw['name']} sets no MAPPING_FILE_PREFIX")
         return None
     if fields["labels"] and fields.get("dry_run"):
-        fields["labels"].pop("pj-rehearse.openshift.io/can-be-rehearsed", None)
+        fields["labels"].pop(REHEARSE_LABEL, None)
     return Job(raw, line, fields, prefix, script)
 
 

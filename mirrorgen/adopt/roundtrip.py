@@ -14,7 +14,7 @@ from ..inventory.load import KNOWN_DEFECTS_FILE, SETTINGS_FILE, parse_inventory
 from ..inventory.model import Inventory
 from ..plan import plan
 from ..rules import validate
-from ..rules.mapping_files import MAPPING_PREFIX
+from ..inventory.jobs import MAPPING_PREFIX
 from .convert import convert
 
 

@@ -7,11 +7,10 @@ from typing import Any, Iterator
 
 from ..errors import Location
 from ..inventory.model import EXTERNAL, SELF_SERVICE, Inventory, Org
-from ..inventory.jobs import ResolvedJob, job_setting_location, resolve_job
+from ..inventory.jobs import ResolvedJob, job_name, job_setting_location, resolve_job
 from ..output import Output
 from ..provenance import document_sources
 from .render import render
-from .prow import job_name
 
 VAULT_PATH = "vault/image-mirroring-push-credentials.yaml"
 

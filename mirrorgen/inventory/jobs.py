@@ -1,4 +1,5 @@
-"""An org's job as it runs: the global job defaults applied to the org's own settings, and where each is written."""
+"""An org's job as it runs: the global defaults applied to its own settings, its name and labels, and where each
+setting is written."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from attrs import frozen
 
 from ..errors import Location
 from .model import ENTRYPOINT, SELF_SERVICE, Inventory, Org, Settings
+
+# Every mapping file name starts with it (a job's MAPPING_FILE_PREFIX too), or it never reaches the ConfigMap.
+MAPPING_PREFIX = "mapping_"
+# The labels mirrorgen gives a job: an area and a role to every one, the rehearsal label to a dry run.
+AREA_LABEL = "ci.openshift.io/area"
+ROLE_LABEL = "ci.openshift.io/role"
+REHEARSE_LABEL = "pj-rehearse.openshift.io/can-be-rehearsed"
 
 
 @frozen
@@ -74,3 +82,14 @@ def job_setting_location(inventory: Inventory, org: Org, name: str) -> Location:
     if name == "mapping_prefix" or getattr(org.job, name, None) is not None:
         return inventory.locate(org.file, "job", name)
     return inventory.locate(inventory.settings.file, "jobs", name)
+
+
+def job_name(org: Org) -> str:
+    return org.job.name or f"periodic-image-mirroring-{org.name}"
+
+
+def job_labels(job: ResolvedJob) -> dict[str, str]:
+    labels = {AREA_LABEL: job.area, ROLE_LABEL: job.role, **job.labels}
+    if job.dry_run:
+        labels[REHEARSE_LABEL] = "true"
+    return labels

@@ -232,6 +232,10 @@ class Org:
         return (self.destination,) if isinstance(self.destination, str) else self.destination
 
 
+# The cluster whose registry the registry-access RoleBindings govern, and where the mirroring jobs run.
+REGISTRY_CLUSTER = "app.ci"
+
+
 class Access(enum.Enum):
     """Who may pull the images of a source namespace on the CI cluster."""
 

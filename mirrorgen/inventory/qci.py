@@ -16,6 +16,8 @@ from .refs import TAG_RE, ImageRef, ReferenceError, dns1123_label_error, names_r
 
 QCI_REPOSITORY = "quay.io/openshift/ci"
 QCI_PROXY_REPOSITORY = "quay-proxy.ci.openshift.org/openshift/ci"
+# quay-proxy lets a token pull from QCI when that token may read image layers in this app.ci namespace.
+QCI_AUTHZ_NAMESPACE = "ocp"
 # app.ci's registry serves the same image-stream tags at registry.ci.openshift.org/<namespace>/<name>:<tag>.
 APP_CI_REGISTRY = "registry.ci.openshift.org"
 # Values of the `image_stream_registry` setting: where `ns/name:tag` mapping sources are pulled from.

@@ -8,20 +8,22 @@ from typing import Callable, Iterator
 from ..errors import Location, Problem, Severity
 from ..inventory.cron import cron_error, go_duration_seconds
 from ..inventory.model import ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Inventory, Org
-from ..inventory.jobs import ResolvedJob, job_setting_location, resolve_job
+from ..inventory.jobs import (
+    AREA_LABEL, MAPPING_PREFIX, ROLE_LABEL, ResolvedJob, job_labels, job_name, job_setting_location, resolve_job,
+)
 from ..inventory.readers import enabled_jobs
 from ..inventory.refs import (
     ReferenceError, dns1123_hint, is_configmap_key, is_dns1123_label, is_dns1123_subdomain, is_label_key, is_label_value,
     parse_image_ref,
 )
-from ..artifacts.prow import AREA_LABEL, PROW_LABELS, ROLE_LABEL, job_labels, job_name
 from .known_defects import defect
-from .mapping_files import MAPPING_PREFIX
 from .names import CLUSTER
 
 MAX_JOB_NAME = 63
 # Prow's rule for the name of a job run by its kubernetes agent.
 _JOB_NAME = re.compile(r"[-._A-Za-z0-9]+")
+# Labels Prow puts on every job's pods itself; it refuses a job that sets them (decorate.Labels()).
+PROW_LABELS = ("prow.k8s.io/type", "created-by-prow", "prow.k8s.io/id")
 _CPU_QUANTITY = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:m|[kMGTPE]|[KMGTPE]i)?")
 
 

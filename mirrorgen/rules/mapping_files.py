@@ -6,14 +6,11 @@ from typing import Iterator
 
 from ..errors import Problem
 from ..inventory.model import Inventory, Org
-from ..inventory.jobs import job_setting_location, resolve_job
+from ..inventory.jobs import MAPPING_PREFIX, job_name, job_setting_location, resolve_job
 # Aliased: the rule names its local list of jobs `mirrored_by`.
 from ..inventory.readers import enabled_jobs, mirrored_by as _mirrored_by
 from ..inventory.refs import is_configmap_key
-from ..artifacts.prow import job_name
 from .known_defects import defect
-
-MAPPING_PREFIX = "mapping_"
 
 
 def prefixed(prefix: str, name: str) -> str:

@@ -6,10 +6,10 @@ from typing import Iterator
 
 from ..errors import Location, Problem, Severity
 from ..inventory.model import Inventory
-from ..inventory.jobs import resolve_job
+from ..inventory.jobs import MAPPING_PREFIX, resolve_job
 from ..inventory.refs import ReferenceError, parse_image_ref
 from .known_defects import defect
-from .mapping_files import MAPPING_PREFIX, prefixed
+from .mapping_files import prefixed
 from .names import label_problem
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..artifacts.qci import QCI_AUTHZ_NAMESPACE
 from ..errors import Location, Problem
 from ..inventory.model import Inventory, Owners
-from ..inventory.qci import IMAGE_STREAM_REGISTRIES
+from ..inventory.qci import IMAGE_STREAM_REGISTRIES, QCI_AUTHZ_NAMESPACE
 from ..inventory.refs import dns1123_label_error
 
 
