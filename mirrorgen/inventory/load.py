@@ -14,12 +14,12 @@ from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, overri
 
 from ..rules.credentials import without_echoes
 from ..errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
+from .characters import file_name_problem
 from .model import (
     Access, ImagesFile, Inventory, KnownDefects, MappingFile, MappingLine, NamespacesFile, Org, QciAccess, Settings,
     defect_severity,
 )
 from .refs import DNS1123_LABEL_RULE, dns1123_hint, is_dns1123_label
-from ..rules.text import file_name_problem
 from .yamlsource import SourceMap, parse_yaml
 
 SETTINGS_FILE = "mirrorgen.yaml"

@@ -7,49 +7,17 @@ what no consumer accepts, and what a reviewer of a pull request cannot see (cont
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterator
 
 from ..errors import Location, Problem
+from ..inventory.characters import describe, forbidden_character
 from ..inventory.model import Inventory, Owners
-
-# Control characters (TAB and newline aside), line and paragraph separators (line breaks to YAML 1.1, not to oc), and format characters: bidi overrides, zero-width spaces,
-# byte-order marks — invisible in a diff, so a reviewer cannot see what they approve.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
-_ALLOWED_CONTROLS = {"\t", "\n"}
 
 # A GitHub login (at most 39 letters, digits and single hyphens) or an OWNERS_ALIASES alias, which Prow reads as
 # the same kind of name; underscores appear in aliases.
 _OWNER_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,99}")
 # oc reads mapping files with bufio.Scanner, which fails the whole file on a line of 64 KiB or more.
 MAX_MAPPING_LINE_BYTES = 65535
-
-
-_ASCII_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def forbidden_character(text: str) -> str | None:
-    if text.isascii():  # nearly every value; a regex is many times faster than asking unicodedata per character
-        match = _ASCII_FORBIDDEN.search(text)
-        return match.group() if match else None
-    for char in text:
-        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
-            return char
-    return None
-
-
-def file_name_problem(path: str) -> str | None:
-    """Why an inventory file's name cannot be used (it ends up in headers, messages and output paths), or None."""
-    if any("\udc80" <= char <= "\udcff" for char in path):
-        return "the file name is not UTF-8; rename the file"
-    char = forbidden_character(path)
-    if char is not None:
-        return f"the file name contains {_describe(char)}; rename the file"
-    return None
-
-
-def _describe(char: str) -> str:
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
 
 
 def check_characters(inventory: Inventory) -> Iterator[Problem]:
@@ -65,7 +33,7 @@ def check_characters(inventory: Inventory) -> Iterator[Problem]:
                 continue
             what = f"key {ascii(text)}" if is_key else ".".join(map(str, path)) or "value"
             where = source.locate(path, key=True) if is_key else source.locate_in_text(path, text, text.index(char))
-            yield Problem(where, f"{what} contains the invisible or control character {_describe(char)}; remove it"
+            yield Problem(where, f"{what} contains the invisible or control character {describe(char)}; remove it"
                                  f" (retype the text if you cannot see it)")
 
 
