@@ -35,7 +35,7 @@ _EXPORTS = {
     "WriteSummary": "tree",
     "check": "tree",
     "write": "tree",
-    "validate": "rules",
+    "validate": "plan",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -43,11 +43,10 @@ if TYPE_CHECKING:
     from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
     from .inventory.load import load_inventory, parse_inventory
     from .inventory.model import Inventory
-    from .output import Output
-    from .plan import plan
     from .inventory.qci import qci_reference
+    from .output import Output
+    from .plan import plan, validate
     from .tree import Drift, FileDrift, WriteSummary, check, write
-    from .rules import validate
 
 
 class _Package(types.ModuleType):

@@ -10,7 +10,7 @@ import yaml
 
 from conftest import run_cli
 from mirrorgen.errors import InvalidInventory, Severity
-from mirrorgen.inventory.load import load_and_validate
+from mirrorgen.plan import load_and_validate
 
 MANIFEST = "clusters/app.ci/registry-access/acme-ci/admin_manifest.yaml"
 SERVICE_ACCOUNTS = "clusters/app.ci/image-mirroring"

@@ -12,17 +12,15 @@ from typing import Callable
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import write_tree
 from mirrorgen.cli import main
 from mirrorgen.errors import Severity
 from mirrorgen.review.explain import explain
 from mirrorgen.inventory.load import load_inventory
-from mirrorgen.plan import plan
+from mirrorgen.plan import plan, validate
 from mirrorgen.registry.skopeo import Resolution
-from mirrorgen.rules import validate
 from mirrorgen.registry.verify import judge, mapping_checks
 
 DIGEST = "sha256:" + "a" * 64

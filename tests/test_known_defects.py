@@ -12,7 +12,7 @@ import yaml
 
 from conftest import MINIMAL, REPO, run_cli
 from mirrorgen.inventory.load import KNOWN_TOP_FILES, parse_inventory
-from mirrorgen.rules import validate
+from mirrorgen.plan import validate
 from mirrorgen.rules.known_defects import DEFECT_CODES
 
 FIXTURE = REPO / "tests/fixtures/release"

@@ -11,7 +11,8 @@ from conftest import MINIMAL, run_cli
 from mirrorgen import tree
 from mirrorgen.inventory.load import load_inventory
 from mirrorgen.output import is_plain_relative_path
-from mirrorgen.plan import MANIFEST, plan
+from mirrorgen.plan import plan
+from mirrorgen.manifest import MANIFEST
 from mirrorgen.artifacts.render import MARKER
 
 ORG_DIR = "core-services/image-mirroring/acme"

@@ -6,15 +6,14 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import mirrorgen
 from conftest import MINIMAL, run_cli
 from mirrorgen.errors import Severity
 from mirrorgen.inventory.load import load_inventory
 from mirrorgen.inventory.refs import TAG_RE, mapping_pairs, parse_image_ref, split_mapping_line
-from mirrorgen.rules import validate
+from mirrorgen.plan import validate
 
 # The examples of seed 004 (docs.ci.openshift.org, "Interacting With CI Image Registries"), checked by hand.
 SEED_EXAMPLES = [

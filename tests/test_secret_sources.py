@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import run_cli, write_tree
-from mirrorgen.inventory.load import load_and_validate
+from mirrorgen.plan import load_and_validate
 
 VAULT = "vault/image-mirroring-push-credentials.yaml"
 JOBS = "ci-operator/jobs/infra-image-mirroring.yaml"

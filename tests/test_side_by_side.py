@@ -15,8 +15,7 @@ from mirrorgen import _fork as fork
 from mirrorgen.errors import InvalidInventory
 from mirrorgen._fork import Started
 from mirrorgen.inventory.load import load_inventory
-from mirrorgen.plan import SIDE_BY_SIDE_FROM_LINES, plan
-from mirrorgen.rules import validate
+from mirrorgen.plan import SIDE_BY_SIDE_FROM_LINES, plan, validate
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_inventory  # noqa: E402

@@ -1,8 +1,8 @@
 """Every validation rule: the inventory that breaks it, and the file:line message a person gets.
 
-Each rule of validate.RULES, and each message it can give, fires in a case below (or, for credentials, characters
-and people's names, in tests/hostile/); test_every_rule_fires_at_its_file_and_line_in_some_case keeps it so for
-rules added later.
+Each check of plan.CHECKS (the rules, and the check of the rendered ConfigMap's size), and each message it can
+give, fires in a case below (or, for credentials, characters and people's names, in tests/hostile/);
+test_every_rule_fires_at_its_file_and_line_in_some_case keeps it so for checks added later.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import yaml
 
 import mirrorgen
 from conftest import MINIMAL, REPO, run_cli, write_tree
-from mirrorgen.inventory.load import load_and_validate, load_inventory
-from mirrorgen.rules import RULES
+from mirrorgen.inventory.load import load_inventory
+from mirrorgen.plan import CHECKS, load_and_validate
 from test_hostile_corpus import CASES as HOSTILE, expected_lines, hostile_inventory
 
 DIGEST = "sha256:" + "ab" * 32
@@ -506,7 +506,7 @@ def test_rule(case: str, make_inventory) -> None:
 
 
 def test_every_rule_fires_at_its_file_and_line_in_some_case(tmp_path) -> None:
-    """Each rule of validate.RULES produces the exact message of a case above or of tests/hostile/ by itself."""
+    """Each check of plan.CHECKS produces the exact message of a case above or of tests/hostile/ by itself."""
     cases = []
     for index, (changes, expected) in enumerate(CASES.values()):
         cases.append((write_tree(tmp_path / f"case{index}", {**MINIMAL, **changes}), [expected]))
@@ -519,11 +519,11 @@ def test_every_rule_fires_at_its_file_and_line_in_some_case(tmp_path) -> None:
             inventory = load_inventory(config)
         except mirrorgen.InvalidInventory:
             continue  # refused while loading, before any rule runs
-        for rule in RULES:
+        for rule in CHECKS:
             found = [str(problem) for problem in rule(inventory)]
             if any(message.startswith(prefix) for prefix in expected for message in found):
                 fired.add(rule.__name__)
-    assert sorted(rule.__name__ for rule in RULES if rule.__name__ not in fired) == []
+    assert sorted(rule.__name__ for rule in CHECKS if rule.__name__ not in fired) == []
 
 
 def test_configmap_over_one_mebibyte(make_inventory) -> None:

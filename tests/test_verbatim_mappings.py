@@ -8,8 +8,7 @@ import shutil
 from pathlib import Path
 
 import yaml
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import mirrorgen
 from conftest import REPO, run_cli
@@ -17,7 +16,7 @@ from mirrorgen.review.explain import explain
 from mirrorgen.adopt.convert import _text_blocks
 from mirrorgen.adopt.roundtrip import round_trip_problems
 from mirrorgen.inventory.load import parse_inventory
-from mirrorgen.rules import validate
+from mirrorgen.plan import validate
 
 FIXTURE = REPO / "tests/fixtures/release"
 HEAD = "destination: quay.io/acme\nowners: {approvers: [alice]}\n"

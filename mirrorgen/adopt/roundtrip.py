@@ -12,8 +12,7 @@ from ..artifacts.render import comment_text
 from ..errors import InvalidInventory, Location, Problem, Severity
 from ..inventory.load import KNOWN_DEFECTS_FILE, SETTINGS_FILE, parse_inventory
 from ..inventory.model import Inventory
-from ..plan import plan
-from ..rules import validate
+from ..plan import plan, validate
 from ..inventory.jobs import MAPPING_PREFIX
 from .convert import convert
 

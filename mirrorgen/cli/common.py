@@ -52,9 +52,7 @@ def report_invalid(problems, config: str, command: str) -> None:
 
 def load_and_plan(config: str):
     from ..errors import InvalidInventory, Severity
-    from ..inventory.load import load_reporting_everything
-    from ..plan import plan
-    from ..rules import validate
+    from ..plan import load_reporting_everything, plan, validate
 
     inventory = load_reporting_everything(config)
     try:

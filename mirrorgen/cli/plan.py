@@ -21,8 +21,8 @@ def run(args: argparse.Namespace) -> int:
     from ..review import change_plan
     from ..errors import InvalidInventory, MirrorgenError
     from ..review.gitrev import inventory_files_at
-    from ..inventory.load import empty_inventory, load_and_validate, parse_inventory
-    from ..plan import plan
+    from ..inventory.load import empty_inventory, parse_inventory
+    from ..plan import load_and_validate, plan
 
     files = inventory_files_at(args.base, args.config)
     try:

@@ -17,7 +17,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..artifacts.mappings import configmap_layout
     from ..artifacts.shards import size_report
-    from ..inventory.load import load_and_validate
+    from ..plan import load_and_validate
 
     inventory, warnings = load_and_validate(args.config)
     print_problems(warnings, args.config)

@@ -12,7 +12,6 @@ import cattrs
 from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn, override
 
-from ..rules.credentials import without_echoes
 from ..errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
 from .characters import file_name_problem
 from .model import (
@@ -325,32 +324,3 @@ def read_inventory_files(config_dir: Path) -> dict[str, bytes]:
 def load_inventory(config_dir: str | Path = "config") -> Inventory:
     """Read and structure the inventory under `config_dir`. Raises InvalidInventory (file:line problems)."""
     return parse_inventory(read_inventory_files(Path(config_dir)))
-
-
-def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, list[Problem]]:
-    """The inventory and its warnings; raises InvalidInventory with every error, of loading and of validation.
-
-    A file that fails to load is left out, and the rest is still validated, so one run reports everything.
-    """
-    from ..rules import validate
-
-    inventory = load_reporting_everything(config_dir)
-    problems = validate(inventory)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        raise InvalidInventory(problems)
-    return inventory, problems
-
-
-def load_reporting_everything(config_dir: str | Path = "config") -> Inventory:
-    """The inventory; where a file fails to load, raises InvalidInventory with its problems and every error
-    validation finds in the files that did load, so that one run reports everything."""
-    from ..rules import validate
-
-    try:
-        return load_inventory(config_dir)
-    except InvalidInventory as invalid:
-        if invalid.partial is None:
-            raise
-        more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
-        raise InvalidInventory(without_echoes(invalid.problems + more)) from None

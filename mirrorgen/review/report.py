@@ -16,8 +16,7 @@ import attrs
 
 from ..errors import Location, one_line
 from ..output import Output
-from ..plan import is_manifest
-from ..tree.drift import Drift, FileDrift, unified_diff
+from ..tree.drift import Drift, FileDrift, is_manifest, unified_diff
 
 # 2: a location without a line (a whole inventory file) has `"line": null`, no longer 0.
 SCHEMA_VERSION = 2

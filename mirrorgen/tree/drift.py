@@ -19,12 +19,19 @@ from ..artifacts import OWNED_DIRS
 from ..artifacts.render import MARKER
 from ..errors import Location
 from ..output import Output, is_plain_relative_path
-from ..plan import LEGACY_MANIFEST, MANIFEST_PATHS, is_manifest, parse_manifest, sha256
+from ..manifest import LEGACY_MANIFEST, manifest_path, parse_manifest, sha256
 
 # The name of a file being written (writer.py), which a run killed half way leaves behind.
 TMP_NAME = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")
 _MARKER_BYTES = MARKER.encode()
 _HEAD = 512
+
+# The places a manifest of mirrorgen's may lie; only these are its own.
+MANIFEST_PATHS = frozenset([LEGACY_MANIFEST, *map(manifest_path, OWNED_DIRS)])
+
+
+def is_manifest(path: str) -> bool:
+    return path in MANIFEST_PATHS
 
 
 @attrs.frozen

@@ -17,8 +17,7 @@ import attrs
 from ..artifacts import OWNED_DIRS
 from ..errors import MirrorgenError
 from ..output import Output, is_plain_relative_path
-from ..plan import is_manifest
-from .drift import TMP_NAME, Folders, check, walk_files
+from .drift import TMP_NAME, Folders, check, is_manifest, walk_files
 
 # Writing: files staged and waiting for their fsync (each holds a descriptor), and the threads that fsync them.
 _MAX_OPEN_FILES = 256
