@@ -17,6 +17,8 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from . import _compat
+
 # Public name → defining module. Resolved on first use so that `mirrorgen --help` imports almost nothing.
 _EXPORTS = {
     "InvalidInventory": "errors",
@@ -60,6 +62,7 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
+_compat.install()
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._compat import forward
 from ._fork import Started
 from .artifacts import CHECKS as RENDERED_CHECKS, FAMILIES, OWNED_DIRS
 from .errors import InvalidInventory, Location, Problem, Severity, sort_problems
@@ -23,6 +24,8 @@ from .rules.known_defects import against_baseline
 # Every check plan() makes before it renders: the inventory rules, then the checks on what the inventory renders to
 # (artifacts.CHECKS: the ConfigMap size), which rules, rendering nothing, cannot make. validate() runs them all.
 CHECKS: tuple[Rule, ...] = RULES + RENDERED_CHECKS
+# Names this module had before issue 17 (the manifest's), from where they live now, with a DeprecationWarning.
+__getattr__ = forward(__name__)
 # Below this many mapping lines the forked process is not worth its start (a few milliseconds).
 SIDE_BY_SIDE_FROM_LINES = 5_000
 

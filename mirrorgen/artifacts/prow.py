@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from .._compat import forward
 from ..errors import Location
 from ..inventory.model import Inventory, Org
 from ..inventory.jobs import ResolvedJob, job_labels, job_setting_location, resolve_job
@@ -14,6 +15,8 @@ from ..provenance import sequence_item_lines
 from .render import render
 from .mappings import configmap_layout
 
+# The job names and labels this module had before issue 17, from inventory/jobs.py and rules/jobs.py, with a warning.
+__getattr__ = forward(__name__)
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
 # Where the image-mirror image reads the push credentials and the mapping files.
 CREDENTIALS_MOUNT = "/home/mirror/.docker/config.json"
