@@ -98,7 +98,7 @@ def _unreadable_lines(inventory: Adopted) -> None:
 
 
 def _defects() -> dict[str, Callable[[Adopted], None]]:
-    """Each kind of defect a real release repository has: a rule whose severity is validate.defect()."""
+    """Each kind of defect a real release repository has: a rule whose severity is rules.known_defects.defect()."""
     return {
         "unreadable lines": _unreadable_lines,
         "TAB between fields": lambda inv: inv.line("acme", "mapping_acme_tools",

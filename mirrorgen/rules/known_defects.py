@@ -19,6 +19,7 @@ def defect(inventory: Inventory) -> Severity:
 
 
 # The code of every defect rule (Problem.code): what known-defects.yaml entries match on, with the file and subject.
+# configmap-over-budget is given by a check on the rendered ConfigMap (artifacts.mappings.check_configmap_size).
 DEFECT_CODES = (
     "configmap-over-budget", "decommissioned-registry", "destination-in-two-files", "duplicate-destination",
     "duplicate-mapping-file-name", "invalid-mapping-line", "long-job-name", "mapping-file-of-another-job",
