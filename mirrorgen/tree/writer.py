@@ -22,7 +22,7 @@ from .drift import TMP_NAME, Folders, check, is_manifest, walk_files
 # Writing: files staged and waiting for their fsync (each holds a descriptor), and the threads that fsync them.
 _MAX_OPEN_FILES = 256
 _SYNC_THREADS = 16
-# Test hook (tests/test_atomic_output.py): MIRRORGEN_KILL_AT=<step>:<n> kills this process with SIGKILL when the
+# Test hook (tests/tree/test_atomic_output.py): MIRRORGEN_KILL_AT=<step>:<n> kills this process with SIGKILL when the
 # writer reaches its n-th step of that kind (created, staged, renamed, removed; see _step), exactly where a kill
 # from outside could land, so that a test can stop a run at every kind of moment without racing it.
 _KILL_AT = os.environ.get("MIRRORGEN_KILL_AT")

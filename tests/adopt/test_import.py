@@ -122,7 +122,7 @@ def test_imported_inventory_records_the_irregularities(imported: tuple[Path, Pat
     extras = yaml.safe_load((config / "orgs/extras.yaml").read_text())
     assert extras["job"] == {"enabled": False} and extras["owners"] == {"write": False}
     namespaces = yaml.safe_load((config / "namespaces.yaml").read_text())["namespaces"]
-    # What each folder's RoleBindings let pull (see tests/test_import_access.py).
+    # What each folder's RoleBindings let pull (see tests/adopt/test_registry_access.py).
     assert {name: ns["access"] for name, ns in namespaces.items()} == {
         "Forge-QE": "mirror-only", "acme-ci": "authenticated", "bird-builds": "public", "heron-qe": "mirror-only",
         "kestrel-builds": "public", "owl-team": "authenticated"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_cli, write_tree
+from conftest import REPO, run_cli, write_tree
 from mirrorgen.plan import load_and_validate
 
 VAULT = "vault/image-mirroring-push-credentials.yaml"
@@ -94,7 +94,7 @@ def test_plan_lists_items_for_self_service_secrets_only_and_asks_for_the_others(
     assert "selfservice/image-mirroring/registry-push-credentials-quay.io-openshift-knative" not in text
 
 
-FIXTURE = Path(__file__).parent / "fixtures/release"
+FIXTURE = REPO / "tests/fixtures/release"
 BOOTSTRAP = "core-services/ci-secret-bootstrap/_config.yaml"
 # The shape of openshift/release's file, as ci-tools' pkg/api/secretbootstrap reads it: Secrets under `to`, by
 # cluster or by cluster group; the Secret's keys under `from`.

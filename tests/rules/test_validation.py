@@ -412,7 +412,7 @@ CASES = {
         {"mirrorgen.yaml": "configmap:\n  shard_budget: 100\n"},
         "orgs/acme.yaml:5: the mapping files of org 'acme' take",
     ),
-    # --- image names (check_image_names; tests/test_lint_image_names.py has the guidelines) ---
+    # --- image names (check_image_names; tests/rules/test_image_names.py has the guidelines) ---
     "image name against the guidelines": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/openshift/installer:1").replace("quay.io/acme\n", "quay.io/openshift\n", 1)},
         "orgs/acme.yaml:6: warning: image name: 'installer' names neither technology nor cloud provider: use"
