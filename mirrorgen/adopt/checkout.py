@@ -9,8 +9,8 @@ from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH
 from ..artifacts.rbac import REGISTRY_ACCESS_DIR
 from ..errors import MirrorgenError
-from ..inventory.load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE
 from ..inventory.jobs import MAPPING_PREFIX
+from ..inventory.load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE
 from .secrets import BOOTSTRAP_PATH
 
 # Prow's plugin configuration: its config-updater section says how the mapping files reach the ConfigMap.

@@ -10,9 +10,9 @@ import yaml
 
 from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.owners import owners_text
+from ..inventory.jobs import MAPPING_PREFIX
 from ..inventory.model import Owners
 from ..inventory.refs import ReferenceError, mapping_pairs, split_mapping_line
-from ..inventory.jobs import MAPPING_PREFIX
 from .reading import Problems, utf8_text
 
 # Characters YAML cannot hold in a `|` block (the inventory keeps mapping lines readable, one per line).

@@ -10,10 +10,10 @@ from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH
 from ..artifacts.render import comment_text
 from ..errors import InvalidInventory, Location, Problem, Severity
+from ..inventory.jobs import MAPPING_PREFIX
 from ..inventory.load import KNOWN_DEFECTS_FILE, SETTINGS_FILE, parse_inventory
 from ..inventory.model import Inventory
 from ..plan import plan, validate
-from ..inventory.jobs import MAPPING_PREFIX
 from .convert import convert
 
 

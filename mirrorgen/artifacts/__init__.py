@@ -1,11 +1,11 @@
-"""One module per artifact family; each is a pure function Inventory → list[Output]."""
+"""What the inventory renders to: one pure Inventory → list[Output] per artifact family, templates, canonical YAML."""
 
 from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from ..inventory.model import Inventory
 from ..errors import Problem
+from ..inventory.model import Inventory
 from ..output import Output
 from .cki import DEPLOYMENT_DIR, plan_cki
 from .mappings import MIRRORING_DIR, check_configmap_size, plan_mappings

@@ -10,12 +10,12 @@ from typing import Iterator
 from ..errors import Location, Problem
 from ..inventory.memo import per_inventory
 from ..inventory.model import ConfigMapSettings, Inventory, MappingFile, Org, Settings, defect_severity
-from ..output import Output
-from ..provenance import nested_key_lines
 from ..inventory.qci import names_its_registry, resolve_tokens
 from ..inventory.refs import split_mapping_line
-from .render import render
+from ..output import Output
+from ..provenance import nested_key_lines
 from .owners import owners_text
+from .render import render
 from .shards import ETCD_LIMIT, Layout, pack
 
 MIRRORING_DIR = "core-services/image-mirroring"

@@ -7,13 +7,13 @@ from typing import Any
 
 from .._compat import forward
 from ..errors import Location
-from ..inventory.model import Inventory, Org
 from ..inventory.jobs import ResolvedJob, job_labels, job_setting_location, resolve_job
-from ..output import Output
+from ..inventory.model import Inventory, Org
 from ..inventory.overrides import deep_merge
+from ..output import Output
 from ..provenance import sequence_item_lines
-from .render import render
 from .mappings import configmap_layout
+from .render import render
 
 # The job names and labels this module had before issue 17, from inventory/jobs.py and rules/jobs.py, with a warning.
 __getattr__ = forward(__name__)

@@ -9,9 +9,9 @@ from typing import Any
 from ..inventory.model import Inventory, QciAccess, QciIntegration
 from ..inventory.qci import QCI_AUTHZ_NAMESPACE
 from ..output import Output
-from .render import render
 from .owners import owners_document
 from .rbac import RBAC_API, REGISTRY_ACCESS_DIR, group_subject, namespace_document
+from .render import render
 
 QCI_PULLER_PATH = "clusters/app.ci/assets/admin_qci-image-puller_rbac.yaml"
 IMAGE_TAGGER_PATH = "clusters/app.ci/ci-operator/admin_image-tagger_rbac.yaml"

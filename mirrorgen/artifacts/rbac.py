@@ -6,11 +6,11 @@ import functools
 from typing import Any, Optional
 
 from ..inventory.model import REGISTRY_CLUSTER, Access, Inventory, Namespace
+from ..inventory.readers import enabled_jobs, mirror_only_readers
 from ..output import Output
 from ..provenance import document_sources
-from ..inventory.readers import enabled_jobs, mirror_only_readers
-from .render import render
 from .owners import owners_text
+from .render import render
 
 REGISTRY_ACCESS_DIR = f"clusters/{REGISTRY_CLUSTER}/registry-access"
 RBAC_API = "rbac.authorization.k8s.io"

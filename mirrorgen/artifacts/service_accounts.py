@@ -7,10 +7,10 @@ namespace's image-puller binding names exactly these accounts (rbac.py).
 from __future__ import annotations
 
 from ..errors import Location
-from ..inventory.model import REGISTRY_CLUSTER, Inventory
 from ..inventory.jobs import job_setting_location
-from ..output import Output
+from ..inventory.model import REGISTRY_CLUSTER, Inventory
 from ..inventory.readers import enabled_jobs
+from ..output import Output
 from .render import render
 
 # A folder of its own on app.ci, which applyconfig applies (`admin_` files as admin): mirrorgen owns it, so the file

@@ -6,8 +6,8 @@ import functools
 from typing import Any, Iterator
 
 from ..errors import Location
-from ..inventory.model import EXTERNAL, SELF_SERVICE, Inventory, Org
 from ..inventory.jobs import ResolvedJob, job_name, job_setting_location, resolve_job
+from ..inventory.model import EXTERNAL, SELF_SERVICE, Inventory, Org
 from ..output import Output
 from ..provenance import document_sources
 from .render import render

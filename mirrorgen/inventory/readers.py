@@ -8,9 +8,9 @@ RoleBindings all ask these questions, and must get the same answers.
 from __future__ import annotations
 
 from ..errors import Location
+from .jobs import ResolvedJob, resolve_job
 from .memo import per_inventory
 from .model import Access, Inventory
-from .jobs import ResolvedJob, resolve_job
 from .qci import image_stream_namespace
 
 

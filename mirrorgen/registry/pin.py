@@ -9,11 +9,11 @@ from pathlib import Path
 
 import attrs
 
-from ..inventory.images import CkiImage, parse_cki_images
 from ..errors import InvalidInventory, MirrorgenError, Problem
+from ..inventory.images import CkiImage, parse_cki_images
 from ..inventory.load import IMAGES_FILE, load_inventory
-from .skopeo import Resolution, Skopeo
 from ..tree.writer import atomic_write
+from .skopeo import Resolution, Skopeo
 
 
 @attrs.frozen

@@ -9,8 +9,8 @@ from typing import Any, Mapping, Optional
 
 import attrs
 
-from ..inventory.images import parse_cki_images
 from ..errors import Location, MirrorgenError
+from ..inventory.images import parse_cki_images
 from ..inventory.model import Inventory
 from ..inventory.qci import resolve_source
 from ..inventory.refs import ImageRef, ReferenceError

@@ -16,13 +16,13 @@ import attrs
 
 from ..artifacts.mappings import configmap_layout
 from ..artifacts.prow import jobs_in_order
-from ..artifacts.vault import external_secrets, item_sources, vault_items
-from ..inventory.images import parse_cki_images
-from ..errors import Location
-from ..inventory.model import Access, Inventory, Org
-from ..inventory.jobs import ResolvedJob, job_name, job_setting_location, resolve_job
-from ..inventory.refs import ImageRef, MappingPair
 from ..artifacts.shards import ETCD_LIMIT as CONFIGMAP_LIMIT
+from ..artifacts.vault import external_secrets, item_sources, vault_items
+from ..errors import Location
+from ..inventory.images import parse_cki_images
+from ..inventory.jobs import ResolvedJob, job_name, job_setting_location, resolve_job
+from ..inventory.model import Access, Inventory, Org
+from ..inventory.refs import ImageRef, MappingPair
 
 SCHEMA_VERSION = 1
 Document = dict[str, Any]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import Problem, Severity
-from ..inventory.model import REGISTRY_CLUSTER, Inventory
 from ..inventory.jobs import job_setting_location
+from ..inventory.model import REGISTRY_CLUSTER, Inventory
 from ..inventory.readers import enabled_jobs, mirror_only_readers
 
 

@@ -7,10 +7,10 @@ from typing import Callable, Iterator
 
 from ..errors import Location, Problem, Severity
 from ..inventory.cron import cron_error, go_duration_seconds
-from ..inventory.model import ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Inventory, Org
 from ..inventory.jobs import (
     AREA_LABEL, MAPPING_PREFIX, ROLE_LABEL, ResolvedJob, job_labels, job_name, job_setting_location, resolve_job,
 )
+from ..inventory.model import ENTRYPOINT, EXTERNAL, SECRET_SOURCES, SELF_SERVICE, Inventory, Org
 from ..inventory.readers import enabled_jobs
 from ..inventory.refs import (
     ReferenceError, dns1123_hint, is_configmap_key, is_dns1123_label, is_dns1123_subdomain, is_label_key, is_label_value,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import Problem
-from ..inventory.model import Inventory, Org
 from ..inventory.jobs import MAPPING_PREFIX, job_name, job_setting_location, resolve_job
+from ..inventory.model import Inventory, Org
 # Aliased: the rule names its local list of jobs `mirrored_by`.
 from ..inventory.readers import enabled_jobs, mirrored_by as _mirrored_by
 from ..inventory.refs import is_configmap_key

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import Location, Problem, Severity
-from ..inventory.model import Inventory
 from ..inventory.jobs import MAPPING_PREFIX, resolve_job
+from ..inventory.model import Inventory
 from ..inventory.refs import ReferenceError, parse_image_ref
 from .known_defects import defect
 from .mapping_files import prefixed

@@ -18,8 +18,8 @@ import attrs
 from ..artifacts import OWNED_DIRS
 from ..artifacts.render import MARKER
 from ..errors import Location
-from ..output import Output, is_plain_relative_path
 from ..manifest import LEGACY_MANIFEST, manifest_path, parse_manifest, sha256
+from ..output import Output, is_plain_relative_path
 
 # The name of a file being written (writer.py), which a run killed half way leaves behind.
 TMP_NAME = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")
