@@ -9,7 +9,6 @@ same way, from its module `__getattr__` (`__getattr__ = forward(__name__)`).
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
@@ -79,8 +78,9 @@ def forward(old: str) -> Callable[[str], Any]:
     return __getattr__
 
 
-class _OldModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds the old modules that no longer exist, after every other finder has looked."""
+class _OldModules:
+    """Finds the old modules that no longer exist, after every other finder has looked, and makes them (a meta path
+    finder and its loader; not derived from importlib.abc, whose import would slow down `mirrorgen --help`)."""
 
     def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[types.ModuleType] = None):
         return importlib.machinery.ModuleSpec(fullname, self) if fullname in MOVED else None
