@@ -6,8 +6,10 @@ import argparse
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from .common import EXIT_INVALID, EXIT_OK, add_command, print_problems
+from .schema import write_schemas
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -21,6 +23,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InvalidInventory
     from ..adopt import import_release, read_release, secret_sources, write_inventory
+    from ..rules.schema import SCHEMA_DIR
 
     files = read_release(args.release_repo)
     try:
@@ -31,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
+    write_schemas(Path(args.config) / SCHEMA_DIR)
     for decision, jobs in secret_sources(files):
         print(f"{os.path.join(args.release_repo, str(decision.location))}: push secret {decision.secret!r} of"
               f" {', '.join(jobs)}: secret_source: {decision.source} ({decision.reason})")

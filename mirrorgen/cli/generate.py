@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from .common import EXIT_OK, add_command, load_and_plan, note_warnings, output_folder
+from .schema import schema_folder, write_schemas
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -26,4 +28,8 @@ def run(args: argparse.Namespace) -> int:
     note_warnings(warnings, args.config)
     print(f"mirrorgen: {len(summary.written)} written, {summary.unchanged} unchanged, {len(summary.removed)} removed"
           f" in {args.output}")
+    schemas = schema_folder(Path(args.config))
+    written = write_schemas(schemas)[0] if schemas else []
+    if written:
+        print(f"mirrorgen: {len(written)} schema(s) written in {schemas}, where the inventory's modelines point editors")
     return EXIT_OK

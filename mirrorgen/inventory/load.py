@@ -48,6 +48,13 @@ def _strict_bool(value: Any, _: type) -> bool:
     raise TypeError(f"expected true or false, got {value!r}")
 
 
+def _strict_int(value: Any, _: type) -> int:
+    # cattrs' own int hook calls int(), which takes "1000", 5.7 and true.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"expected a whole number, got {_type_name(value)} ({value!r})")
+
+
 def _strict_str_tuple(value: Any, _: type) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise TypeError(f"expected a list, got {_type_name(value)}; write one item per `- ` line")
@@ -70,6 +77,7 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _strict_str_tuple)
     converter.register_structure_hook_func(lambda t: t == str | tuple[str, ...], _str_or_str_tuple)
     converter.register_structure_hook(Access, _access)

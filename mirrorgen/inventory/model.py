@@ -158,6 +158,10 @@ class Settings:
     job_file_extra: dict[str, Any] = {}
 
 
+# The values of `defects:`.
+DEFECT_SEVERITIES = ("error", "warning")
+
+
 def defect_severity(settings: Settings) -> Severity:
     """The severity of a defect that breaks a mirroring run but not the loading of the files (see `defects`)."""
     return Severity.WARNING if settings.defects == "warning" else Severity.ERROR
