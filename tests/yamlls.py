@@ -10,9 +10,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from editor.lsp import LanguageServer
+from lsp import LanguageServer
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SERVER_DIR = REPO / ".cache" / "yaml-language-server"
 # What an editor user sets (docs: "Editor support"): YAML 1.1 reads values as PyYAML, and so the loader, does;
 # no schema store, so that the tests never go to the network and no other schema competes with ours.

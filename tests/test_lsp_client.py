@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.yamlls import Editor
+from yamlls import Editor
 
 TOY = {
     "$schema": "http://json-schema.org/draft-07/schema#",

@@ -1,1 +1,0 @@
-"""Editor support: the inventory schemas as the real yaml-language-server applies them."""
