@@ -278,7 +278,7 @@ class Namespace:
 
 @frozen(kw_only=True)
 class NamespacesFile:
-    """config/namespaces.yaml."""
+    """config/namespaces.yaml: the CI namespaces mapping files copy from, and who may pull their images."""
 
     namespaces: dict[str, Namespace] = {}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import json
 import re
+import types
 import typing
 from typing import Any, Optional
 
@@ -205,13 +206,13 @@ def _yaml_text(value: Any) -> str:
 
 def _type(tp: Any, text: str) -> dict[str, Any]:
     """The schema of a model type as the loader's converter structures it."""
-    args = typing.get_args(tp)
-    if type(None) in args:  # Optional[X]: null passes
+    args, union = typing.get_args(tp), typing.get_origin(tp) in (typing.Union, types.UnionType)
+    if union and type(None) in args:  # Optional[X]: null passes
         inner = _type(next(arg for arg in args if arg is not type(None)), text)
         if "anyOf" in inner:
             return {"anyOf": [*inner["anyOf"], {"type": "null"}]}
         return {**inner, "type": [inner["type"], "null"]}
-    if len(args) == 2 and str in args:  # str | tuple[str, ...]
+    if union and set(args) == {str, tuple[str, ...]}:  # the loader's _str_or_str_tuple
         return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
     if tp in (str, bool, int):
         return {"type": {str: "string", bool: "boolean", int: "integer"}[tp]}
