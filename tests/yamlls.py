@@ -63,6 +63,13 @@ class Editor:
         """Open a file as it is on disk; its diagnostics."""
         return self.server.check(path.as_uri(), path.read_text())
 
+    def open_files(self, paths: list[Path]) -> dict[Path, list[dict]]:
+        """Open files as they are on disk, all before waiting (the server validates them together); their
+        diagnostics."""
+        for path in paths:
+            self.server.open(path.as_uri(), path.read_text())
+        return {path: self.server.diagnostics(path.as_uri()) for path in paths}
+
     def open_text(self, relative: str, text: str) -> str:
         """Open `text` as a document at `relative` under root, named `<stem>.<n><suffix>` to keep its URI unique
         (the folder stays, so a relative `$schema` in its modeline resolves as for the real file); its URI."""
@@ -73,6 +80,11 @@ class Editor:
 
     def diagnose(self, relative: str, text: str) -> list[dict]:
         return self.server.diagnostics(self.open_text(relative, text))
+
+    def diagnose_all(self, documents: list[tuple[str, str]]) -> list[list[dict]]:
+        """diagnose() for many (relative, text) documents, all opened before waiting."""
+        uris = [self.open_text(relative, text) for relative, text in documents]
+        return [self.server.diagnostics(uri) for uri in uris]
 
 
 # The probe: under YAML 1.1 `yes` is a boolean, so this document breaks its schema only once the server has applied
