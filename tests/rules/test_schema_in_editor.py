@@ -115,3 +115,28 @@ def test_an_imported_release_tree_opens_without_diagnostics(editor: Editor, tmp_
     files = sorted([*config.glob("*.yaml"), *config.glob("orgs/*.yaml")])
     assert {path.name for path in files} >= {"mirrorgen.yaml", "namespaces.yaml", "known-defects.yaml"}
     assert editor.open_files(files) == {path: [] for path in files}
+
+
+# docs/editors.md, "Values the editor and mirrorgen still read differently": the server, even in YAML 1.1 mode,
+# types these plain scalars, which PyYAML reads as text (found by trying; the YAML 1.1 spec sides with the server on
+# y/n).
+READ_DIFFERENTLY = ["y", "n", "Y", "N", "1e3", "1.0e3", "12e03", "+.5", "._", "08", "09"]
+
+
+def test_the_plain_values_the_editor_and_pyyaml_read_differently(inventory: Editor) -> None:
+    import yaml
+
+    from mirrorgen.artifacts import canonical_yaml
+
+    def document(value: str) -> str:
+        return ORG + f"destination: quay.io/acme\nowners:\n  verbatim: {value}\n"
+
+    plain = inventory.diagnose_all([("orgs/acme.yaml", document(value)) for value in READ_DIFFERENTLY])
+    assert [bool(found) for found in plain] == [True] * len(READ_DIFFERENTLY)
+    assert all(isinstance(yaml.safe_load(value), str) for value in READ_DIFFERENTLY)
+    # Controls: text both read as text, and the same values quoted.
+    texts = ["yes-no", "1e", "0x", *(f"'{value}'" for value in READ_DIFFERENTLY)]
+    assert inventory.diagnose_all([("orgs/acme.yaml", document(value)) for value in texts]) == [[]] * len(texts)
+    # mirrorgen's writer quotes all but `._`.
+    written = {value: canonical_yaml.dump(value) for value in READ_DIFFERENTLY}
+    assert [value for value, text in written.items() if not text.startswith('"')] == ["._"]
