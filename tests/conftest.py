@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -132,3 +133,11 @@ def editor(language_server: "LanguageServer", tmp_path: Path) -> "Editor":
     from yamlls import Editor
 
     return Editor(language_server, tmp_path)
+
+
+@pytest.fixture
+def schema_editor(editor: "Editor") -> "Editor":
+    """An editor whose root is an inventory folder with the shipped schemas in .schemas/, as generate leaves it."""
+    shutil.copytree(REPO / "mirrorgen/schemas/inventory", editor.root / ".schemas")
+    (editor.root / "orgs").mkdir()
+    return editor

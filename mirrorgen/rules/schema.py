@@ -28,7 +28,7 @@ from ..inventory.key_docs import ACCESS_DOCS, KEY_DOCS
 from ..inventory.load import IMAGES_FILE, KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, QCI_FILE, SETTINGS_FILE
 from ..inventory.model import (
     SECRET_SOURCES, ConfigMapSettings, DEFECT_SEVERITIES, ImagesFile, JobDefaults, JobOverrides, KnownDefect,
-    KnownDefects, NamespacesFile, Org, QciAccess, QciIntegration, Settings, VaultSettings,
+    KnownDefects, NamespacesFile, Org, QciAccess, Settings, VaultSettings,
 )
 from ..inventory.qci import IMAGE_STREAM_REGISTRIES
 from ..inventory.refs import CONFIGMAP_KEY_RE, DNS1123_LABEL_RE, DNS1123_SUBDOMAIN_RE, LABEL_PART_RE

@@ -10,7 +10,6 @@ schema grows a pattern this table does not know about makes the test fail, which
 from __future__ import annotations
 
 import enum
-import shutil
 import types
 import typing
 from typing import Any
@@ -19,7 +18,6 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO
 from mirrorgen.artifacts import canonical_yaml
 from mirrorgen.errors import InvalidInventory, Severity
 from mirrorgen.inventory import model
@@ -205,18 +203,12 @@ def cases(draw: st.DrawFn) -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.fixture
-def inventory(editor: Editor) -> Editor:
-    shutil.copytree(REPO / "mirrorgen/schemas/inventory", editor.root / ".schemas")
-    (editor.root / "orgs").mkdir()
-    return editor
-
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(documents=cases())
-def test_the_loader_and_the_editor_agree(inventory: Editor, documents: list[tuple[str, str, str]]) -> None:
-    diagnostics = inventory.diagnose_all([(file, text) for file, _, text in documents])
+def test_the_loader_and_the_editor_agree(schema_editor: Editor, documents: list[tuple[str, str, str]]) -> None:
+    diagnostics = schema_editor.diagnose_all([(file, text) for file, _, text in documents])
     for (file, kind, text), found in zip(documents, diagnostics):
         editor_lines = sorted({d["range"]["start"]["line"] for d in found})
         loader = loader_lines(file, text)
@@ -263,9 +255,9 @@ def shaped_values(draw: st.DrawFn) -> list[tuple[str, str]]:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(values=shaped_values())
-def test_what_a_rule_accepts_the_editor_accepts(inventory: Editor, values: list[tuple[str, str]]) -> None:
+def test_what_a_rule_accepts_the_editor_accepts(schema_editor: Editor, values: list[tuple[str, str]]) -> None:
     """And for the exact shapes, what the rule refuses the editor flags."""
-    diagnostics = inventory.diagnose_all([(SHAPED[key][0], shaped_text(key, value)) for key, value in values])
+    diagnostics = schema_editor.diagnose_all([(SHAPED[key][0], shaped_text(key, value)) for key, value in values])
     for (key, value), found in zip(values, diagnostics):
         _, _, accepts, exact = SHAPED[key]
         if accepts(value):
@@ -279,11 +271,11 @@ def test_what_a_rule_accepts_the_editor_accepts(inventory: Editor, values: list[
     ("jobs.service_account", "Image_Mirroring"), ("jobs.credentials_key", "config json"), ("jobs.role", "-x"),
     ("configmap.namespace", "ci.x"), ("configmap.name", "Maps"),
 ])
-def test_a_value_a_rule_refuses_is_flagged_on_its_line(inventory: Editor, make_inventory, key: str, value: str) -> None:
+def test_a_value_a_rule_refuses_is_flagged_on_its_line(schema_editor: Editor, make_inventory, key: str, value: str) -> None:
     """End to end: `validate` on a real inventory and the editor on the same file name the value's line (the last)."""
     file, text = SHAPED[key][0], shaped_text(key, value)
     line = text.count("\n") - 1
     errors = [p for p in validate(load_inventory(make_inventory({file: text}))) if p.severity is Severity.ERROR]
     assert (file, line + 1) in [(p.location.file, p.location.line) for p in errors]
-    found, = inventory.diagnose_all([(file, text)])
+    found, = schema_editor.diagnose_all([(file, text)])
     assert [d["range"]["start"]["line"] for d in found] == [line]
