@@ -25,7 +25,9 @@ from ..inventory import model
 from ..inventory.cron import CRON_SHAPE, GO_DURATION_RE
 from ..inventory.jobs import MAPPING_PREFIX
 from ..inventory.key_docs import ACCESS_DOCS, KEY_DOCS
-from ..inventory.load import IMAGES_FILE, KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, QCI_FILE, SETTINGS_FILE
+from ..inventory.load import (
+    IMAGES_FILE, KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, QCI_FILE, SETTINGS_FILE, yaml_keys,
+)
 from ..inventory.model import (
     SECRET_SOURCES, ConfigMapSettings, DEFECT_SEVERITIES, ImagesFile, JobDefaults, JobOverrides, KnownDefect,
     KnownDefects, NamespacesFile, Org, QciAccess, Settings, VaultSettings,
@@ -153,7 +155,8 @@ def _described(schema: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def _yaml_fields(cls: type) -> list[attrs.Attribute]:
-    return [f for f in attrs.fields(cls) if not f.metadata.get("by_loader") or f.metadata.get("yaml_key")]
+    fields = attrs.fields_dict(cls)
+    return [fields[name] for name in yaml_keys(cls)]
 
 
 def _object(cls: type) -> dict[str, Any]:
