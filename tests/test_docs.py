@@ -266,3 +266,296 @@ def test_each_documented_message_is_printed_for_its_bad_input(bad_input: str, me
 
 def test_the_error_table_is_found() -> None:
     assert len(ERROR_ROWS) >= 25
+
+
+# --- Every part of mirrorgen the docs name exists: paths, dotted names, the layout (issue 17, part 3) ---
+
+PACKAGE = REPO / "mirrorgen"
+PARTS = sorted(p.stem for p in PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists())
+FOLDERS = [p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()]
+NOT_NAMES = ("yaml", "yml", "json", "md", "py", "txt", "j2")  # mirrorgen.yaml is a file of the inventory
+
+
+def named_paths(text: str) -> set[str]:
+    """Repository paths (`mirrorgen/…`, `tests/…`, `benchmarks/…`, `templates/…`) and paths inside the package
+    written from one of its folders (`rules/__init__.py`), the latter returned under `mirrorgen/`."""
+    found = {m.rstrip(".") for m in re.findall(r"(?<![\w./-])(?:mirrorgen|tests|benchmarks|templates)/[\w./-]*", text)}
+    inside = re.findall(rf"(?<![\w./-])(?:{'|'.join(FOLDERS)})/[\w.]*(?![\w/<-])", text)
+    return {p for p in found | {f"mirrorgen/{m.rstrip('.')}" for m in inside} if "<" not in p}
+
+
+def named_objects(text: str) -> set[str]:
+    """`mirrorgen.x.y` anywhere, and `part.name` in code spans (`plan.CHECKS`) read as `mirrorgen.part.name`.
+    A span starting `registry.` is a host (registry.ci.openshift.org) more often than the registry/ folder, so
+    the docs write that folder's names in full (`mirrorgen.registry.…`)."""
+    names = set(re.findall(r"(?<![\w./-])mirrorgen(?:\.[A-Za-z_]\w*)+", text))
+    parts = "|".join(p for p in PARTS if p != "registry")
+    names |= {f"mirrorgen.{span}" for span in re.findall(r"`([^`\n]+)`", text)
+              if re.fullmatch(rf"(?:{parts})(?:\.[A-Za-z_]\w*)+", span)}
+    return {n for n in names if n.rsplit(".", 1)[1] not in NOT_NAMES}
+
+
+def resolves(dotted: str) -> bool:
+    """The name imports: the longest module prefix, then attributes (an old path warns, and still counts)."""
+    import importlib
+    import warnings
+
+    parts = dotted.split(".")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for cut in range(len(parts), 0, -1):
+            try:
+                found = importlib.import_module(".".join(parts[:cut]))
+            except ModuleNotFoundError:
+                continue
+            for attribute in parts[cut:]:
+                if not hasattr(found, attribute):
+                    return False
+                found = getattr(found, attribute)
+            return True
+    return False
+
+
+def test_the_name_finders_find_what_the_docs_write() -> None:
+    text = ("see `mirrorgen/rules/credentials.py`, `rules/__init__.py` and tests/rules/test_x.py. `plan.CHECKS`, "
+            "`registry.ci.openshift.org`, mirrorgen.inventory.refs.ReferenceError and mirrorgen.yaml; "
+            "`artifacts/<family>.py`, generated/ci-operator/x, config/orgs/")
+    assert named_paths(text) == {"mirrorgen/rules/credentials.py", "mirrorgen/rules/__init__.py",
+                                 "tests/rules/test_x.py"}
+    assert named_objects(text) == {"mirrorgen.plan.CHECKS", "mirrorgen.inventory.refs.ReferenceError"}
+    assert resolves("mirrorgen.plan.CHECKS") and resolves("mirrorgen.model")  # an old path, kept with a warning
+    assert not resolves("mirrorgen.rules.CHECKS") and not resolves("mirrorgen.lint_names")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.relative_to(REPO).as_posix() for d in DOCS])
+def test_every_path_and_name_the_docs_give_exists(doc: Path) -> None:
+    text = doc.read_text()
+    missing = [p for p in sorted(named_paths(text))
+               if not (REPO / p).exists() and not (REPO / f"{p}.py").exists()]
+    assert not missing, f"{doc.name} names paths that do not exist: {missing}"
+    unknown = [n for n in sorted(named_objects(text)) if not resolves(n)]
+    assert not unknown, f"{doc.name} names what mirrorgen does not have: {unknown}"
+
+
+def layout_listed(page: Path) -> dict[str, str]:
+    """The files and folders the layout block of architecture.md lists (the block whose first line is
+    `mirrorgen/`), as paths from the repository root, each with what its line says of it. A line lists names
+    (`x.py`, `x/`, several on one line) before a run of two spaces; a line that starts otherwise continues the
+    description above it. A line of several names says something of all of them together: their description is
+    left empty."""
+    block = next(b for b in fenced(page, "") if b.startswith("mirrorgen/"))
+    listed, folders = {}, []
+    for line in block.splitlines():
+        depth = (len(line) - len(line.lstrip())) // 2
+        names, _, description = line.strip().partition("  ")
+        names = names.split(" ")
+        if not all(re.fullmatch(r"[\w.]+\.py|[\w.]+/", name) for name in names):
+            continue
+        del folders[depth:]
+        for name in names:
+            listed["/".join([*folders, name.rstrip("/")])] = description.strip() if len(names) == 1 else ""
+        if names[-1].endswith("/"):
+            folders.append(names[-1].rstrip("/"))
+    return listed
+
+
+# What reads as a Python name in a description: CamelCase, snake_case, CONSTANT_CASE, or `name()`; and the
+# CamelCase words that are the trade's, not Python's.
+CODE_NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[a-z]+_[a-z_]*[a-z]|[A-Z]+_[A-Z_]*[A-Z])\b|\b\w+(?=\(\))")
+PROSE_WORDS = {"ConfigMap", "ConfigMaps", "GitHub", "RoleBinding", "ServiceAccount", "ServiceAccounts", "OpenShift"}
+
+
+def test_architecture_lists_the_package_as_it_is() -> None:
+    page = REPO / "docs/architecture.md"
+    listed = layout_listed(page)
+    actual = {p.relative_to(REPO).as_posix() for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
+    actual |= {p.relative_to(REPO).as_posix() for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__"}
+    # A folder's line is its __init__'s role; its __init__.py is listed only when it holds more (RULES, COMMANDS).
+    unlisted = {p for p in actual - set(listed)
+                if not (p.endswith("/__init__.py") and p.rsplit("/", 1)[0] in listed)}
+    assert not unlisted, f"docs/architecture.md: the layout leaves out {sorted(unlisted)}"
+    gone = {p for p in set(listed) - actual if not (REPO / p).exists()}
+    assert not gone, f"docs/architecture.md: the layout lists what does not exist: {sorted(gone)}"
+    assert "templates" in listed
+
+
+def test_the_names_the_layout_gives_each_module_are_in_it() -> None:
+    import builtins
+    import importlib
+
+    checked = 0
+    for path, description in layout_listed(REPO / "docs/architecture.md").items():
+        if not path.endswith(".py") or not description or path.endswith("__main__.py"):  # __main__ runs the CLI
+            continue
+        module = importlib.import_module(path.removesuffix(".py").removesuffix("/__init__").replace("/", "."))
+        for name in set(CODE_NAME.findall(description)) - set(dir(builtins)) - PROSE_WORDS:  # DeprecationWarning is Python's
+            assert hasattr(module, name), f"docs/architecture.md: {path} has no {name}"
+            checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.relative_to(REPO).as_posix() for d in DOCS])
+def test_a_name_placed_in_a_module_is_there(doc: Path) -> None:
+    """`NAME` in `rules/__init__.py`, `NAME` (`mirrorgen/review/change_plan.py`): the module defines NAME."""
+    import importlib
+
+    for name, path in re.findall(r"`(\w+)(?:\([^`]*\))?`\s+(?:in\s+|\()`((?:mirrorgen/)?[\w/]+\.py)`", doc.read_text()):
+        dotted = path.removeprefix("mirrorgen/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        assert hasattr(importlib.import_module(f"mirrorgen.{dotted}"), name), f"{doc.name}: {path} has no {name}"
+
+
+# --- Every command, option, choice, make target and exit code the docs state is the command line's own ---
+
+def cli_parser():
+    import argparse
+
+    from mirrorgen.cli import _parser
+
+    parser = _parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return parser, commands.choices
+
+
+def options_of(parser) -> dict[str, object]:
+    return {option: action for action in parser._actions for option in action.option_strings}
+
+
+def code_pieces(text: str) -> list[str]:
+    """The code of a page, as a reader would type it: code spans and the lines of fenced blocks, each without its
+    `#` comment (a header says "Generated by mirrorgen from …")."""
+    pieces = re.findall(r"`([^`\n]+)`", outside_code_blocks(text))
+    pieces += [line for block in all_fenced(text) for line in block.splitlines()]
+    return [re.split(r"(?:^|\s)#", piece, maxsplit=1)[0] for piece in pieces]
+
+
+# An invocation: `mirrorgen`, the global options, the command, then its arguments up to the end of the shell
+# command (a pipe, `||`, `&&`, `;`, a redirection, `}` or a comment).
+INVOCATION = re.compile(r"(?:^|(?<=[\s{(;|&]))mirrorgen(?=\s|$)((?: --[a-z-]+)*)(?: ([A-Za-z][\w-]*))?(.*)")
+END_OF_COMMAND = re.compile(r"\s(?:\|\|?|&&|>>?|\})(?:\s|$)|;")
+
+
+def invocations(text: str) -> list[tuple[str, str, str]]:
+    """(global options, command, arguments) of every `mirrorgen …` command line in the code of a page."""
+    found = []
+    for piece in code_pieces(text):
+        for match in INVOCATION.finditer(piece):
+            arguments = END_OF_COMMAND.split(match.group(3), maxsplit=1)[0]
+            found.append((match.group(1), match.group(2) or "", arguments))
+    return found
+
+
+def outside_code_blocks(text: str) -> str:
+    kept, inside = [], False
+    for line in text.splitlines():
+        if FENCE.match(line):
+            inside = not inside
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def all_fenced(text: str) -> list[str]:
+    blocks, current = [], None
+    for line in text.splitlines():
+        if FENCE.match(line):
+            if current is None:
+                current = []
+            else:
+                blocks.append("\n".join(current))
+                current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def test_the_invocation_finder_reads_shell_lines() -> None:
+    text = ("Run `mirrorgen check --format json` or `mirrorgen --debug COMMAND ...`; mirrorgen is a tool, "
+            "`mirrorgen.yaml` a file, `# Generated by mirrorgen from x` a header.\n```sh\n"
+            "mirrorgen validate --config config || echo \"exit $?\"   # then\n"
+            "x || { mirrorgen check --output g; exit 1; }\n# Generated by mirrorgen from config\n```\n")
+    assert invocations(text) == [("", "check", " --format json"), (" --debug", "COMMAND", " ..."),
+                                 ("", "validate", " --config config"), ("", "check", " --output g")]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.relative_to(REPO).as_posix() for d in DOCS])
+def test_every_command_option_and_choice_the_docs_write_exists(doc: Path) -> None:
+    parser, commands = cli_parser()
+    top = options_of(parser)
+    for global_options, command, arguments in invocations(doc.read_text()):
+        where = f"{doc.name}: `mirrorgen{global_options} {command}{arguments}`"
+        assert set(global_options.split()) <= set(top), where
+        if command in ("COMMAND", ""):
+            continue  # the synopsis of the global options, or the program named (`python -m mirrorgen`)
+        assert command in commands, f"{where}: no command {command!r}"
+        options = options_of(commands[command])
+        for option, choices in re.findall(r"(--[a-z][a-z-]*)(?:[ =]([a-z]+(?:\|[a-z]+)+))?", arguments):
+            assert option in options, f"{where}: `mirrorgen {command}` has no option {option}"
+            if choices:
+                assert set(choices.split("|")) == set(options[option].choices), f"{where}: {option} takes " \
+                                                                                 f"{options[option].choices}"
+
+
+def test_every_command_takes_config_and_the_readers_of_the_tree_output() -> None:
+    """The README: every command takes `--config DIR` (default `config`), those that read the output tree
+    `--output DIR` (default `generated`)."""
+    _, commands = cli_parser()
+    for name, command in commands.items():
+        options = options_of(command)
+        assert options["--config"].default == "config", name
+        if "--output" in options:
+            assert options["--output"].default == "generated", name
+    assert {n for n, c in commands.items() if "--output" in options_of(c)} == {"generate", "check", "explain"}
+
+
+def test_every_make_target_the_docs_name_exists() -> None:
+    targets = set(re.findall(r"^([a-z][\w-]*):", (REPO / "Makefile").read_text(), re.M))
+    targets.add("jobs")  # openshift/release's `make jobs`, which generated-files.md names as theirs
+    named = {match.group(1) for doc in DOCS for piece in code_pieces(doc.read_text())
+             if (match := re.match(r"\s*(?:\$ )?make ([a-z][\w-]*)", piece))}
+    assert {"generate", "test", "check"} <= named <= targets, sorted(named - targets)
+
+
+def returned_codes(function) -> set[int]:
+    """The exit codes a function of the command line returns: its `return` statements, read with `ast`."""
+    import ast
+    import inspect
+    import textwrap
+
+    from mirrorgen.cli import common
+
+    codes = set()
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(function)))):
+        if isinstance(node, ast.Return) and node.value is not None:
+            values = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else [node.value]
+            for value in values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, int):
+                    codes.add(value.value)
+                elif isinstance(value, ast.Name) and value.id.startswith("EXIT_"):
+                    codes.add(getattr(common, value.id))
+    return codes
+
+
+def documented_codes() -> dict[str, set[int]]:
+    """The README's commands table: command → the exit codes of its last column."""
+    rows = re.findall(r"^\| `mirrorgen ([a-z]+)[^|]*\|[^|]*\|([^|]*)\|$", README.read_text(), re.M)
+    return {command: {int(n) for n in re.findall(r"\b\d+\b", codes)} for command, codes in rows}
+
+
+def test_the_exit_codes_the_docs_state_are_the_command_lines() -> None:
+    import mirrorgen.cli as cli
+
+    everywhere = returned_codes(cli.main)  # invalid input (2), internal error (3), interrupted (130)
+    assert cli.EXIT_INVALID in everywhere and cli.EXIT_INTERNAL in everywhere
+    by_command = {module.__name__.rsplit(".", 1)[1]: returned_codes(module.run) for module in cli.COMMANDS}
+    by_command["import"] = by_command.pop("adopt")
+    documented = documented_codes()
+    assert set(documented) == set(by_command)
+    for command, codes in by_command.items():
+        # The README's column gives each command's own codes; 2 (invalid input) is every command's, 3 and 130
+        # are said once below the table.
+        assert documented[command] == codes | {cli.EXIT_INVALID}, command
+    table = COMMANDS_PAGE.read_text().split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| (\d+) \| (.*) \|$", table, re.M))
+    assert {int(code) for code in rows} == everywhere | set().union(*by_command.values())
+    drifting = {command for command, codes in by_command.items() if cli.EXIT_DRIFT in codes}
+    assert set(re.findall(r"\((\w+)", rows[str(cli.EXIT_DRIFT)])) == drifting
