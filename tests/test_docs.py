@@ -560,3 +560,34 @@ def test_the_exit_codes_the_docs_state_are_the_command_lines() -> None:
     assert {int(code) for code in rows} == everywhere | set().union(*by_command.values())
     drifting = {command for command, codes in by_command.items() if cli.EXIT_DRIFT in codes}
     assert set(re.findall(r"\((\w+)", rows[str(cli.EXIT_DRIFT)])) == drifting
+
+
+# --- docs/library.md names the public API as it is ---
+
+LIBRARY_PAGE = REPO / "docs/library.md"
+
+
+def test_the_library_page_gives_each_public_name_its_real_signature() -> None:
+    import ast
+    import inspect
+
+    import mirrorgen
+
+    text = LIBRARY_PAGE.read_text()
+    documented = set(re.findall(r"^\| `(\w+)", text, re.M))
+    assert set(mirrorgen.__all__) - {"MirrorgenError", "InvalidInventory"} <= documented, \
+        sorted(set(mirrorgen.__all__) - documented)
+    for name, params, returns in re.findall(r"^\| `(\w+)\(([^)]*)\) -> (\w+(?:\[\w+\])?)`", text, re.M):
+        signature = inspect.signature(getattr(mirrorgen, name))
+        assert signature.return_annotation == returns, name
+        keyword_only = False
+        for param in (p.strip() for p in params.split(",") if p.strip()):
+            if param == "*":
+                keyword_only = True
+                continue
+            param_name, _, default = param.partition("=")
+            real = signature.parameters[param_name]
+            assert (real.kind is real.KEYWORD_ONLY) == keyword_only, (name, param_name)
+            assert real.default == (ast.literal_eval(default) if default else real.empty), (name, param_name)
+    for error in ("MirrorgenError", "InvalidInventory"):
+        assert f"`{error}" in text
