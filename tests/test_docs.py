@@ -88,7 +88,12 @@ def linked_pages(doc: Path) -> set[Path]:
 
 
 def test_the_readme_is_a_front_page() -> None:
-    assert len(README.read_text().splitlines()) < 250
+    text = README.read_text()
+    assert len(text.splitlines()) < 250
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    assert sections[:5] == ["Set up", "A five-minute tour", "The inventory", "Commands at a glance", "The library"]
+    built = text.split("\n## How it is built\n", 1)[1].split("\n## ", 1)[0]
+    assert "(docs/architecture.md)" in built and "concern" in built and "family" in built
 
 
 def test_every_docs_page_is_linked_from_the_readme() -> None:
