@@ -596,3 +596,57 @@ def test_the_library_page_gives_each_public_name_its_real_signature() -> None:
             assert real.default == (ast.literal_eval(default) if default else real.empty), (name, param_name)
     for error in ("MirrorgenError", "InvalidInventory"):
         assert f"`{error}" in text
+
+
+# --- docs/inventory.md's settings tables are the model's ---
+
+INVENTORY_PAGE = REPO / "docs/inventory.md"
+
+
+def table_rows(page: Path, title: str) -> list[list[str]]:
+    text = page.read_text().split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines()
+            if line.startswith("| `")]
+
+
+def documented_default(cell: str):
+    import yaml
+
+    return None if cell == "none" else yaml.safe_load(cell.strip("`"))
+
+
+def test_the_job_settings_table_is_every_job_key_with_its_default() -> None:
+    import attr
+
+    from mirrorgen.inventory.model import JobDefaults, JobOverrides
+
+    defaults = {a.name: a.default for a in attr.fields(JobDefaults)}
+    rows = {key.strip("`").removesuffix("` (org only)"): (key.endswith("(org only)"), default)
+            for key, default, _ in table_rows(INVENTORY_PAGE, "Job settings")}
+    assert set(rows) == {a.name for a in attr.fields(JobOverrides)}
+    for key, (org_only, default) in rows.items():
+        assert org_only == (key not in defaults), key
+        if not org_only:
+            assert documented_default(default) == defaults[key], key
+
+
+def test_the_global_settings_table_gives_the_real_defaults() -> None:
+    import attr
+
+    from mirrorgen.inventory.model import Settings
+
+    defaults = {a.name: a.default for a in attr.fields(Settings)}
+    rows = {key.strip("`"): default for key, default, _ in table_rows(INVENTORY_PAGE, "Other global settings")}
+    assert set(rows) == set(defaults) - {"jobs", "file"}  # jobs: the table above; file: where it was read from
+    for key, default in rows.items():
+        real = defaults[key]
+        if attr.has(type(real)):  # `name: image-mirror-mappings`, `namespace: ci`, ...: the fields it names
+            for name, value in re.findall(r"`(\w+): ([^`]+)`", default):
+                field_default = getattr(real, name)
+                if isinstance(field_default, tuple):
+                    field_default = list(field_default)  # as YAML writes it: [app.ci]
+                assert documented_default(value) == field_default, (key, name)
+        elif default != "none":
+            assert documented_default(default) == real, key
+        else:
+            assert not real, key
