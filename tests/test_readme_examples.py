@@ -179,3 +179,31 @@ def test_qci_reference_examples_give_what_their_comments_say() -> None:
             assert eval(call, {"qci_reference": mirrorgen.qci_reference}) == comment.strip("'"), line
             checked += 1
     assert checked >= 2
+
+
+CONSOLE_PAGES = sorted((REPO / "docs").glob("*.md"))
+
+
+def console_sessions(page: Path) -> list[tuple[str, list[str]]]:
+    """(command, promised output lines) of each `$ ` line of the page's ```console blocks."""
+    sessions: list[tuple[str, list[str]]] = []
+    for info, content in blocks(page.read_text()):
+        if info == "console":
+            for line in content.splitlines():
+                if line.startswith("$ "):
+                    sessions.append((line[2:], []))
+                else:
+                    sessions[-1][1].append(line)
+    return sessions
+
+
+@pytest.mark.parametrize("page", [p for p in CONSOLE_PAGES if console_sessions(p)], ids=lambda p: p.name)
+def test_console_examples_print_what_the_docs_show(page: Path, sample: Path) -> None:
+    """A ```console block's commands run on the sample inventory; a promised line ending in `…` is a prefix."""
+    for command, promised in console_sessions(page):
+        done = subprocess.run(["bash", "-e", "-c", command], cwd=sample, env=shell_env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=600)
+        printed = done.stdout.splitlines()
+        assert done.returncode == 0 and len(printed) == len(promised), f"{page.name}: {command}\n{done.stdout}"
+        for want, got in zip(promised, printed):
+            assert got.startswith(want[:-1]) if want.endswith("…") else got == want, f"{page.name}: {got!r}"
