@@ -207,3 +207,12 @@ def test_console_examples_print_what_the_docs_show(page: Path, sample: Path) -> 
         assert done.returncode == 0 and len(printed) == len(promised), f"{page.name}: {command}\n{done.stdout}"
         for want, got in zip(promised, printed):
             assert got.startswith(want[:-1]) if want.endswith("…") else got == want, f"{page.name}: {got!r}"
+
+
+def test_the_readme_parse_inventory_call_builds_an_inventory_in_memory(tmp_path: Path, monkeypatch) -> None:
+    import mirrorgen
+
+    call = re.search(r"`(mirrorgen\.parse_inventory\(.*?\))`", section(README.read_text(), "The library"), re.S)
+    monkeypatch.chdir(tmp_path)  # an empty folder: nothing on disk to read
+    inventory = eval(call.group(1).replace("\n", " "), {"mirrorgen": mirrorgen})
+    assert isinstance(inventory, mirrorgen.Inventory) and [org.name for org in inventory.orgs] == ["acme"]
