@@ -650,3 +650,15 @@ def test_the_global_settings_table_gives_the_real_defaults() -> None:
             assert documented_default(default) == real, key
         else:
             assert not real, key
+
+
+def test_architecture_gives_the_layers_test_layering_enforces() -> None:
+    from test_layering import LAYERS
+
+    block = next(b for b in fenced(REPO / "docs/architecture.md", "") if b.startswith("0 base:"))
+    documented = []
+    for line in block.splitlines():
+        parts = re.sub(r"\([^)]*\)", "", line.split(None, 1)[1].removeprefix("base:"))
+        names = {name.strip().removesuffix("/").removesuffix(".py") for name in re.split(r"[|,]", parts)}
+        documented.append({"mirrorgen" if n == "mirrorgen/__init__" else f"mirrorgen.{n}" for n in names if n})
+    assert documented == [set(layer) for layer in LAYERS]
