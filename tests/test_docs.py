@@ -662,3 +662,12 @@ def test_architecture_gives_the_layers_test_layering_enforces() -> None:
         names = {name.strip().removesuffix("/").removesuffix(".py") for name in re.split(r"[|,]", parts)}
         documented.append({"mirrorgen" if n == "mirrorgen/__init__" else f"mirrorgen.{n}" for n in names if n})
     assert documented == [set(layer) for layer in LAYERS]
+
+
+@pytest.mark.parametrize("doc", [README, INVENTORY_PAGE], ids=["README.md", "docs/inventory.md"])
+def test_the_inventory_files_listed_are_those_the_loader_reads(doc: Path) -> None:
+    from mirrorgen.inventory.load import KNOWN_TOP_FILES, ORGS_DIR
+
+    block = next(b for b in fenced(doc, "") if b.startswith("config/"))
+    listed = {line.split()[0] for line in block.splitlines()[1:]}
+    assert listed == {*KNOWN_TOP_FILES, f"{ORGS_DIR}/<org>.yaml"}
