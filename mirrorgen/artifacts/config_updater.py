@@ -29,8 +29,9 @@ ALL_MAPPINGS = f"{MIRRORING_DIR}/**/mapping_*"
 # Characters zglob (config-updater's matcher) reads as pattern syntax; an org folder named with one cannot be
 # listed in a shard's pattern.
 # Said at the top of the fragment, and by `generate` when it writes it.
-NOTE = (f"These entries belong in config_updater.maps of {PLUGINS_PATH}, the only place Prow reads them from;",
-        "`mirrorgen generate` places them there itself when the output tree holds that file.")
+# (Not naming mirrorgen: with `header: false` no file does.)
+NOTE = (f"These entries belong in config_updater.maps of {PLUGINS_PATH},",
+        "the only place Prow reads them from.")
 _GLOB_SYNTAX = re.compile(r"[*?\[\]{},\\!]")
 
 

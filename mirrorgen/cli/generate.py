@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     note_warnings(warnings, args.config)
     if FRAGMENT_PATH in summary.written:
         print(f"mirrorgen: wrote the config_updater entries to {os.path.join(args.output, FRAGMENT_PATH)}: {NOTE[0]}"
-              f" {NOTE[1]}")
+              f" {NOTE[1]} `generate` places them there itself when the output tree holds that file.")
     print(f"mirrorgen: {len(summary.written)} written, {summary.unchanged} unchanged, {len(summary.removed)} removed"
           f" in {args.output}")
     return EXIT_OK
