@@ -50,8 +50,11 @@ def _placed(text: str, is_owned: Callable[[str], bool], entries_for: Callable[[b
     updater = _block_mapping_at(root, "config_updater", None)
     maps = _block_mapping_at(updater, "maps", "config_updater")
     pairs = maps.value
-    column = pairs[0][0].start_mark.column
     lines = text.splitlines(keepends=True)
+    # The keys' indentation. A key over 128 characters is written `? key` (go-yaml and PyYAML both do), so the
+    # line's, not the key's column.
+    first_line = lines[pairs[0][0].start_mark.line]
+    column = len(first_line) - len(first_line.lstrip(" "))
     owned: list[tuple[int, int]] = []  # 0-based first and last line of each entry replaced
     for key, value in pairs:
         if key.tag != "tag:yaml.org,2002:str" or not isinstance(key.value, str) or key.value == "<<":
@@ -59,7 +62,7 @@ def _placed(text: str, is_owned: Callable[[str], bool], entries_for: Callable[[b
         if not is_owned(key.value):
             continue
         first, last = key.start_mark.line, _last_line(value)
-        if lines[first][:key.start_mark.column].strip():
+        if lines[first][:key.start_mark.column].strip() not in ("", "?"):
             raise _Refused(first + 1, f"the entry {key.value} does not start its own line")
         if not isinstance(value, yaml.MappingNode) or value.start_mark.index < key.end_mark.index:
             raise _Refused(first + 1, f"the entry {key.value} is not a mapping written in place (an alias?)")

@@ -263,3 +263,16 @@ def test_a_folder_name_config_updater_reads_as_pattern_syntax_is_refused_once_sh
 def test_entries_placed_last_in_a_file_without_a_final_line_end(unsharded: Path) -> None:
     old = "config_updater:\n  maps:\n    a/b.yaml:\n      name: x"
     assert placed(unsharded, old) == old + "\n" + REAL_ENTRY
+
+
+def test_a_pattern_over_128_characters_is_an_explicit_key_found_again(tmp_path: Path) -> None:
+    # go-yaml (which Prow's tools write the file with) and PyYAML both write such a key as `? key` / `: value`.
+    small = [f"team-{word}-images-for-quay" for word in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")]
+    config = write_tree(tmp_path / "config", {
+        "mirrorgen.yaml": "header: false\nconfigmap:\n  shard_budget: 1000\n", "namespaces.yaml": MINIMAL["namespaces.yaml"],
+        **{f"orgs/{name}.yaml": _org(name, 1) for name in small}, "orgs/zulu.yaml": _org("zulu", 10)})
+    once = placed(config, REAL)
+    pattern = f"core-services/image-mirroring/**/{{{','.join(small)}}}/mapping_*"
+    assert len(pattern) > 128
+    assert f"    ? {pattern}\n    : clusters:\n        app.ci:\n        - ci\n      name: image-mirror-mappings\n" in once
+    assert placed(config, once) == once
