@@ -192,6 +192,8 @@ REFUSED = {
     "the entry written twice": (lambda t: t.replace(REAL_ENTRY, REAL_ENTRY * 2), 120,
                                 "core-services/image-mirroring/**/mapping_* is written twice in config_updater.maps"),
     "no config_updater": (lambda t: "plugins: {}\n", 1, "there is no config_updater section"),
+    "a merge key in maps": (lambda t: t.replace("  maps:\n", "  maps:\n    <<: {a/b: {name: c}}\n"), 78,
+                            "config_updater.maps holds a key that is no plain pattern"),
     # The unclosed `{` of line 40 swallows line 41's key; line 42's second key cannot be in it.
     "no YAML": (lambda t: t.replace("cat: {}\n", "cat: {\n"), 42, "not valid YAML (expected ',' or '}', but got ':')"),
 }
@@ -221,6 +223,8 @@ def test_generate_and_check_edit_the_plugins_file_of_the_tree(sharded: Path, tmp
     before, after = REAL.split(REAL_ENTRY)
     assert (out / PLUGINS_PATH).read_text() == before + SHARDED_ENTRIES + after
     assert not fragment.exists()  # the entries now live in the plugins file: the fragment was mirrorgen's, and stale
+    # The plugins file is not mirrorgen's: no manifest lists it, so nothing ever removes it.
+    assert all(PLUGINS_PATH.rsplit("/", 1)[1] not in m.read_text() for m in out.rglob(".mirrorgen-manifest"))
     assert run_cli("check", "--config", str(sharded), "--output", str(out)).returncode == 0
 
     # A person edits mirrorgen's entry: check names the file and shows the line.
@@ -276,3 +280,22 @@ def test_a_pattern_over_128_characters_is_an_explicit_key_found_again(tmp_path: 
     assert len(pattern) > 128
     assert f"    ? {pattern}\n    : clusters:\n        app.ci:\n        - ci\n      name: image-mirror-mappings\n" in once
     assert placed(config, once) == once
+
+
+@pytest.mark.parametrize("kind", ["symbolic link", "not UTF-8"])
+def test_a_plugins_file_it_cannot_read_safely_is_refused(sharded: Path, tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "out"
+    if kind == "symbolic link":
+        write_tree(tmp_path, {"elsewhere.yaml": REAL})
+        (out / PLUGINS_PATH).parent.mkdir(parents=True)
+        (out / PLUGINS_PATH).symlink_to(tmp_path / "elsewhere.yaml")
+    else:
+        write_tree(out, {PLUGINS_PATH: REAL.encode().replace(b"cat: {}", b"cat: \xff")})
+    result = run_cli("generate", "--config", str(sharded), "--output", str(out))
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"mirrorgen: error: {out / PLUGINS_PATH}: ")
+    assert ("not a regular file reached without symbolic links" if kind == "symbolic link" else "not UTF-8 (byte") in last
+    assert not (out / FRAGMENT_PATH).exists()
+    if kind == "symbolic link":
+        assert (tmp_path / "elsewhere.yaml").read_text() == REAL
