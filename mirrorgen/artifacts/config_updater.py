@@ -64,8 +64,11 @@ def entries(inventory: Inventory, gzip_by_default: bool) -> dict[str, dict[str, 
         return {ALL_MAPPINGS: {**spec, "name": layout.shards[0].name}}
     found = {}
     for shard in layout.shards:
-        folders = sorted(org for org in shard.orgs if org in with_files) or sorted(shard.orgs)
-        found[f"{MIRRORING_DIR}/**/{{{','.join(folders)}}}/mapping_*"] = {**spec, "name": shard.name}
+        # A ConfigMap without files (its orgs have none, or the first org outgrew the first ConfigMap) gets no
+        # entry: a pattern naming no folder would match nothing anyway.
+        folders = sorted(org for org in shard.orgs if org in with_files)
+        if folders:
+            found[f"{MIRRORING_DIR}/**/{{{','.join(folders)}}}/mapping_*"] = {**spec, "name": shard.name}
     return found
 
 
