@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, Optional
 import yaml
 
 from ..artifacts import canonical_yaml
+from ..artifacts.config_updater import PLUGINS_PATH
 from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH, periodic
 from ..artifacts.rbac import REGISTRY_ACCESS_DIR
@@ -25,7 +26,6 @@ from ..inventory.load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE
 from ..inventory.model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Settings
 from ..inventory.overrides import overrides_between
 from ..inventory.refs import dns1123_hint, is_dns1123_label
-from .checkout import PLUGINS_PATH
 from .jobs import JOB_NAME_PREFIX, Job, job_secret_sources, read_jobs
 from .org_folders import destinations_of, folders, misplaced_mappings, owners_of, read_org_folder
 from .reading import Problems
@@ -146,8 +146,9 @@ def _org_name(job: Job) -> str:
     return job.suffix if is_dns1123_label(job.suffix) else dns1123_hint(job.suffix)
 
 
-def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Location]]:
-    """Pure: release files → inventory files (path → text), and for each the release file it comes from.
+def convert(files: Mapping[str, bytes], *, shard: bool = True) -> tuple[dict[str, str], dict[str, Location]]:
+    """Pure: release files → inventory files (path → text), and for each the release file it comes from;
+    `shard`: the configmap.shard it sets.
 
     Raises InvalidInventory naming release files."""
     problems = Problems()
@@ -174,7 +175,7 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
         defaults["script"] = None
     settings_data: dict[str, Any] = {"header": False, "jobs": {**defaults},
                                      "scripts": {name: text for text, name in scripts.items()},
-                                     "configmap": {"shard": False, "gzip": _config_updater_gzips(files)}}
+                                     "configmap": {"shard": shard, "gzip": _config_updater_gzips(files)}}
     if job_file_extra:
         settings_data["job_file_extra"] = job_file_extra
     settings = Settings(header=False, jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])

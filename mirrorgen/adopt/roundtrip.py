@@ -15,6 +15,7 @@ from ..inventory.load import KNOWN_DEFECTS_FILE, SETTINGS_FILE, parse_inventory
 from ..inventory.model import Inventory
 from ..plan import plan, validate
 from .convert import convert
+from .sharding import entries_refused, sharding_moves_files
 
 
 def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
@@ -62,16 +63,26 @@ def known_defects_text(defects: Iterable[Problem]) -> str:
     return "".join(out)
 
 
+def _relaxed(inventory_files: dict[str, str]) -> dict[str, bytes]:
+    relaxed = {path: text.encode() for path, text in inventory_files.items()}
+    relaxed[SETTINGS_FILE] = b"defects: warning\n" + relaxed[SETTINGS_FILE]
+    return relaxed
+
+
 def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
     """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings.
 
     The defects lint finds in the checkout are written to known-defects.yaml: they stay warnings, and any new one
     is an error."""
-    inventory_files, origins = convert(files)
+    # Sharding needs config_updater entries mirrorgen can write; it is kept off where it would move files.
+    shard = entries_refused(files) is None
+    inventory_files, origins = convert(files, shard=shard)
     # First with every defect a warning (while defects are errors, loading refuses some, such as org file names):
     # what lint finds then is the baseline.
-    relaxed = {path: text.encode() for path, text in inventory_files.items()}
-    relaxed[SETTINGS_FILE] = b"defects: warning\n" + relaxed[SETTINGS_FILE]
+    relaxed = _relaxed(inventory_files)
+    if shard and sharding_moves_files(parse_inventory(relaxed)):
+        inventory_files, origins = convert(files, shard=False)
+        relaxed = _relaxed(inventory_files)
     defects = [p for p in validate(parse_inventory(relaxed)) if p.code]
     if defects:
         inventory_files[KNOWN_DEFECTS_FILE] = known_defects_text(defects)

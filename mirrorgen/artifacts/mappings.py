@@ -154,8 +154,8 @@ def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
             yield Problem(inventory.locate(inventory.settings.file, "configmap", key=True),
                           f"the {layout.shards[0].name} ConfigMap would hold {size} bytes, over its {budget}-byte budget"
                           f" (configmap.shard_budget; etcd refuses objects over {ETCD_LIMIT}): set configmap.shard: true"
-                          f" and map each new ConfigMap in config-updater, or configmap.gzip: true if config-updater"
-                          f" compresses", defect_severity(inventory.settings), "configmap-over-budget",
+                          f" (mirrorgen writes each ConfigMap's config_updater entry), or configmap.gzip: true if"
+                          f" config-updater compresses", defect_severity(inventory.settings), "configmap-over-budget",
                           layout.shards[0].name)
         return
     orgs = {org.name: org for org in inventory.orgs}

@@ -21,6 +21,9 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InvalidInventory
     from ..adopt import import_release, read_release, secret_sources, write_inventory
+    from ..adopt.sharding import entries_refused, notes
+    from ..artifacts.config_updater import PLUGINS_PATH
+    from ..inventory.load import parse_inventory
 
     files = read_release(args.release_repo)
     try:
@@ -31,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
+    inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
+    for note in notes(files, inventory, entries_refused(files)):
+        print(f"{os.path.join(args.release_repo, note)}" if note.startswith(PLUGINS_PATH) else f"mirrorgen: {note}")
     for decision, jobs in secret_sources(files):
         print(f"{os.path.join(args.release_repo, str(decision.location))}: push secret {decision.secret!r} of"
               f" {', '.join(jobs)}: secret_source: {decision.source} ({decision.reason})")

@@ -113,8 +113,8 @@ class ConfigMapSettings:
     # Bytes of mapping data (keys and values) per ConfigMap; past it the files are sharded over
     # <name>, <name>-2, ... The default leaves 100 KiB of headroom under etcd's 1 MiB object limit.
     shard_budget: int = 900 * 1024
-    # Spread the files over several ConfigMaps once they outgrow the budget. An imported repository starts with
-    # `false`: each new ConfigMap also needs its own entry in config-updater's `maps`, which mirrorgen does not write.
+    # Spread the files over several ConfigMaps once they outgrow the budget (each gets its own config_updater entry,
+    # artifacts/config_updater.py). An import writes `false` where sharding would move the repository's files now.
     shard: bool = True
     # config-updater compresses each file (its `gzip: true`), so the bytes that count are the compressed ones.
     gzip: bool = False

@@ -412,6 +412,13 @@ CASES = {
         {"mirrorgen.yaml": "configmap:\n  shard_budget: 100\n"},
         "orgs/acme.yaml:5: the mapping files of org 'acme' take",
     ),
+    # --- config_updater entries (check_shard_folders) ---
+    "org folder named with pattern syntax, once sharded": (
+        {"mirrorgen.yaml": "defects: warning\nconfigmap:\n  shard_budget: 150\n",
+         "orgs/b{c.yaml": MINIMAL["orgs/acme.yaml"].replace("quay.io/acme", "quay.io/bc").replace("mapping_acme", "mapping_bc")},
+        "orgs/b{c.yaml:5: org 'b{c' is named with a character config-updater's patterns read as syntax ('{'), so its"
+        " ConfigMap's config_updater entry cannot name its folder: rename the org file",
+    ),
     # --- image names (check_image_names; tests/rules/test_image_names.py has the guidelines) ---
     "image name against the guidelines": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/openshift/installer:1").replace("quay.io/acme\n", "quay.io/openshift\n", 1)},
