@@ -17,6 +17,8 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from . import _compat
+
 # Public name → defining module. Resolved on first use so that `mirrorgen --help` imports almost nothing.
 _EXPORTS = {
     "InvalidInventory": "errors",
@@ -24,30 +26,29 @@ _EXPORTS = {
     "MirrorgenError": "errors",
     "Problem": "errors",
     "Severity": "errors",
-    "load_inventory": "load",
-    "parse_inventory": "load",
-    "Inventory": "model",
+    "load_inventory": "inventory.load",
+    "parse_inventory": "inventory.load",
+    "Inventory": "inventory.model",
     "Output": "output",
     "plan": "plan",
-    "qci_reference": "qci",
+    "qci_reference": "inventory.qci",
     "Drift": "tree",
     "FileDrift": "tree",
     "WriteSummary": "tree",
     "check": "tree",
     "write": "tree",
-    "validate": "validate",
+    "validate": "plan",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from .errors import InvalidInventory, Location, MirrorgenError, Problem, Severity
-    from .load import load_inventory, parse_inventory
-    from .model import Inventory
+    from .inventory.load import load_inventory, parse_inventory
+    from .inventory.model import Inventory
+    from .inventory.qci import qci_reference
     from .output import Output
-    from .plan import plan
-    from .qci import qci_reference
+    from .plan import plan, validate
     from .tree import Drift, FileDrift, WriteSummary, check, write
-    from .validate import validate
 
 
 class _Package(types.ModuleType):
@@ -61,6 +62,7 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
+_compat.install()
 
 
 def __getattr__(name: str) -> Any:

@@ -41,9 +41,9 @@ class Problem:
     # library's InvalidInventory, JSON, annotations) gets one line.
     message: str = attrs.field(converter=one_line)
     severity: Severity = Severity.ERROR
-    # Defects (validate.defect) only: which rule found it, as a stable name (`duplicate-destination`), and what
-    # it is about in words that survive unrelated edits (a file name, a destination tag, the text of a line,
-    # never a line number). A baseline of known defects (config/known-defects.yaml) matches on these two and
+    # Defects (rules.known_defects.defect) only: which rule found it, as a stable name (`duplicate-destination`),
+    # and what it is about in words that survive unrelated edits (a file name, a destination tag, the text of a
+    # line, never a line number). A baseline of known defects (config/known-defects.yaml) matches on these two and
     # the file, not on the message, whose wording may change.
     code: str = ""
     subject: str = ""

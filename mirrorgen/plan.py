@@ -1,68 +1,61 @@
-"""Plan: a validated Inventory → every file mirrorgen owns, as (path, text, source). Pure: no I/O (side_by_side
-only computes the same answer in two processes)."""
+"""Plan: a valid Inventory → every file mirrorgen owns, as (path, text, source), once validate() has run every check.
+
+Pure: no I/O (side_by_side only computes the same answer in two processes), but for load_and_validate and
+load_reporting_everything at the end, which load the inventory directory and validate it in one call.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from pathlib import Path
 
-from .artifacts import FAMILIES, OWNED_DIRS
-from .errors import InvalidInventory, Location, Problem, Severity
-from .model import Inventory
+from ._compat import forward
+from ._fork import Started
+from .artifacts import CHECKS as RENDERED_CHECKS, FAMILIES, OWNED_DIRS
+from .errors import InvalidInventory, Location, Problem, Severity, sort_problems
+from .inventory.load import load_inventory
+from .inventory.memo import per_inventory
+from .inventory.model import Inventory
+from .manifest import manifest_path, manifest_text
 from .output import Output, is_plain_relative_path
-from .fork import Started
-from .validate import BULK_RULES, RULES, against_baseline, combine, run_rules, validate
+from .rules import BULK_RULES, RULES, Rule, run_rules
+from .rules.credentials import without_echoes
+from .rules.known_defects import against_baseline
 
-# In each directory mirrorgen writes into (artifacts.OWNED_DIRS), this file lists every file mirrorgen wrote there,
-# with its sha256, in `sha256sum` format (`sha256sum -c` checks it from that directory). It is how mirrorgen knows
-# which files it owns, and whether an owned file was edited by hand since it was written. Kept beside what it
-# lists, a change to one team's files changes a manifest under the same OWNERS, and no file at the root of the
-# repository that holds the output.
-MANIFEST = ".mirrorgen-manifest"
-# Where the one manifest of earlier versions lay, listing paths from the root: a tree that still has it is read as
-# before, and generate removes it.
-LEGACY_MANIFEST = MANIFEST
-
-
-def manifest_path(directory: str) -> str:
-    return f"{directory}/{MANIFEST}"
-
-
-# The places a manifest of mirrorgen's may lie; only these are its own.
-MANIFEST_PATHS = frozenset([LEGACY_MANIFEST, *map(manifest_path, OWNED_DIRS)])
-
-
-def is_manifest(path: str) -> bool:
-    return path in MANIFEST_PATHS
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def manifest_text(outputs: list[Output], directory: str) -> str:
-    return "".join(f"{sha256(o.text.encode())}  {o.path[len(directory) + 1:]}\n" for o in sorted(outputs, key=lambda o: o.path))
-
-
-def parse_manifest(text: str, manifest: str) -> dict[str, str]:
-    """path (from the root) → sha256, from the manifest at `manifest`; lines that are not `<hex>  <path>` are ignored."""
-    directory = manifest.rpartition("/")[0]
-    entries = {}
-    for line in text.splitlines():
-        digest, sep, path = line.partition("  ")
-        if sep and len(digest) == 64:
-            entries[f"{directory}/{path}" if directory else path] = digest
-    return entries
-
-
+# Every check plan() makes before it renders: the inventory rules, then the checks on what the inventory renders to
+# (artifacts.CHECKS: the ConfigMap size), which rules, rendering nothing, cannot make. validate() runs them all.
+CHECKS: tuple[Rule, ...] = RULES + RENDERED_CHECKS
+# Names this module had before issue 17 (the manifest's), from where they live now, with a DeprecationWarning.
+__getattr__ = forward(__name__)
 # Below this many mapping lines the forked process is not worth its start (a few milliseconds).
 SIDE_BY_SIDE_FROM_LINES = 5_000
+
+
+def validate(inventory: Inventory) -> list[Problem]:
+    """All problems (errors and warnings) in the inventory, sorted by file and line: those of the rules (rules.RULES)
+    and of the checks on what it renders (artifacts.CHECKS), with the defects the baseline lists as warnings."""
+    return list(_validate_once(inventory))
+
+
+def combine(inventory: Inventory, found: dict[Rule, list[Problem]]) -> list[Problem]:
+    """validate()'s answer from every rule's problems, found elsewhere; validate() returns it from now on."""
+    return list(_validate_once.remember(inventory, _combined(inventory, found)))
+
+
+def _combined(inventory: Inventory, found: dict[Rule, list[Problem]]) -> tuple[Problem, ...]:
+    problems = without_echoes(problem for check in CHECKS for problem in found[check])
+    return tuple(sort_problems(against_baseline(inventory, problems)))
+
+
+@per_inventory
+def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
+    return _combined(inventory, run_rules(inventory, CHECKS))
 
 
 def plan(inventory: Inventory, *, side_by_side: bool = False) -> list[Output]:
     """Every output, sorted by path, ending with the manifests. Raises InvalidInventory on any error.
 
     `side_by_side` (the command line's choice) runs the rules that read every mapping line of a big inventory
-    (validate.BULK_RULES) in a forked process while this one runs the other rules and renders: the same outputs
+    (rules.BULK_RULES) in a forked process while this one runs the other rules and renders: the same outputs
     or errors, sooner on a machine with two cores or more.
     """
     if side_by_side and sum(len(m.lines) for org in inventory.orgs for m in org.mappings) >= SIDE_BY_SIDE_FROM_LINES:
@@ -74,7 +67,7 @@ def plan(inventory: Inventory, *, side_by_side: bool = False) -> list[Output]:
 def _plan_side_by_side(inventory: Inventory) -> list[Output]:
     bulk = Started(lambda: run_rules(inventory, BULK_RULES))
     try:
-        found = run_rules(inventory, [rule for rule in RULES if rule not in BULK_RULES])
+        found = run_rules(inventory, [check for check in CHECKS if check not in BULK_RULES])
     except BaseException:
         bulk.cancel()
         raise
@@ -124,3 +117,28 @@ def render_outputs(inventory: Inventory) -> list[Output]:
         by_directory.setdefault(next(d for d in OWNED_DIRS if output.path.startswith(d + "/")), []).append(output)
     return ordered + [Output(manifest_path(directory), manifest_text(listed, directory), Location(inventory.settings.file))
                       for directory, listed in sorted(by_directory.items())]
+
+
+def load_and_validate(config_dir: str | Path = "config") -> tuple[Inventory, list[Problem]]:
+    """The inventory and its warnings; raises InvalidInventory with every error, of loading and of validation.
+
+    A file that fails to load is left out, and the rest is still validated, so one run reports everything.
+    """
+    inventory = load_reporting_everything(config_dir)
+    problems = validate(inventory)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidInventory(problems)
+    return inventory, problems
+
+
+def load_reporting_everything(config_dir: str | Path = "config") -> Inventory:
+    """The inventory; where a file fails to load, raises InvalidInventory with its problems and every error
+    validation finds in the files that did load, so that one run reports everything."""
+    try:
+        return load_inventory(config_dir)
+    except InvalidInventory as invalid:
+        if invalid.partial is None:
+            raise
+        more = [p for p in validate(invalid.partial) if p.severity is Severity.ERROR]
+        raise InvalidInventory(without_echoes(invalid.problems + more)) from None

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mirrorgen.plan import is_manifest
+from mirrorgen.tree.drift import is_manifest
 
 # Go's unicode.IsSpace, which strings.TrimSpace uses.
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"

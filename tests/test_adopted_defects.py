@@ -12,18 +12,16 @@ from typing import Callable
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import write_tree
 from mirrorgen.cli import main
 from mirrorgen.errors import Severity
-from mirrorgen.explain import explain
-from mirrorgen.load import load_inventory
-from mirrorgen.plan import plan
-from mirrorgen.registry import Resolution
-from mirrorgen.validate import validate
-from mirrorgen.verify import judge, mapping_checks
+from mirrorgen.review.explain import explain
+from mirrorgen.inventory.load import load_inventory
+from mirrorgen.plan import plan, validate
+from mirrorgen.registry.skopeo import Resolution
+from mirrorgen.registry.verify import judge, mapping_checks
 
 DIGEST = "sha256:" + "a" * 64
 
@@ -100,7 +98,7 @@ def _unreadable_lines(inventory: Adopted) -> None:
 
 
 def _defects() -> dict[str, Callable[[Adopted], None]]:
-    """Each kind of defect a real release repository has: a rule whose severity is validate.defect()."""
+    """Each kind of defect a real release repository has: a rule whose severity is rules.known_defects.defect()."""
     return {
         "unreadable lines": _unreadable_lines,
         "TAB between fields": lambda inv: inv.line("acme", "mapping_acme_tools",

@@ -19,8 +19,9 @@ from conftest import GOLDEN_CONFIG, REPO, run_cli
 from rendered import go_yaml_v2_reads_as_string
 
 import mirrorgen
-from mirrorgen import canonical_yaml, yamlsource
-from mirrorgen.load import read_inventory_files
+from mirrorgen.artifacts import canonical_yaml
+from mirrorgen.inventory import yamlsource
+from mirrorgen.inventory.load import read_inventory_files
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_inventory  # noqa: E402

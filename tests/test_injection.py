@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import yaml
-from hypothesis import HealthCheck, assume, event, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, event, example, given, settings, strategies as st
 
 from mirrorgen.errors import InvalidInventory, Severity
-from mirrorgen.load import parse_inventory
-from mirrorgen.plan import plan
-from mirrorgen.validate import validate
+from mirrorgen.inventory.load import parse_inventory
+from mirrorgen.plan import plan, validate
 from oracle import expected_views, view
 from rendered import oc_mapping_lines, reparse
 

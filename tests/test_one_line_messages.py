@@ -16,14 +16,13 @@ from typing import Any, Iterator
 import attrs
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import mirrorgen
 from mirrorgen.errors import InvalidInventory
-from mirrorgen.load import parse_inventory
-from mirrorgen.model import ImagesFile, NamespacesFile, Org, QciAccess, Settings
-from mirrorgen.validate import validate
+from mirrorgen.inventory.load import parse_inventory
+from mirrorgen.inventory.model import ImagesFile, NamespacesFile, Org, QciAccess, Settings
+from mirrorgen.plan import validate
 
 FILES = {"mirrorgen.yaml": Settings, "namespaces.yaml": NamespacesFile, "orgs/acme.yaml": Org, "images.yaml": ImagesFile,
          "qci.yaml": QciAccess}

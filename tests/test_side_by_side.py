@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from mirrorgen import fork
+from mirrorgen import _fork as fork
 from mirrorgen.errors import InvalidInventory
-from mirrorgen.fork import Started
-from mirrorgen.load import load_inventory
-from mirrorgen.plan import SIDE_BY_SIDE_FROM_LINES, plan
-from mirrorgen.validate import validate
+from mirrorgen._fork import Started
+from mirrorgen.inventory.load import load_inventory
+from mirrorgen.plan import SIDE_BY_SIDE_FROM_LINES, plan, validate
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_inventory  # noqa: E402
@@ -26,7 +25,7 @@ LINES = SIDE_BY_SIDE_FROM_LINES + 500
 
 # On one usable CPU (a CI runner, `taskset -c 0`) mirrorgen keeps the work in the process, and these tests would
 # prove nothing about the child: they claim a second CPU, so the child is started wherever they run.
-TWO_CPUS = "import mirrorgen.fork; mirrorgen.fork._usable_cpus = lambda: 2"
+TWO_CPUS = "import mirrorgen._fork; mirrorgen._fork._usable_cpus = lambda: 2"
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +47,7 @@ def test_the_child_computes_the_result() -> None:
 def test_with_one_cpu_the_work_stays_in_the_process() -> None:
     """A child would only take turns with its parent on a single CPU."""
     script = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
-              "from mirrorgen.fork import Started; assert Started(os.getpid).result() == os.getpid()")
+              "from mirrorgen._fork import Started; assert Started(os.getpid).result() == os.getpid()")
     assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).returncode == 0
 
 

@@ -1,13 +1,14 @@
-"""One module per artifact family; each is a pure function Inventory → list[Output]."""
+"""What the inventory renders to: one pure Inventory → list[Output] per artifact family, templates, canonical YAML."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
-from ..model import Inventory
+from ..errors import Problem
+from ..inventory.model import Inventory
 from ..output import Output
 from .cki import DEPLOYMENT_DIR, plan_cki
-from .mappings import MIRRORING_DIR, plan_mappings
+from .mappings import MIRRORING_DIR, check_configmap_size, plan_mappings
 from .prow import JOBS_PATH, plan_jobs
 from .qci import IMAGE_TAGGER_PATH, QCI_PULLER_PATH, plan_qci_access
 from .rbac import REGISTRY_ACCESS_DIR, plan_registry_access
@@ -30,3 +31,7 @@ OWNED_DIRS: tuple[str, ...] = tuple(
             QCI_PULLER_PATH.rsplit("/", 1)[0], IMAGE_TAGGER_PATH.rsplit("/", 1)[0], DEPLOYMENT_DIR,
             SERVICE_ACCOUNTS_DIR})
 )
+
+# Checks on what the families render, which the inventory rules cannot make (they render nothing): each yields
+# Problems like a rule, and plan() runs them with the rules (plan.CHECKS).
+CHECKS: tuple[Callable[[Inventory], Iterator[Problem]], ...] = (check_configmap_size,)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..cki import CkiImage, parse_cki_images
-from ..model import ImagesFile, Inventory
+from ..inventory.images import CkiImage, parse_cki_images
+from ..inventory.model import ImagesFile, Inventory
 from ..output import Output
-from ..render import HEADER, render
+from .render import HEADER, render
 
 DEPLOYMENT_DIR = "deployment-all"
 VARS_PATH = f"{DEPLOYMENT_DIR}/vars.yml"

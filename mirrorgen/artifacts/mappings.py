@@ -5,17 +5,18 @@ from __future__ import annotations
 import functools
 import gzip
 import re
+from typing import Iterator
 
-from ..errors import Location
-from ..memo import per_inventory
-from ..model import Inventory, MappingFile, Org, Settings
+from ..errors import Location, Problem
+from ..inventory.memo import per_inventory
+from ..inventory.model import ConfigMapSettings, Inventory, MappingFile, Org, Settings, defect_severity
+from ..inventory.qci import names_its_registry, resolve_tokens
+from ..inventory.refs import split_mapping_line
 from ..output import Output
 from ..provenance import nested_key_lines
-from ..qci import names_its_registry, resolve_tokens
-from ..refs import split_mapping_line
-from ..render import render
 from .owners import owners_text
-from .shards import Layout, pack
+from .render import render
+from .shards import ETCD_LIMIT, Layout, pack
 
 MIRRORING_DIR = "core-services/image-mirroring"
 CONFIGMAP_PATH = f"{MIRRORING_DIR}/_image-mirror-mappings.yaml"
@@ -134,3 +135,34 @@ def plan_mappings(inventory: Inventory) -> list[Output]:
         outputs.append(Output(configmap_path(index), text, inventory.locate(settings.file, "configmap", key=True),
                               functools.partial(configmap_line_sources, text, by_key)))
     return outputs
+
+
+def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
+    """The shard budget is possible, and every org's files fit in one ConfigMap (its job mounts exactly one)."""
+    budget = inventory.settings.configmap.shard_budget
+    if not 0 < budget <= ETCD_LIMIT:
+        yield Problem(inventory.locate(inventory.settings.file, "configmap", "shard_budget"),
+                      f"configmap.shard_budget {budget} must be between 1 and {ETCD_LIMIT} bytes (etcd's object limit);"
+                      f" the default {ConfigMapSettings().shard_budget} leaves room for the object's metadata")
+        return
+    layout = configmap_layout(inventory)
+    if not inventory.settings.configmap.shard:
+        size = layout.shards[0].size
+        if size > budget:
+            yield Problem(inventory.locate(inventory.settings.file, "configmap", key=True),
+                          f"the {layout.shards[0].name} ConfigMap would hold {size} bytes, over its {budget}-byte budget"
+                          f" (configmap.shard_budget; etcd refuses objects over {ETCD_LIMIT}): set configmap.shard: true"
+                          f" and map each new ConfigMap in config-updater, or configmap.gzip: true if config-updater"
+                          f" compresses", defect_severity(inventory.settings), "configmap-over-budget",
+                          layout.shards[0].name)
+        return
+    orgs = {org.name: org for org in inventory.orgs}
+    rendered = mapping_outputs(inventory)
+    for name, size in layout.oversized:
+        org = orgs[name]
+        largest = max(org.mappings, key=lambda m: len(rendered[name, m.name].text.encode()))
+        yield Problem(inventory.locate(org.file, "mappings", key=True),
+                      f"the mapping files of org {org.name!r} take {size} bytes, over the {budget}-byte budget of one"
+                      f" ConfigMap (configmap.shard_budget), and its job mounts a single ConfigMap: split the files over"
+                      f" two org files, each with its own job.mapping_prefix (the largest file is {largest.name!r}, at"
+                      f" {largest.location})")

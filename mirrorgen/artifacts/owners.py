@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..model import Owners
-from ..render import render
+from ..inventory.model import Owners
+from .render import render
 
 
 def owners_document(owners: Owners) -> dict[str, Any]:

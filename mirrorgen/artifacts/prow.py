@@ -5,20 +5,19 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from .._compat import forward
 from ..errors import Location
-from ..model import Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.jobs import ResolvedJob, job_labels, job_setting_location, resolve_job
+from ..inventory.model import Inventory, Org
+from ..inventory.overrides import deep_merge
 from ..output import Output
-from ..overrides import deep_merge
 from ..provenance import sequence_item_lines
-from ..render import render
 from .mappings import configmap_layout
+from .render import render
 
+# The job names and labels this module had before issue 17, from inventory/jobs.py and rules/jobs.py, with a warning.
+__getattr__ = forward(__name__)
 JOBS_PATH = "ci-operator/jobs/infra-image-mirroring.yaml"
-REHEARSE_LABEL = "pj-rehearse.openshift.io/can-be-rehearsed"
-AREA_LABEL = "ci.openshift.io/area"
-ROLE_LABEL = "ci.openshift.io/role"
-# Labels Prow puts on every job's pods itself; it refuses a job that sets them (decorate.Labels()).
-PROW_LABELS = ("prow.k8s.io/type", "created-by-prow", "prow.k8s.io/id")
 # Where the image-mirror image reads the push credentials and the mapping files.
 CREDENTIALS_MOUNT = "/home/mirror/.docker/config.json"
 MAPPINGS_MOUNT = "/etc/imagemirror"
@@ -37,20 +36,9 @@ _SETTING_LINES = {
 }
 
 
-def job_name(org: Org) -> str:
-    return org.job.name or f"periodic-image-mirroring-{org.name}"
-
-
 def script_text(inventory: Inventory, job: ResolvedJob) -> str:
     # Plain replacement, not a template: inventory text is never compiled.
     return inventory.settings.scripts[job.script or ""].replace("{mapping_prefix}", job.mapping_prefix)
-
-
-def job_labels(job: ResolvedJob) -> dict[str, str]:
-    labels = {AREA_LABEL: job.area, ROLE_LABEL: job.role, **job.labels}
-    if job.dry_run:
-        labels[REHEARSE_LABEL] = "true"
-    return labels
 
 
 def periodic(inventory: Inventory, org: Org, job: ResolvedJob) -> dict[str, Any]:

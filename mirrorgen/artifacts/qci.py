@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Inventory, QciAccess, QciIntegration
+from ..inventory.model import Inventory, QciAccess, QciIntegration
+from ..inventory.qci import QCI_AUTHZ_NAMESPACE
 from ..output import Output
-from ..render import render
 from .owners import owners_document
 from .rbac import RBAC_API, REGISTRY_ACCESS_DIR, group_subject, namespace_document
+from .render import render
 
 QCI_PULLER_PATH = "clusters/app.ci/assets/admin_qci-image-puller_rbac.yaml"
 IMAGE_TAGGER_PATH = "clusters/app.ci/ci-operator/admin_image-tagger_rbac.yaml"
-# quay-proxy lets a token pull from QCI when that token may read image layers in this app.ci namespace.
-QCI_AUTHZ_NAMESPACE = "ocp"
 PULLER_ROLE = "qci-image-puller"
 INTEGRATION_ACCOUNT = "image-puller"
 TOKEN_ROLE = "image-puller-token-creator"

@@ -5,15 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any, Optional
 
-from ..model import Access, Inventory, Namespace
+from ..inventory.model import REGISTRY_CLUSTER, Access, Inventory, Namespace
+from ..inventory.readers import enabled_jobs, mirror_only_readers
 from ..output import Output
 from ..provenance import document_sources
-from ..readers import enabled_jobs, mirror_only_readers
-from ..render import render
 from .owners import owners_text
+from .render import render
 
-# The cluster whose registry the registry-access RoleBindings govern, and where the mirroring jobs run.
-REGISTRY_CLUSTER = "app.ci"
 REGISTRY_ACCESS_DIR = f"clusters/{REGISTRY_CLUSTER}/registry-access"
 RBAC_API = "rbac.authorization.k8s.io"
 

@@ -7,11 +7,11 @@ namespace's image-puller binding names exactly these accounts (rbac.py).
 from __future__ import annotations
 
 from ..errors import Location
-from ..model import Inventory, job_setting_location
+from ..inventory.jobs import job_setting_location
+from ..inventory.model import REGISTRY_CLUSTER, Inventory
+from ..inventory.readers import enabled_jobs
 from ..output import Output
-from ..readers import enabled_jobs
-from ..render import render
-from .rbac import REGISTRY_CLUSTER
+from .render import render
 
 # A folder of its own on app.ci, which applyconfig applies (`admin_` files as admin): mirrorgen owns it, so the file
 # of an account no job names any more is found stale and removed.

@@ -6,11 +6,11 @@ import functools
 from typing import Any, Iterator
 
 from ..errors import Location
-from ..model import EXTERNAL, SELF_SERVICE, Inventory, Org, ResolvedJob, job_setting_location, resolve_job
+from ..inventory.jobs import ResolvedJob, job_name, job_setting_location, resolve_job
+from ..inventory.model import EXTERNAL, SELF_SERVICE, Inventory, Org
 from ..output import Output
 from ..provenance import document_sources
-from ..render import render
-from .prow import job_name
+from .render import render
 
 VAULT_PATH = "vault/image-mirroring-push-credentials.yaml"
 
