@@ -9,8 +9,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import jsonschema
 
 from registry.vault_server import OpenBao
 
@@ -128,5 +131,9 @@ def run_vault(*args: str, address: str, token: str | None, home: Path, env: dict
 
 
 def findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str, str | None]]:
-    """(item, kind, key or registry) of each finding of a `--format json` run."""
-    return [(f["item"], f["kind"], f.get("registry") or f.get("key")) for f in json.loads(result.stdout)["findings"]]
+    """(item, kind, key or registry) of each finding of a `--format json` run, whose report must follow the schema
+    mirrorgen ships."""
+    report = json.loads(result.stdout)
+    schema = json.loads(resources.files("mirrorgen").joinpath("schemas", "vault-report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    return [(f["item"], f["kind"], f.get("registry") or f.get("key")) for f in report["findings"]]

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Optional
 
 from ...errors import MirrorgenError, one_line
 
-from .items import Deleted, Missing, Observed, Present
+from .items import SYNC_SETTINGS, Deleted, Missing, Observed, Present
 
 LOGIN = "vault login -method=oidc"
 # How long one request may take before the run gives up on the server.
@@ -126,11 +126,12 @@ class Vault:
     def _learn_secrets(self, data: dict[str, Any]) -> None:
         """Register every value that is or holds a credential with the censor, before anything could quote it."""
         for key, value in data.items():
-            if key.startswith("secretsync/") or not isinstance(value, str):
+            if key in SYNC_SETTINGS and isinstance(value, str):
                 continue
-            self.censor.add(value)
-            for part in _credential_parts(value):
-                self.censor.add(part)
+            for text in _strings(value):
+                self.censor.add(text)
+                for part in _credential_parts(text):
+                    self.censor.add(part)
 
     def _request(self, method: str, mount: str, kind: str, path: str, what: str,
                  body: Optional[dict] = None) -> tuple[int, dict]:
@@ -185,6 +186,17 @@ def _advice(status: int, mount: str, path: str) -> str:
     if status >= 500:
         return "Vault failed: run this again later, and tell its administrators if it persists"
     return "Vault refused the request: fix what it names, then run this again"
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a value read from Vault: itself, or (an object a person saved where text belongs) its leaves."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.items() for part in item for text in _strings(part)]
+    if isinstance(value, list):
+        return [text for part in value for text in _strings(part)]
+    return [str(value)]
 
 
 def _credential_parts(value: str) -> list[str]:

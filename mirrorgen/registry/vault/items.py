@@ -22,6 +22,9 @@ from ...inventory.model import Inventory
 
 SECRETSYNC = "secretsync/"
 TARGET_NAMESPACE, TARGET_NAME = "secretsync/target-namespace", "secretsync/target-name"
+# The keys ci-secret-bootstrap reads as where-to-sync and never puts into the Secret (ci-tools pkg/api/vault/vault.go):
+# every other key of an item, secretsync/ or not, becomes Secret data and may hold a credential.
+SYNC_SETTINGS = frozenset({TARGET_NAMESPACE, TARGET_NAME, "secretsync/target-clusters", "secretsync/target-labels"})
 # vault-subpath-proxy refuses a write with any other key that does not match this (kv_update_transport.go).
 VALID_KEY = re.compile(r"[a-zA-Z0-9.\-_]+")
 # vault-secret-collection-manager puts this item, with this one key, into every collection it creates.

@@ -32,12 +32,14 @@ class Change:
 
 @attrs.frozen
 class Report:
+    """What verify or apply found (and apply changed) in the Vault at `address`, under <mount>/<prefix>."""
+
     address: str
     mount: str
     prefix: str
-    expected: int
+    expected: int  # how many items the inventory's jobs need
     findings: list[Finding]
-    changes: list[Change] = []
+    changes: list[Change] = attrs.Factory(list)
     applied: bool = False  # an apply's report (else verify's)
     dry_run: bool = False
     error: Optional[str] = None  # apply: why it stopped (the writes before it stand)
