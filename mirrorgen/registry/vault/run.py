@@ -65,7 +65,8 @@ def _findings(mount: str, prefix: str, expected: list[Expected], observed: dict[
 
 
 def verify(inventory: Inventory, vault: Vault) -> Report:
-    """Read-only: what is wrong with the items the inventory's jobs need, and which items under the prefix no job uses."""
+    """Read-only: what is wrong with the items the inventory's jobs need, and the items under the prefix no job
+    uses."""
     mount, prefix = _place(inventory)
     expected = expected_items(inventory)
     observed = _observe(vault, mount, prefix, expected)
@@ -145,7 +146,8 @@ def as_json(report: Report, config: str) -> dict[str, Any]:
 
     return {"version": 1, "command": "apply" if report.applied else "verify",
             "clean": not report.findings and not report.error, "address": report.address, "mount": report.mount,
-            "prefix": report.prefix, "expected_items": report.expected, "findings": [finding(f) for f in report.findings],
+            "prefix": report.prefix, "expected_items": report.expected,
+            "findings": [finding(f) for f in report.findings],
             "changes": [{"item": c.item, "version": c.version, "new_version": c.new_version,
                          "keys": [{"key": k, "old": old, "new": new} for k, old, new in c.keys], "kept": list(c.kept)}
                         for c in report.changes],
