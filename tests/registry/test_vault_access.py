@@ -159,3 +159,16 @@ def test_the_mount_and_prefix_come_from_the_inventory(openbao, tmp_path) -> None
     assert (report["mount"], report["prefix"]) == ("secret", "team/mirroring")
     assert report["findings"][0]["fix"].startswith(
         "vault kv put -mount=secret team/mirroring/registry-push-credentials-quay-io-shared config.json=@config.json")
+
+
+def test_the_library_example_of_the_docs(openbao, member, tmp_path, monkeypatch) -> None:
+    """docs/vault.md: verify(load_inventory(...), connect()) with the address and token from the environment."""
+    from mirrorgen.inventory.load import load_inventory
+    from mirrorgen.registry.vault import connect, verify
+
+    seed(openbao, {SHARED: ITEMS[SHARED]})
+    monkeypatch.setenv("VAULT_ADDR", openbao.address)
+    monkeypatch.setenv("VAULT_TOKEN", member)
+    report = verify(load_inventory(make_config(tmp_path)), connect())
+    assert [(f.item, f.kind) for f in report.findings] == [(ACME, "missing")]
+    assert report.findings[0].fix.startswith(f"vault kv put -mount=kv {ACME} config.json=@config.json")
