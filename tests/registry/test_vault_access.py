@@ -172,3 +172,26 @@ def test_the_library_example_of_the_docs(openbao, member, tmp_path, monkeypatch)
     report = verify(load_inventory(make_config(tmp_path)), connect())
     assert [(f.item, f.kind) for f in report.findings] == [(ACME, "missing")]
     assert report.findings[0].fix.startswith(f"vault kv put -mount=kv {ACME} config.json=@config.json")
+
+
+def test_a_vault_over_https_with_its_own_ca(tmp_path) -> None:
+    """As the vault CLI does, VAULT_CACERT names the CA of a Vault whose certificate the system does not trust; without
+    it the run stops with one line saying so."""
+    server = OpenBao(tmp_path / "tls-bao", tls=True)
+    try:
+        seed(server)
+        token = server.member_token(COLLECTION, TOKEN)
+        trusted = vault("verify", address=server.address, tmp_path=tmp_path, token=token, VAULT_CACERT=str(server.ca))
+        assert trusted.returncode == 0, trusted.stderr
+        untrusted = vault("verify", address=server.address, tmp_path=tmp_path, token=token)
+        assert (untrusted.returncode, untrusted.stdout) == (2, "")
+        assert untrusted.stderr.startswith(f"mirrorgen: error: vault {server.address}: its certificate is not trusted (")
+        assert untrusted.stderr.endswith(f" on the list of kv/selfservice/image-mirroring/: set VAULT_CACERT to the"
+                                         f" file of the CA that signed it\n")
+        unreadable = vault("verify", address=server.address, tmp_path=tmp_path, token=token,
+                           VAULT_CACERT=str(tmp_path / "no-such-ca.pem"))
+        assert unreadable.returncode == 2
+        assert unreadable.stderr == (f"mirrorgen: error: VAULT_CACERT {tmp_path}/no-such-ca.pem: no CA certificate could"
+                                     f" be read from it (No such file or directory): point it at a PEM file\n")
+    finally:
+        server.stop()

