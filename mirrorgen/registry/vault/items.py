@@ -52,6 +52,8 @@ class Expected:
 
 @attrs.frozen
 class Present:
+    """The item's latest version, readable: its number (apply's check-and-set) and its keys."""
+
     version: int
     data: dict[str, Any]
 
@@ -66,7 +68,7 @@ class Deleted:
 
 @attrs.frozen
 class Missing:
-    pass
+    """No item at the path (or none this token may see)."""
 
 
 Observed = Union[Present, Deleted, Missing]
@@ -74,8 +76,10 @@ Observed = Union[Present, Deleted, Missing]
 
 @attrs.frozen
 class Finding:
-    item: str
-    kind: str
+    """One thing wrong with one item; names keys, values of secretsync keys and registries, never a credential."""
+
+    item: str  # the item's path under the mount
+    kind: str  # MISSING, DELETED, ...: docs/vault.md has the table
     message: str
     key: Optional[str] = None
     expected: Optional[str] = None
@@ -86,8 +90,9 @@ class Finding:
 
 
 def expected_items(inventory: Inventory) -> list[Expected]:
+    """The items as the generated Vault file lists them (artifacts.vault renders both), with their inventory source."""
     sources = item_sources(inventory)
-    return [Expected(item["item"], item["keys"], item["docker_config_key"], tuple(dict.fromkeys(item["push_to"])),
+    return [Expected(item["item"], item["keys"], item["docker_config_key"], tuple(item["push_to"]),
                      tuple(item["jobs"]), sources[item["item"]]) for item in vault_items(inventory)]
 
 
@@ -111,9 +116,8 @@ def findings_of_item(mount: str, item: Expected, observed: Observed) -> list[Fin
     if isinstance(observed, Missing):
         command = create_command(mount, item)
         return [finding(MISSING, f"no such item, so the push secret of {pushers} is never synced: put the docker"
-                                 f" config.json with"
-                                 f" push credentials for {', '.join(item.push_to)} into ./{item.docker_config_key}"
-                                 f" and run: {command}", fix=command)]
+                                 f" config.json with push credentials for {', '.join(item.push_to)} into"
+                                 f" ./{item.docker_config_key} and run: {command}", fix=command)]
     if isinstance(observed, Deleted):
         # A collection's members may not undelete (their policy has no kv/undelete path); they may write again.
         command = create_command(mount, item)
@@ -238,8 +242,8 @@ def stale_findings(mount: str, listed: dict[str, Observed], expected: Iterable[E
             continue
         command = _vault("kv metadata delete", mount, path)
         found.append(Finding(path, STALE, f"no job uses this item (ci-secret-bootstrap still syncs whatever it"
-                                          f" targets):"
-                                          f" if nothing else needs it, delete it with: {command}", fix=command))
+                                          f" targets): if nothing else needs it, delete it with: {command}",
+                             fix=command))
     return found
 
 
