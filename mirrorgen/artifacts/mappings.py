@@ -48,16 +48,18 @@ def _names_registries(text: str) -> bool:
     return all(map(names_its_registry, sources))
 
 
-_TOKEN = re.compile(r"[^ \t\r]+")
+# The separators split_mapping_line splits on: a CR inside a line is part of a token, as oc reads it.
+_TOKEN = re.compile(r"[^ \t]+")
 
 
 def _with_sources_written_out(settings: Settings, text: str) -> str:
     """The line with its image-stream sources written out in full, each token in the place of the one it replaces,
     so that spacing, comment and line end stay as written."""
     tokens = resolve_tokens(split_mapping_line(text).tokens, settings.image_stream_registry, settings.source_registry)
-    body, hash_, comment = text.partition("#")
+    line_end = "\r" if text.endswith("\r") else ""
+    body, hash_, comment = text.removesuffix("\r").partition("#")
     replacements = iter(tokens)
-    return _TOKEN.sub(lambda _: next(replacements), body) + hash_ + comment
+    return _TOKEN.sub(lambda _: next(replacements), body) + hash_ + comment + line_end
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:

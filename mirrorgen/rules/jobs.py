@@ -51,8 +51,9 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         yield from _label_problems(job, at)
         if len(name) > MAX_JOB_NAME:
             # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
-            yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
-                                                 f" (it becomes a label): shorten the org name", defect(inventory),
+            shorten = "job.name" if org.job.name is not None else "the org name, or set a shorter job.name"
+            yield Problem(name_at, f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
+                                   f" (it becomes a label): shorten {shorten}", defect(inventory),
                           "long-job-name", name)
         if job.interval is not None and org.job.cron is not None:
             yield Problem(at("interval"), "set either job.cron or job.interval, not both (Prow accepts exactly one)")

@@ -6,6 +6,7 @@ marker; it never modifies or removes any other file.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -81,6 +82,7 @@ class Folders:
         self.root = root
         self._links: dict[str, Optional[Path]] = {"": None}
         self._made: set[str] = set()
+        self._created: list[Path] = []  # parents before children
 
     def link_on_the_way(self, relative: str) -> Optional[Path]:
         """The first symbolic link among the folders between root and the file `relative`, or None."""
@@ -98,8 +100,20 @@ class Folders:
         """Make `folder` and its parents unless this run already did."""
         key = str(folder)
         if key not in self._made:
+            missing = []
+            for parent in (folder, *folder.parents):
+                if os.path.lexists(parent):
+                    break
+                missing.append(parent)
             folder.mkdir(parents=True, exist_ok=True)
+            self._created.extend(reversed(missing))
             self._made.add(key)
+
+    def remove_created(self) -> None:
+        """Remove the folders this run made that are still empty: a run that fails leaves no trace of itself."""
+        for folder in reversed(self._created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def _is_owned_location(relative: str) -> bool:

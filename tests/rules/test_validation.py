@@ -716,4 +716,13 @@ def test_job_names_up_to_63_characters_pass(make_inventory) -> None:
         assert len(name) == 63 + too_long
         flagged = [p for p in problems_of(config) if p.startswith(f"orgs/{org}.yaml:1: job name")]
         assert flagged == ([f"orgs/{org}.yaml:1: job name {name!r} is 64 characters; Prow allows 63 (it becomes a label):"
-                            f" shorten the org name"] if too_long else [])
+                            f" shorten the org name, or set a shorter job.name"] if too_long else [])
+
+
+def test_a_long_job_name_set_by_job_name_is_blamed_on_job_name(make_inventory) -> None:
+    """When the org sets job.name, the org's own name is not what to shorten."""
+    name = "x" * 64
+    config = make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + f"job:\n  name: {name}\n"})
+    line = (config / "orgs/acme.yaml").read_text().splitlines().index(f"  name: {name}") + 1
+    assert [p for p in problems_of(config) if "characters; Prow allows" in p] == [
+        f"orgs/acme.yaml:{line}: job name {name!r} is 64 characters; Prow allows 63 (it becomes a label): shorten job.name"]
