@@ -124,6 +124,9 @@ class ConfigMapSettings:
 class VaultSettings:
     """Where push credentials live in Vault and where ci-secret-bootstrap syncs them to."""
 
+    # The KV version 2 mount ci-secret-bootstrap lists (`kv` on vault.ci.openshift.org); the items live under
+    # <mount>/<item_prefix>.
+    mount: str = "kv"
     item_prefix: str = "selfservice/image-mirroring"
     target_namespace: str = "ci"
     target_clusters: tuple[str, ...] = ("app.ci",)

@@ -112,6 +112,13 @@ def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
                                              f" a-z, 0-9, '-' and '.'), so no such Secret can exist for the job to mount:"
                                              f" name the Secret its provider creates", defect(inventory),
                           "secret-name-not-kubernetes", secret)
+        clusters = inventory.settings.vault.target_clusters
+        if job.secret_source == SELF_SERVICE and clusters and job.cluster not in clusters:
+            # ci-secret-bootstrap syncs an item only to its secretsync/target-clusters (empty: every cluster).
+            yield Problem(at("cluster"), f"the job runs on cluster {job.cluster!r}, but its push secret's Vault item is"
+                                         f" synced only to {', '.join(clusters)} (vault target_clusters in"
+                                         f" {inventory.settings.file}), so the job finds no secret there: add"
+                                         f" {job.cluster!r} to vault target_clusters, or run the job on one of those")
         if secret not in first:
             first[secret] = (org, job)
             continue
