@@ -7,27 +7,29 @@ from typing import Mapping, Optional
 
 from ..artifacts.config_updater import ALL_MAPPINGS, PLUGINS_PATH, PluginsFile, is_mirrorgens, placed
 from ..artifacts.mappings import configmap_layout
-from ..artifacts.plugins_file import place_entries
-from ..errors import MirrorgenError
+from ..artifacts.plugins_file import PlacementRefused, place_entries
+from ..errors import Location, Problem
 from ..inventory.model import Inventory
 
 
-def _plugins(files: Mapping[str, bytes]) -> Optional[PluginsFile]:
+def plugins_of(files: Mapping[str, bytes]) -> Optional[PluginsFile]:
     data = files.get(PLUGINS_PATH)
     return None if data is None else PluginsFile(PLUGINS_PATH, data.decode("utf-8", "replace"))
 
 
-def entries_refused(files: Mapping[str, bytes]) -> Optional[str]:
-    """Why mirrorgen could not place config_updater entries in the checkout's plugins file; None when it can (or
-    the checkout has none: the entries are then written as a fragment)."""
-    plugins = _plugins(files)
+def entries_refused(files: Mapping[str, bytes]) -> Optional[Problem]:
+    """Why mirrorgen could not place config_updater entries in the checkout's plugins file, where `generate` would
+    then stop; None when it can (or the checkout has none: the entries are then written as a fragment)."""
+    plugins = plugins_of(files)
     if plugins is None:
         return None
     try:
         # What makes a file uneditable is its shape around the entries, not the entries placed.
         place_entries(plugins.text, plugins.shown, is_mirrorgens, lambda gzip: {ALL_MAPPINGS: {"name": "probe"}})
-    except MirrorgenError as refused:
-        return str(refused)
+    except PlacementRefused as refused:
+        return Problem(Location(PLUGINS_PATH, refused.line), f"cannot place mirrorgen's config_updater entries:"
+                                                             f" {refused.why}; `generate` would stop here: edit the"
+                                                             f" file, then import again")
     return None
 
 
@@ -38,21 +40,19 @@ def sharding_moves_files(inventory: Inventory) -> bool:
     return len(layout.shards) > 1 or bool(layout.oversized)
 
 
-def notes(files: Mapping[str, bytes], inventory: Inventory, refused: Optional[str]) -> list[str]:
+def notes(files: Mapping[str, bytes], inventory: Inventory) -> list[str]:
     """One line per decision a person adopting the repository should know of (paths relative to the checkout)."""
     found = []
     if inventory.settings.configmap.shard:
         where = PLUGINS_PATH if PLUGINS_PATH in files else "core-services/image-mirroring/_config-updater.yaml"
         found.append(f"configmap.shard: true: once the mapping files outgrow one ConfigMap, `generate` spreads them over"
                      f" several and writes one config_updater entry per ConfigMap into {where}")
-    elif refused:
-        found.append(f"configmap.shard: false, because {refused}")
     else:
         found.append("configmap.shard: false: sharding would move mapping files to new ConfigMaps, and the import"
                      " keeps the repository as it is; set it to true to split them (`generate` writes their"
                      " config_updater entries)")
-    plugins = _plugins(files)
-    if plugins is not None and not refused:
+    plugins = plugins_of(files)
+    if plugins is not None:
         after = placed(inventory, plugins)
         if after != plugins.text:
             line = next(n for n, (a, b) in enumerate(zip(plugins.text.splitlines() + [""], after.splitlines() + [""]), 1)

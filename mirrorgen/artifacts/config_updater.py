@@ -57,7 +57,11 @@ def entries(inventory: Inventory, gzip_by_default: bool) -> dict[str, dict[str, 
     settings = inventory.settings.configmap
     layout = configmap_layout(inventory)
     with_files = {org.name for org in inventory.orgs if org.mappings}
-    spec: dict[str, Any] = {"clusters": {settings.cluster: [settings.namespace]}}
+    clusters = {settings.cluster: [settings.namespace]}
+    for cluster, namespaces in settings.extra_clusters.items():
+        listed = clusters.setdefault(cluster, [])
+        listed.extend(namespace for namespace in namespaces if namespace not in listed)
+    spec: dict[str, Any] = {"clusters": dict(sorted(clusters.items()))}
     if settings.gzip != gzip_by_default:
         spec["gzip"] = settings.gzip
     if len(layout.shards) == 1:

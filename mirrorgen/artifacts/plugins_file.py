@@ -28,6 +28,14 @@ class _Refused(Exception):
         self.line, self.why = line, why
 
 
+class PlacementRefused(MirrorgenError):
+    """The plugins file cannot be edited with certainty: at `line`, `why`."""
+
+    def __init__(self, shown: str, line: int, why: str):
+        super().__init__(f"{shown}:{line}: cannot place mirrorgen's config_updater entries: {why}")
+        self.line, self.why = line, why
+
+
 def place_entries(text: str, shown: str, is_owned: Callable[[str], bool],
                   entries_for: Callable[[bool], dict[str, dict[str, Any]]]) -> str:
     """`text` with the `config_updater.maps` entries whose pattern `is_owned` replaced by `entries_for(gzip)`
@@ -36,7 +44,7 @@ def place_entries(text: str, shown: str, is_owned: Callable[[str], bool],
     try:
         return _placed(text, is_owned, entries_for)
     except _Refused as refused:
-        raise MirrorgenError(f"{shown}:{refused.line}: cannot place mirrorgen's config_updater entries: {refused.why}")
+        raise PlacementRefused(shown, refused.line, refused.why) from None
 
 
 def _placed(text: str, is_owned: Callable[[str], bool], entries_for: Callable[[bool], dict[str, dict[str, Any]]]) -> str:

@@ -21,7 +21,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InvalidInventory
     from ..adopt import import_release, read_release, secret_sources, write_inventory
-    from ..adopt.sharding import entries_refused, notes
+    from ..adopt.sharding import notes
     from ..artifacts.config_updater import PLUGINS_PATH
     from ..inventory.load import parse_inventory
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
     inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
-    for note in notes(files, inventory, entries_refused(files)):
+    for note in notes(files, inventory):
         print(f"{os.path.join(args.release_repo, note)}" if note.startswith(PLUGINS_PATH) else f"mirrorgen: {note}")
     for decision, jobs in secret_sources(files):
         print(f"{os.path.join(args.release_repo, str(decision.location))}: push secret {decision.secret!r} of"

@@ -118,6 +118,9 @@ class ConfigMapSettings:
     shard: bool = True
     # config-updater compresses each file (its `gzip: true`), so the bytes that count are the compressed ones.
     gzip: bool = False
+    # Clusters besides `cluster` that config-updater also applies the ConfigMap to (cluster → namespaces), as the
+    # checkout's config_updater entry lists them: an import keeps them, so that the entry is written back unchanged.
+    extra_clusters: dict[str, tuple[str, ...]] = {}
 
 
 @frozen(kw_only=True)

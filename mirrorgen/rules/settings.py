@@ -35,6 +35,15 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
                                                f" such as kv (letters, digits, '-', '_', '.'; no /)")
     if not s.configmap.cluster or not CLUSTER.fullmatch(s.configmap.cluster):
         yield Problem(where("configmap", "cluster"), f"cluster {s.configmap.cluster!r} is not a cluster name like app.ci")
+    for cluster, namespaces in s.configmap.extra_clusters.items():
+        at = where("configmap", "extra_clusters", cluster)
+        if not CLUSTER.fullmatch(cluster):
+            yield Problem(at, f"cluster {cluster!r} in configmap extra_clusters is not a cluster name like app.ci")
+        if not namespaces:
+            yield Problem(at, f"cluster {cluster!r} in configmap extra_clusters lists no namespace: list the namespaces"
+                              f" config-updater applies the ConfigMap to there, or remove the cluster")
+        for namespace in namespaces:
+            yield from label_problem(at, "configmap extra_clusters namespace", namespace)
     if not all(_VAULT_SEGMENT.fullmatch(part) and part not in (".", "..") for part in s.vault.item_prefix.split("/")):
         yield Problem(where("vault", "item_prefix"), "vault item_prefix must be a path like selfservice/image-mirroring"
                                                      " (segments of letters, digits, '-', '_', '.'; no leading or trailing /)")

@@ -173,6 +173,17 @@ def test_gzip_is_written_where_it_differs_from_the_sections_default(tmp_path: Pa
     assert placed(config, gzipped) == gzipped
 
 
+
+def test_extra_clusters_join_the_entrys_clusters_in_name_order(tmp_path: Path) -> None:
+    """config-updater applies the ConfigMap to every cluster and namespace its entry lists; the main cluster's
+    namespace comes first and none is listed twice."""
+    config = _inventory(tmp_path, "header: false\nconfigmap:\n  extra_clusters:\n    api.ci: [ci]\n"
+                                  "    app.ci: [ci-mirror, ci]\n")
+    entry = placed(config, REAL).split("core-services/image-mirroring/**/mapping_*:\n")[1].split("    core-services/jira")[0]
+    assert entry == ("      clusters:\n        api.ci:\n        - ci\n        app.ci:\n        - ci\n        - ci-mirror\n"
+                     "      name: image-mirror-mappings\n")
+
+
 # (change to the real file, line of the refusal, words of the refusal)
 REFUSED = {
     "a comment inside the entry": (lambda t: t.replace("      name: image-mirror-mappings\n",

@@ -231,6 +231,18 @@ CASES = {
         {"mirrorgen.yaml": "configmap:\n  cluster: 'app ci'\n"},
         "mirrorgen.yaml:2: cluster 'app ci' is not a cluster name like app.ci",
     ),
+    "configmap extra cluster not a cluster name": (
+        {"mirrorgen.yaml": "configmap:\n  extra_clusters:\n    'api ci': [ci]\n"},
+        "mirrorgen.yaml:3: cluster 'api ci' in configmap extra_clusters is not a cluster name like app.ci",
+    ),
+    "configmap extra cluster without a namespace": (
+        {"mirrorgen.yaml": "configmap:\n  extra_clusters:\n    api.ci: []\n"},
+        "mirrorgen.yaml:3: cluster 'api.ci' in configmap extra_clusters lists no namespace",
+    ),
+    "configmap extra cluster namespace not a label": (
+        {"mirrorgen.yaml": "configmap:\n  extra_clusters:\n    api.ci: [CI]\n"},
+        "mirrorgen.yaml:3: configmap extra_clusters namespace 'CI'",
+    ),
     "vault item prefix with a leading slash": (
         {"mirrorgen.yaml": "vault:\n  item_prefix: /selfservice/image-mirroring\n"},
         "mirrorgen.yaml:2: vault item_prefix must be a path like selfservice/image-mirroring (segments of letters,"
