@@ -7,10 +7,12 @@ load_reporting_everything at the end, which load the inventory directory and val
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from ._compat import forward
 from ._fork import Started
 from .artifacts import CHECKS as RENDERED_CHECKS, FAMILIES, OWNED_DIRS
+from .artifacts.config_updater import PluginsFile, in_plugins_file
 from .errors import InvalidInventory, Location, Problem, Severity, sort_problems
 from .inventory.load import load_inventory
 from .inventory.memo import per_inventory
@@ -51,20 +53,23 @@ def _validate_once(inventory: Inventory) -> tuple[Problem, ...]:
     return _combined(inventory, run_rules(inventory, CHECKS))
 
 
-def plan(inventory: Inventory, *, side_by_side: bool = False) -> list[Output]:
+def plan(inventory: Inventory, *, side_by_side: bool = False, plugins: Optional[PluginsFile] = None) -> list[Output]:
     """Every output, sorted by path, ending with the manifests. Raises InvalidInventory on any error.
+
+    `plugins`, the output tree's Prow plugins file: the config_updater entries go into it (an output mirrorgen
+    does not own: no manifest lists it) instead of their fragment; MirrorgenError when it cannot be edited.
 
     `side_by_side` (the command line's choice) runs the rules that read every mapping line of a big inventory
     (rules.BULK_RULES) in a forked process while this one runs the other rules and renders: the same outputs
     or errors, sooner on a machine with two cores or more.
     """
     if side_by_side and sum(len(m.lines) for org in inventory.orgs for m in org.mappings) >= SIDE_BY_SIDE_FROM_LINES:
-        return _plan_side_by_side(inventory)
+        return _plan_side_by_side(inventory, plugins)
     _raise_errors(validate(inventory))
-    return render_outputs(inventory)
+    return render_outputs(inventory, plugins)
 
 
-def _plan_side_by_side(inventory: Inventory) -> list[Output]:
+def _plan_side_by_side(inventory: Inventory, plugins: Optional[PluginsFile]) -> list[Output]:
     bulk = Started(lambda: run_rules(inventory, BULK_RULES))
     try:
         found = run_rules(inventory, [check for check in CHECKS if check not in BULK_RULES])
@@ -79,7 +84,7 @@ def _plan_side_by_side(inventory: Inventory) -> list[Output]:
         try:
             # Rendering does not depend on the lines being valid (it writes lines as they are), but an error it
             # meets is only reported once validation has had its say.
-            outputs = render_outputs(inventory)
+            outputs = render_outputs(inventory, plugins)
         except Exception as exc:
             failure = exc
         except BaseException:
@@ -98,7 +103,7 @@ def _raise_errors(problems: list[Problem]) -> None:
         raise InvalidInventory(errors)
 
 
-def render_outputs(inventory: Inventory) -> list[Output]:
+def render_outputs(inventory: Inventory, plugins: Optional[PluginsFile] = None) -> list[Output]:
     """plan() for an inventory known to be valid."""
     outputs: dict[str, Output] = {}
     for family in FAMILIES:
@@ -111,10 +116,14 @@ def render_outputs(inventory: Inventory) -> list[Output]:
                 first = outputs[output.path].source
                 raise InvalidInventory([Problem(output.source, f"renders {output.path}, which {first} renders too; rename one")])
             outputs[output.path] = output
-    ordered = [outputs[path] for path in sorted(outputs)]
+    placed = in_plugins_file(list(outputs.values()), inventory, plugins) if plugins is not None else outputs.values()
+    ordered = sorted(placed, key=lambda output: output.path)
     by_directory: dict[str, list[Output]] = {}
     for output in ordered:
-        by_directory.setdefault(next(d for d in OWNED_DIRS if output.path.startswith(d + "/")), []).append(output)
+        # The plugins file is in no directory of mirrorgen's: never listed, so never removed as stale.
+        owner = next((d for d in OWNED_DIRS if output.path.startswith(d + "/")), None)
+        if owner is not None:
+            by_directory.setdefault(owner, []).append(output)
     return ordered + [Output(manifest_path(directory), manifest_text(listed, directory), Location(inventory.settings.file))
                       for directory, listed in sorted(by_directory.items())]
 

@@ -93,6 +93,12 @@ def expected_views(tree: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for mapping, block in org["mappings"].items():
         add(f"{folder}/{mapping}", org_file, _mapping_view(block))
     add(f"{folder}/OWNERS", org_file, [_owners(org["owners"])])
+    # One ConfigMap: openshift/release's own config_updater entry for it (docs/config-updater.md), in the fragment
+    # written when the tree has no Prow plugins file.
+    add("core-services/image-mirroring/_config-updater.yaml", "mirrorgen.yaml", [{"config_updater": {
+        "gzip": configmap.get("gzip", False),
+        "maps": {"core-services/image-mirroring/**/mapping_*": {
+            "clusters": {configmap.get("cluster", "app.ci"): [configmap["namespace"]]}, "name": configmap["name"]}}}}])
     add("core-services/image-mirroring/_image-mirror-mappings.yaml", "orgs/*.yaml", [{
         "apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": configmap["name"], "namespace": configmap["namespace"]},

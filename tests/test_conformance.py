@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -38,7 +39,7 @@ Harness = Callable[..., subprocess.CompletedProcess]
 def harness() -> Harness:
     """Builds the harness once (make conformance-build: Go's caches under .cache/go) and runs it on a tree."""
     if not (shutil.which("go") or Path("/usr/local/go/bin/go").exists()) and not os.environ.get("CI"):
-        pytest.skip("Go is not installed; the conformance harness needs it (.ci/run installs Debian's golang-go)")
+        pytest.skip("Go is not installed; the conformance harness needs Go 1.22.3 or newer (.ci/run finds it in /usr/local/go)")
     build = subprocess.run(["make", "-s", "conformance-build"], cwd=REPO, capture_output=True, text=True, timeout=3600)
     assert build.returncode == 0, build.stdout + build.stderr
 
@@ -92,8 +93,8 @@ def test_sample_inventory_conforms(harness: Harness) -> None:
     assert result.returncode == 0, result.stdout
     periodics, mapping_files = tree_counts(REPO / "generated")
     assert summary(result) == (periodics, 0, 1, mapping_files, "equal")
-    # No _plugins.yaml in the tree: openshift/release's own entry maps the files.
-    assert "config-updater maps: openshift/release's entry" in result.stdout
+    # No _plugins.yaml in the tree: mirrorgen's fragment holds the entries (openshift/release's own entry).
+    assert f"config-updater maps: {REPO / 'generated' / FRAGMENT}" in result.stdout
 
 
 def test_make_conformance_runs_the_harness_on_any_tree(harness: Harness, tmp_path: Path) -> None:
@@ -209,7 +210,8 @@ def test_a_configmap_over_one_mebibyte_is_refused(harness: Harness, tmp_path: Pa
     assert any("over its" in error or "budget" in error for error in errors), errors  # mirrorgen refuses it too
     result = harness(tree)
     assert result.returncode == 1, result.stdout
-    assert re.search(r"ConfigMap ci/image-mirror-mappings: config-updater stores \d+ bytes in it, over the 1048576 bytes"
+    # (The oversized org opens a ConfigMap of its own: the second, the first staying empty.)
+    assert re.search(r"ConfigMap ci/image-mirror-mappings-2: config-updater stores \d+ bytes in it, over the 1048576 bytes"
                      r" Kubernetes allows a ConfigMap", result.stdout), result.stdout
 
 
@@ -235,23 +237,8 @@ def test_maps_given_with_plugins_and_a_tree_it_cannot_judge(harness: Harness, tm
 # --- sharding -------------------------------------------------------------------------------------------------
 
 
-def shard_entries(tree: Path) -> dict:
-    """config_updater entries that send each org folder's files to the ConfigMap whose manifest holds them: what
-    part 2 of issue 14 will have mirrorgen write; until then the tests write them from the manifests.
-
-    One entry per ConfigMap: Prow refuses two entries whose patterns end alike (`mapping_*`) for one ConfigMap
-    ("key mapping_* in configmap ... updated with more than one file"). The folders are alternatives after `**/`:
-    zglob never matches a path shorter than the pattern's part before its first `*`, which a long `{a,b,...}`
-    list there would be.
-    """
-    folder_of = {p.name: p.parent.name for p in (tree / MIRRORING).rglob("mapping_*")}
-    maps = {}
-    for manifest in sorted((tree / MIRRORING).glob("_image-mirror-mappings*.yaml")):
-        configmap = yaml.safe_load(manifest.read_text())
-        folders = sorted({folder_of[key] for key in configmap["data"]})
-        maps[f"{MIRRORING}/**/{{{','.join(folders)}}}/mapping_*"] = {
-            "clusters": {"app.ci": [configmap["metadata"]["namespace"]]}, "name": configmap["metadata"]["name"]}
-    return {"config_updater": {"gzip": False, "maps": maps}}
+def fragment_maps(tree: Path) -> dict:
+    return yaml.safe_load((tree / FRAGMENT).read_text())["config_updater"]["maps"]
 
 
 @pytest.fixture(scope="module")
@@ -267,21 +254,21 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base / "out"
 
 
-def test_sharded_inventory_conforms_with_one_entry_per_org(harness: Harness, sharded: Path, tmp_path: Path) -> None:
-    tree = copied(sharded, tmp_path)
-    manifests = sorted((tree / MIRRORING).glob("_image-mirror-mappings*.yaml"))
+def test_sharded_inventory_conforms_with_mirrorgens_entries(harness: Harness, sharded: Path) -> None:
+    manifests = sorted((sharded / MIRRORING).glob("_image-mirror-mappings*.yaml"))
     assert len(manifests) >= 3
-    write_tree(tree, {FRAGMENT: yaml.safe_dump(shard_entries(tree))})
-    result = harness(tree)
+    assert len(fragment_maps(sharded)) == len(manifests)  # one entry per ConfigMap
+    result = harness(sharded)
     assert result.returncode == 0, result.stdout
-    periodics, mapping_files = tree_counts(tree)
+    assert f"config-updater maps: {sharded / FRAGMENT}" in result.stdout
+    periodics, mapping_files = tree_counts(sharded)
     assert summary(result) == (periodics, 0, len(manifests), mapping_files, "equal")
 
 
 def test_a_shard_entry_pointing_elsewhere_is_caught_at_the_key_and_the_job(harness: Harness, sharded: Path,
                                                                            tmp_path: Path) -> None:
     tree = copied(sharded, tmp_path)
-    entries = shard_entries(tree)
+    entries = yaml.safe_load((tree / FRAGMENT).read_text())
     maps = entries["config_updater"]["maps"]
     # tekton's folder moves to the entry of another ConfigMap than the one its job mounts (and the manifests show).
     folders = {spec["name"]: (pattern, re.search(r"\{(.*)\}", pattern).group(1).split(",")) for pattern, spec in maps.items()}
@@ -304,12 +291,71 @@ def test_a_shard_entry_pointing_elsewhere_is_caught_at_the_key_and_the_job(harne
            f" under this key; the manifest lacks it" in result.stdout
 
 
-def test_without_entries_for_the_shards_config_updater_builds_one_configmap(harness: Harness, sharded: Path) -> None:
+def test_without_entries_for_the_shards_config_updater_builds_one_configmap(harness: Harness, sharded: Path,
+                                                                           tmp_path: Path) -> None:
     # openshift/release's single entry sends every file to image-mirror-mappings: the other manifests are never built.
-    result = harness(sharded)
+    tree = copied(sharded, tmp_path)
+    (tree / FRAGMENT).unlink()
+    result = harness(tree)
     assert result.returncode == 1
     assert "_image-mirror-mappings-2.yaml: ConfigMap ci/image-mirror-mappings-2: config-updater builds no such ConfigMap" \
            " from this tree" in result.stdout
+
+
+def test_a_sharded_adopted_repository_conforms_with_its_plugins_file_edited(harness: Harness, tmp_path: Path) -> None:
+    """Import a checkout that has openshift/release's plugins file; the repository then outgrows one ConfigMap
+    (a smaller budget here), and generate writes the shards and their entries into the checkout's own file."""
+    release, config = tmp_path / "release", tmp_path / "config"
+    shutil.copytree(REPO / "tests/fixtures/release", release)
+    real = (REPO / "tests/fixtures/plugins/_plugins.yaml").read_text()
+    write_tree(release, {PLUGINS: real})
+    imported = run_cli("import", "--release-repo", str(release), "--config", str(config))
+    assert imported.returncode == 0, imported.stderr
+    settings = yaml.safe_load((config / "mirrorgen.yaml").read_text())
+    assert settings["configmap"]["shard"] is True
+    settings["configmap"]["shard_budget"] = 1200
+    (config / "mirrorgen.yaml").write_text(yaml.safe_dump(settings))
+    generate(config, release)
+
+    manifests = sorted((release / MIRRORING).glob("_image-mirror-mappings*.yaml"))
+    assert len(manifests) >= 2
+    assert not (release / FRAGMENT).exists()
+    edited = (release / PLUGINS).read_text()
+    entry = "    core-services/image-mirroring/**/mapping_*:\n      clusters:\n        app.ci:\n        - ci\n" \
+            "      name: image-mirror-mappings\n"
+    before, after = real.split(entry)
+    assert edited.startswith(before) and edited.endswith(after)
+    maps = yaml.safe_load(edited)["config_updater"]["maps"]
+    assert len([pattern for pattern in maps if pattern.startswith(MIRRORING)]) == len(manifests)
+
+    result = harness(release)
+    assert result.returncode == 0, result.stdout
+    assert f"config-updater maps: {release / PLUGINS}" in result.stdout
+    periodics, _ = tree_counts(release)
+    keys = len({p.name for p in (release / MIRRORING).rglob("mapping_*") if p.is_file()})
+    assert summary(result) == (periodics, 0, len(manifests), keys, "equal")
+    assert run_cli("check", "--config", str(config), "--output", str(release)).returncode == 0
+
+
+def test_three_megabytes_of_mappings_route_every_file_to_the_configmap_its_job_mounts(harness: Harness,
+                                                                                   tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import write_inventory
+
+    config = write_inventory(tmp_path / "config", 15_000)
+    out = tmp_path / "out"
+    generate(config, out)
+    data = sum(p.stat().st_size for p in (out / MIRRORING).rglob("mapping_*"))
+    assert data > 3_000_000
+    manifests = sorted((out / MIRRORING).glob("_image-mirror-mappings*.yaml"))
+    # 900 KiB per ConfigMap by default: at least four for 3 MB.
+    assert len(manifests) >= 4
+    assert len(fragment_maps(out)) == len(manifests)
+    result = harness(out)
+    assert result.returncode == 0, result.stdout
+    periodics, mapping_files = tree_counts(out)
+    # The harness checks each job's prefix against the ConfigMap it mounts (routing) and every key's bytes.
+    assert summary(result) == (periodics, 0, len(manifests), mapping_files, "equal")
 
 
 def test_two_maps_matching_one_file_are_reported(harness: Harness, tmp_path: Path) -> None:

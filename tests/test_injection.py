@@ -139,7 +139,9 @@ def _list_item(file: str, *path: str) -> Callable[[dict, str], None]:
 
 # Every string field of the inventory: how to put a value there, and a harmless value that is valid there.
 SLOTS: dict[str, tuple[Any, ...]] = {
-    "jobs.cluster": (_set("mirrorgen.yaml", "jobs", "cluster"), "qqq.ci"),
+    # A job's push secret must be synced to the cluster it runs on: the Vault items go there too.
+    "jobs.cluster": (lambda tree, value: (_set("mirrorgen.yaml", "jobs", "cluster")(tree, value),
+                                          _set("mirrorgen.yaml", "vault", "target_clusters")(tree, [value])), "qqq.ci"),
     "jobs.cron": (_set("mirrorgen.yaml", "jobs", "cron"), "@every 37m"),
     "jobs.image": (_set("mirrorgen.yaml", "jobs", "image"), "registry.example.com/qqq/image:v1"),
     "jobs.secret_name": (_set("mirrorgen.yaml", "jobs", "secret_name"), "qqq-secret"),
@@ -150,8 +152,8 @@ SLOTS: dict[str, tuple[Any, ...]] = {
     "job namespace": (_job_namespace, "qqq-job-ns"),
     "configmap.cluster": (_set("mirrorgen.yaml", "configmap", "cluster"), "qqq.cluster"),
     "vault.item_prefix": (_set("mirrorgen.yaml", "vault", "item_prefix"), "qqq/prefix"),
-    "vault.target_clusters": (lambda tree, value: _set("mirrorgen.yaml", "vault", "target_clusters")(tree, [value]),
-                              "qqq.sync"),
+    "vault.target_clusters": (lambda tree, value: _set("mirrorgen.yaml", "vault", "target_clusters")(
+        tree, ["app.ci", value]), "qqq.sync"),  # app.ci: where the jobs run
     "source_registry": (_set("mirrorgen.yaml", "source_registry"), "qqq.registry.example.com"),
     "org name": (_org_name, "qqqorg"),
     "org destination": (_set("orgs/acme.yaml", "destination"), "quay.io/qqqdest"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from ..artifacts.config_updater import PLUGINS_PATH
 from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH
 from ..artifacts.rbac import REGISTRY_ACCESS_DIR
@@ -12,9 +13,6 @@ from ..errors import MirrorgenError
 from ..inventory.jobs import MAPPING_PREFIX
 from ..inventory.load import KNOWN_DEFECTS_FILE, NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE
 from .secrets import BOOTSTRAP_PATH
-
-# Prow's plugin configuration: its config-updater section says how the mapping files reach the ConfigMap.
-PLUGINS_PATH = "core-services/prow/02_config/_plugins.yaml"
 
 
 def read_release(root: str | Path) -> dict[str, bytes]:

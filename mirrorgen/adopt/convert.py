@@ -16,16 +16,16 @@ from typing import Any, Iterable, Mapping, Optional
 import yaml
 
 from ..artifacts import canonical_yaml
+from ..artifacts.config_updater import PLUGINS_PATH
 from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH, periodic
 from ..artifacts.rbac import REGISTRY_ACCESS_DIR
 from ..errors import InvalidInventory, Location
 from ..inventory.jobs import resolve_job
 from ..inventory.load import NAMESPACES_FILE, ORGS_DIR, SETTINGS_FILE
-from ..inventory.model import ENTRYPOINT, Inventory, JobDefaults, JobOverrides, Org, Settings
+from ..inventory.model import ENTRYPOINT, ConfigMapSettings, Inventory, JobDefaults, JobOverrides, Org, Settings
 from ..inventory.overrides import overrides_between
 from ..inventory.refs import dns1123_hint, is_dns1123_label
-from .checkout import PLUGINS_PATH
 from .jobs import JOB_NAME_PREFIX, Job, job_secret_sources, read_jobs
 from .org_folders import destinations_of, folders, misplaced_mappings, owners_of, read_org_folder
 from .reading import Problems
@@ -56,18 +56,28 @@ def _pair_jobs(jobs: list[Job], org_files: dict[str, dict[str, Any]]) -> dict[st
     return paired
 
 
-def _config_updater_gzips(files: Mapping[str, bytes]) -> bool:
-    """Whether Prow's config-updater compresses the mapping files: its `gzip`, for the map of the mapping files
-    (`core-services/image-mirroring/**/mapping_*`) or for all maps. False when the plugins file is not there."""
+def _config_updater_settings(files: Mapping[str, bytes]) -> dict[str, Any]:
+    """configmap settings from config-updater's entry for the mapping files (`core-services/image-mirroring/
+    **/mapping_*`) in the plugins file: its `gzip` (else that of all maps), and the clusters it applies the
+    ConfigMap to beyond the default cluster and namespace. Nothing when the plugins file is not there."""
+    defaults = ConfigMapSettings()
     try:
         plugins = yaml.safe_load(files.get(PLUGINS_PATH, b"")) or {}
         updater = plugins.get("config_updater") or {}
+        found: dict[str, Any] = {"gzip": bool(updater.get("gzip", False))}
         for pattern, spec in (updater.get("maps") or {}).items():
-            if pattern.startswith(MIRRORING_DIR + "/") and isinstance(spec, dict) and "gzip" in spec:
-                return bool(spec["gzip"])
-        return bool(updater.get("gzip", False))
-    except (yaml.YAMLError, AttributeError):
-        return False  # not ours to lint: the plugins file is only read for this one setting
+            if pattern.startswith(MIRRORING_DIR + "/") and isinstance(spec, dict):
+                if "gzip" in spec:
+                    found["gzip"] = bool(spec["gzip"])
+                extra = {str(cluster): [str(n) for n in namespaces if (cluster, n) != (defaults.cluster, defaults.namespace)]
+                         for cluster, namespaces in (spec.get("clusters") or {}).items()}
+                extra = {cluster: namespaces for cluster, namespaces in extra.items() if namespaces}
+                if extra:
+                    found["extra_clusters"] = extra
+                break
+        return found
+    except (yaml.YAMLError, AttributeError, TypeError):
+        return {"gzip": False}  # not ours to lint: the plugins file is only read for these settings
 
 
 def _most_common(values: Iterable[Any]) -> Any:
@@ -146,8 +156,9 @@ def _org_name(job: Job) -> str:
     return job.suffix if is_dns1123_label(job.suffix) else dns1123_hint(job.suffix)
 
 
-def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Location]]:
-    """Pure: release files → inventory files (path → text), and for each the release file it comes from.
+def convert(files: Mapping[str, bytes], *, shard: bool = True) -> tuple[dict[str, str], dict[str, Location]]:
+    """Pure: release files → inventory files (path → text), and for each the release file it comes from;
+    `shard`: the configmap.shard it sets.
 
     Raises InvalidInventory naming release files."""
     problems = Problems()
@@ -174,7 +185,7 @@ def convert(files: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, Locat
         defaults["script"] = None
     settings_data: dict[str, Any] = {"header": False, "jobs": {**defaults},
                                      "scripts": {name: text for text, name in scripts.items()},
-                                     "configmap": {"shard": False, "gzip": _config_updater_gzips(files)}}
+                                     "configmap": {"shard": shard, **_config_updater_settings(files)}}
     if job_file_extra:
         settings_data["job_file_extra"] = job_file_extra
     settings = Settings(header=False, jobs=JobDefaults(**defaults), scripts=settings_data["scripts"])

@@ -6,6 +6,7 @@ import re
 from typing import Iterable, Mapping
 
 from ..artifacts import canonical_yaml
+from ..artifacts.config_updater import PLUGINS_PATH
 from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH
 from ..artifacts.render import comment_text
@@ -16,6 +17,7 @@ from ..inventory.model import Inventory
 from ..plan import plan, validate
 from ..rules.schema import modeline
 from .convert import convert
+from .sharding import entries_refused, plugins_of, sharding_moves_files
 
 
 def _first_difference(expected: str, actual: str) -> tuple[int, str, str]:
@@ -33,12 +35,12 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 def round_trip_problems(files: Mapping[str, bytes], inventory: Inventory) -> list[Problem]:
     """Every source file the inventory does not reproduce byte for byte, at the first line that differs."""
-    outputs = {output.path: output.text for output in plan(inventory)}
+    outputs = {output.path: output.text for output in plan(inventory, plugins=plugins_of(files))}
     problems = []
     for path, data in files.items():
         name = path.rsplit("/", 1)[-1]
         is_mapping = path.startswith(MIRRORING_DIR + "/") and name.startswith(MAPPING_PREFIX)
-        if not (path == JOBS_PATH or name == "OWNERS" or is_mapping):
+        if not (path in (JOBS_PATH, PLUGINS_PATH) or name == "OWNERS" or is_mapping):
             continue
         source = data.decode("utf-8")
         rendered = outputs.get(path)
@@ -63,16 +65,28 @@ def known_defects_text(defects: Iterable[Problem]) -> str:
     return "".join(out)
 
 
+def _relaxed(inventory_files: dict[str, str]) -> dict[str, bytes]:
+    relaxed = {path: text.encode() for path, text in inventory_files.items()}
+    relaxed[SETTINGS_FILE] = b"defects: warning\n" + relaxed[SETTINGS_FILE]
+    return relaxed
+
+
 def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
     """Convert, then prove the conversion lossless. Returns the inventory files and its lint warnings.
 
     The defects lint finds in the checkout are written to known-defects.yaml: they stay warnings, and any new one
     is an error."""
-    inventory_files, origins = convert(files)
+    refused = entries_refused(files)
+    if refused:
+        raise InvalidInventory([refused])
+    inventory_files, origins = convert(files, shard=True)
     # First with every defect a warning (while defects are errors, loading refuses some, such as org file names):
     # what lint finds then is the baseline.
-    relaxed = {path: text.encode() for path, text in inventory_files.items()}
-    relaxed[SETTINGS_FILE] = b"defects: warning\n" + relaxed[SETTINGS_FILE]
+    relaxed = _relaxed(inventory_files)
+    # Sharding is kept off where it would move files.
+    if sharding_moves_files(parse_inventory(relaxed)):
+        inventory_files, origins = convert(files, shard=False)
+        relaxed = _relaxed(inventory_files)
     defects = [p for p in validate(parse_inventory(relaxed)) if p.code]
     if defects:
         inventory_files[KNOWN_DEFECTS_FILE] = known_defects_text(defects)

@@ -8,6 +8,7 @@ from ..errors import Problem
 from ..inventory.model import Inventory
 from ..output import Output
 from .cki import DEPLOYMENT_DIR, plan_cki
+from .config_updater import check_shard_folders, plan_config_updater
 from .mappings import MIRRORING_DIR, check_configmap_size, plan_mappings
 from .prow import JOBS_PATH, plan_jobs
 from .qci import IMAGE_TAGGER_PATH, QCI_PULLER_PATH, plan_qci_access
@@ -17,6 +18,7 @@ from .vault import VAULT_PATH, plan_vault
 
 FAMILIES: tuple[Callable[[Inventory], list[Output]], ...] = (
     plan_mappings,
+    plan_config_updater,
     plan_jobs,
     plan_registry_access,
     plan_service_accounts,
@@ -34,4 +36,4 @@ OWNED_DIRS: tuple[str, ...] = tuple(
 
 # Checks on what the families render, which the inventory rules cannot make (they render nothing): each yields
 # Problems like a rule, and plan() runs them with the rules (plan.CHECKS).
-CHECKS: tuple[Callable[[Inventory], Iterator[Problem]], ...] = (check_configmap_size,)
+CHECKS: tuple[Callable[[Inventory], Iterator[Problem]], ...] = (check_configmap_size, check_shard_folders)

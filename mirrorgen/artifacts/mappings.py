@@ -48,16 +48,18 @@ def _names_registries(text: str) -> bool:
     return all(map(names_its_registry, sources))
 
 
-_TOKEN = re.compile(r"[^ \t\r]+")
+# The separators split_mapping_line splits on: a CR inside a line is part of a token, as oc reads it.
+_TOKEN = re.compile(r"[^ \t]+")
 
 
 def _with_sources_written_out(settings: Settings, text: str) -> str:
     """The line with its image-stream sources written out in full, each token in the place of the one it replaces,
     so that spacing, comment and line end stay as written."""
     tokens = resolve_tokens(split_mapping_line(text).tokens, settings.image_stream_registry, settings.source_registry)
-    body, hash_, comment = text.partition("#")
+    line_end = "\r" if text.endswith("\r") else ""
+    body, hash_, comment = text.removesuffix("\r").partition("#")
     replacements = iter(tokens)
-    return _TOKEN.sub(lambda _: next(replacements), body) + hash_ + comment
+    return _TOKEN.sub(lambda _: next(replacements), body) + hash_ + comment + line_end
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:
@@ -152,8 +154,8 @@ def check_configmap_size(inventory: Inventory) -> Iterator[Problem]:
             yield Problem(inventory.locate(inventory.settings.file, "configmap", key=True),
                           f"the {layout.shards[0].name} ConfigMap would hold {size} bytes, over its {budget}-byte budget"
                           f" (configmap.shard_budget; etcd refuses objects over {ETCD_LIMIT}): set configmap.shard: true"
-                          f" and map each new ConfigMap in config-updater, or configmap.gzip: true if config-updater"
-                          f" compresses", defect_severity(inventory.settings), "configmap-over-budget",
+                          f" (mirrorgen writes each ConfigMap's config_updater entry), or configmap.gzip: true if"
+                          f" config-updater compresses", defect_severity(inventory.settings), "configmap-over-budget",
                           layout.shards[0].name)
         return
     orgs = {org.name: org for org in inventory.orgs}

@@ -23,6 +23,9 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InvalidInventory
     from ..adopt import import_release, read_release, secret_sources, write_inventory
+    from ..adopt.sharding import notes
+    from ..artifacts.config_updater import PLUGINS_PATH
+    from ..inventory.load import parse_inventory
     from ..rules.schema import SCHEMA_DIR
 
     files = read_release(args.release_repo)
@@ -35,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
     write_schemas(Path(args.config) / SCHEMA_DIR)
+    inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
+    for note in notes(files, inventory):
+        print(f"{os.path.join(args.release_repo, note)}" if note.startswith(PLUGINS_PATH) else f"mirrorgen: {note}")
     for decision, jobs in secret_sources(files):
         print(f"{os.path.join(args.release_repo, str(decision.location))}: push secret {decision.secret!r} of"
               f" {', '.join(jobs)}: secret_source: {decision.source} ({decision.reason})")

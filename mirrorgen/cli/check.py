@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..tree import check
 
     output = output_folder(args, must_exist=True)
-    outputs, warnings = load_and_plan(args.config)
+    outputs, warnings = load_and_plan(args.config, output)
     drift = check(outputs, output)
     note_warnings(warnings, args.config)
     found = report.build(drift, outputs, args.config, args.output)

@@ -50,13 +50,16 @@ def report_invalid(problems, config: str, command: str) -> None:
     print(f"mirrorgen: {len(errors)} error(s){listed} in the inventory{written}", file=sys.stderr)
 
 
-def load_and_plan(config: str):
+def load_and_plan(config: str, output: Path | None = None):
+    """The outputs for the tree `output` (whose Prow plugins file, if any, receives the config_updater entries)
+    and the inventory's warnings."""
     from ..errors import InvalidInventory, Severity
     from ..plan import load_reporting_everything, plan, validate
+    from ..tree import plugins_file
 
     inventory = load_reporting_everything(config)
     try:
-        outputs = plan(inventory, side_by_side=True)
+        outputs = plan(inventory, side_by_side=True, plugins=plugins_file(output) if output is not None else None)
     except InvalidInventory:
         problems = validate(inventory)  # known by now: the warnings are counted with the errors
         if any(p.severity is Severity.ERROR for p in problems):

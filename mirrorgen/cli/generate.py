@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from .common import EXIT_OK, add_command, load_and_plan, note_warnings, output_folder
@@ -20,12 +21,16 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..artifacts.config_updater import FRAGMENT_PATH, NOTE
     from ..tree import write
 
     output = output_folder(args, must_exist=False)
-    outputs, warnings = load_and_plan(args.config)
+    outputs, warnings = load_and_plan(args.config, output)
     summary = write(outputs, output, durable=args.fsync)
     note_warnings(warnings, args.config)
+    if FRAGMENT_PATH in summary.written:
+        print(f"mirrorgen: wrote the config_updater entries to {os.path.join(args.output, FRAGMENT_PATH)}: {NOTE[0]}"
+              f" {NOTE[1]} `generate` places them there itself when the output tree holds that file.")
     print(f"mirrorgen: {len(summary.written)} written, {summary.unchanged} unchanged, {len(summary.removed)} removed"
           f" in {args.output}")
     schemas = schema_folder(Path(args.config))

@@ -65,8 +65,12 @@ KEY_DOCS: dict[type, dict[str, str]] = {
                  " an entry in config-updater's `maps`, which mirrorgen does not write.",
         "gzip": "config-updater compresses each file (its `gzip: true`): the compressed bytes count against the"
                 " budget.",
+        "extra_clusters": "Clusters besides `cluster` that config-updater also applies the ConfigMap to, each with"
+                          " its namespaces, as the checkout's config_updater entry lists them.",
     },
     VaultSettings: {
+        "mount": "The KV version 2 mount the items live in (`kv` on vault.ci.openshift.org): they are under"
+                 " `<mount>/<item_prefix>`.",
         "item_prefix": "The Vault path the push credentials' items live under (segments of letters, digits, `-`, `_`,"
                        " `.`).",
         "target_namespace": "The namespace ci-secret-bootstrap syncs the push secrets to.",

@@ -113,17 +113,23 @@ class ConfigMapSettings:
     # Bytes of mapping data (keys and values) per ConfigMap; past it the files are sharded over
     # <name>, <name>-2, ... The default leaves 100 KiB of headroom under etcd's 1 MiB object limit.
     shard_budget: int = 900 * 1024
-    # Spread the files over several ConfigMaps once they outgrow the budget. An imported repository starts with
-    # `false`: each new ConfigMap also needs its own entry in config-updater's `maps`, which mirrorgen does not write.
+    # Spread the files over several ConfigMaps once they outgrow the budget (each gets its own config_updater entry,
+    # artifacts/config_updater.py). An import writes `false` where sharding would move the repository's files now.
     shard: bool = True
     # config-updater compresses each file (its `gzip: true`), so the bytes that count are the compressed ones.
     gzip: bool = False
+    # Clusters besides `cluster` that config-updater also applies the ConfigMap to (cluster → namespaces), as the
+    # checkout's config_updater entry lists them: an import keeps them, so that the entry is written back unchanged.
+    extra_clusters: dict[str, tuple[str, ...]] = {}
 
 
 @frozen(kw_only=True)
 class VaultSettings:
     """Where push credentials live in Vault and where ci-secret-bootstrap syncs them to."""
 
+    # The KV version 2 mount ci-secret-bootstrap lists (`kv` on vault.ci.openshift.org); the items live under
+    # <mount>/<item_prefix>.
+    mount: str = "kv"
     item_prefix: str = "selfservice/image-mirroring"
     target_namespace: str = "ci"
     target_clusters: tuple[str, ...] = ("app.ci",)

@@ -89,6 +89,9 @@ def parse_image_ref(text: str, *, allow_wildcard: bool = False) -> ImageRef:
 
 # Mapping files name the same repositories over and over (one source repository with many tags, several tags of
 # one destination on a line): the check of a repository name runs once per distinct name.
+_HOST_PORT_RE = re.compile(r"[^:/]+:[0-9]+")
+
+
 @functools.lru_cache(maxsize=16384)
 def split_repository(name: str) -> tuple[str, str]:
     """(registry, path) of `[registry/]path`; raises ReferenceError naming the part that is wrong."""
@@ -97,7 +100,11 @@ def split_repository(name: str) -> tuple[str, str]:
     if registry and not _DOMAIN_RE.fullmatch(registry):
         raise ReferenceError(f"invalid registry host {registry!r}")
     if not _PATH_RE.fullmatch(path):
-        raise ReferenceError(f"invalid repository path {path!r} (lowercase letters, digits and single separators . _ __ - between them)")
+        # A mirror path that spells out its upstream (quay.io/cki/mirror/host:5000/x) meets this first.
+        port = next((part for part in path.split("/") if _HOST_PORT_RE.fullmatch(part)), None)
+        rule = (f"{port} is a registry host and port, which a repository path cannot hold" if port else
+                "lowercase letters, digits and single separators . _ __ - between them")
+        raise ReferenceError(f"invalid repository path {path!r} ({rule})")
     return registry, path
 
 

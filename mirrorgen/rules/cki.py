@@ -124,11 +124,7 @@ def _mirror_problems(spec: ImagesFile, image: CkiImage) -> Iterator[Problem]:
         canonical = attrs.evolve(canonical, registry=DOCKER_HUB)
     if canonical.registry == DOCKER_HUB and "/" not in up.path:
         canonical = attrs.evolve(canonical, path=f"library/{up.path}")
-    if ":" in up.registry:
-        yield Problem(where, f"image {image.name!r}: the mirror path {image.reference.repository} does not match its upstream:"
-                             f" a registry port cannot be part of a repository path, so {up.registry} cannot be mirrored"
-                             f" this way; approve the registry or publish the image elsewhere")
-    elif canonical != up:
+    if canonical != up:
         yield Problem(where, f"image {image.name!r}: the mirror path {image.reference.repository} does not match its upstream"
                              f" {canonical.repository}: write {mirror_repository(spec.mirror_prefix, canonical)}")
     elif up.repository.startswith(spec.mirror_prefix.rstrip("/") + "/"):

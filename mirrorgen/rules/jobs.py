@@ -51,8 +51,9 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         yield from _label_problems(job, at)
         if len(name) > MAX_JOB_NAME:
             # Prow truncates the label, so an existing job still runs; a new one should not start out like that.
-            yield Problem(Location(org.file, 1), f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
-                                                 f" (it becomes a label): shorten the org name", defect(inventory),
+            shorten = "job.name" if org.job.name is not None else "the org name, or set a shorter job.name"
+            yield Problem(name_at, f"job name {name!r} is {len(name)} characters; Prow allows {MAX_JOB_NAME}"
+                                   f" (it becomes a label): shorten {shorten}", defect(inventory),
                           "long-job-name", name)
         if job.interval is not None and org.job.cron is not None:
             yield Problem(at("interval"), "set either job.cron or job.interval, not both (Prow accepts exactly one)")
@@ -111,6 +112,13 @@ def check_push_secrets(inventory: Inventory) -> Iterator[Problem]:
                                              f" a-z, 0-9, '-' and '.'), so no such Secret can exist for the job to mount:"
                                              f" name the Secret its provider creates", defect(inventory),
                           "secret-name-not-kubernetes", secret)
+        clusters = inventory.settings.vault.target_clusters
+        if job.secret_source == SELF_SERVICE and clusters and job.cluster not in clusters:
+            # ci-secret-bootstrap syncs an item only to its secretsync/target-clusters (empty: every cluster).
+            yield Problem(at("cluster"), f"the job runs on cluster {job.cluster!r}, but its push secret's Vault item is"
+                                         f" synced only to {', '.join(clusters)} (vault target_clusters in"
+                                         f" {inventory.settings.file}), so the job finds no secret there: add"
+                                         f" {job.cluster!r} to vault target_clusters, or run the job on one of those")
         if secret not in first:
             first[secret] = (org, job)
             continue

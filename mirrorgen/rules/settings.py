@@ -22,12 +22,28 @@ def check_settings(inventory: Inventory) -> Iterator[Problem]:
     if not is_dns1123_subdomain(s.configmap.name):
         yield Problem(where("configmap", "name"), f"configmap name {s.configmap.name!r} is not a valid Kubernetes name")
     yield from label_problem(where("vault", "target_namespace"), "vault target_namespace", s.vault.target_namespace)
-    for cluster in s.vault.target_clusters:
+    for index, cluster in enumerate(s.vault.target_clusters):
+        # ci-secret-bootstrap splits secretsync/target-clusters on `,` without trimming: ` build01` matches no cluster.
         if not CLUSTER.fullmatch(cluster):
             yield Problem(where("vault", "target_clusters"), f"cluster name {cluster!r} must be a cluster name like app.ci"
                                                              f" (letters, digits, '-', '.', '_'; no commas or spaces)")
+        elif cluster in s.vault.target_clusters[:index]:
+            yield Problem(where("vault", "target_clusters"), f"cluster {cluster!r} is listed twice in vault target_clusters:"
+                                                             f" keep one")
+    if not _VAULT_SEGMENT.fullmatch(s.vault.mount) or s.vault.mount in (".", ".."):
+        yield Problem(where("vault", "mount"), f"vault mount {s.vault.mount!r} must be the name of a KV version 2 mount"
+                                               f" such as kv (letters, digits, '-', '_', '.'; no /)")
     if not s.configmap.cluster or not CLUSTER.fullmatch(s.configmap.cluster):
         yield Problem(where("configmap", "cluster"), f"cluster {s.configmap.cluster!r} is not a cluster name like app.ci")
+    for cluster, namespaces in s.configmap.extra_clusters.items():
+        at = where("configmap", "extra_clusters", cluster)
+        if not CLUSTER.fullmatch(cluster):
+            yield Problem(at, f"cluster {cluster!r} in configmap extra_clusters is not a cluster name like app.ci")
+        if not namespaces:
+            yield Problem(at, f"cluster {cluster!r} in configmap extra_clusters lists no namespace: list the namespaces"
+                              f" config-updater applies the ConfigMap to there, or remove the cluster")
+        for namespace in namespaces:
+            yield from label_problem(at, "configmap extra_clusters namespace", namespace)
     if not all(_VAULT_SEGMENT.fullmatch(part) and part not in (".", "..") for part in s.vault.item_prefix.split("/")):
         yield Problem(where("vault", "item_prefix"), "vault item_prefix must be a path like selfservice/image-mirroring"
                                                      " (segments of letters, digits, '-', '_', '.'; no leading or trailing /)")

@@ -6,6 +6,7 @@ marker; it never modifies or removes any other file.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -16,8 +17,9 @@ from typing import Iterator, Optional
 import attrs
 
 from ..artifacts import OWNED_DIRS
+from ..artifacts.config_updater import PLUGINS_PATH, PluginsFile
 from ..artifacts.render import MARKER
-from ..errors import Location
+from ..errors import Location, MirrorgenError
 from ..manifest import LEGACY_MANIFEST, manifest_path, parse_manifest, sha256
 from ..output import Output, is_plain_relative_path
 
@@ -81,6 +83,7 @@ class Folders:
         self.root = root
         self._links: dict[str, Optional[Path]] = {"": None}
         self._made: set[str] = set()
+        self._created: list[Path] = []  # parents before children
 
     def link_on_the_way(self, relative: str) -> Optional[Path]:
         """The first symbolic link among the folders between root and the file `relative`, or None."""
@@ -98,8 +101,20 @@ class Folders:
         """Make `folder` and its parents unless this run already did."""
         key = str(folder)
         if key not in self._made:
+            missing = []
+            for parent in (folder, *folder.parents):
+                if os.path.lexists(parent):
+                    break
+                missing.append(parent)
             folder.mkdir(parents=True, exist_ok=True)
+            self._created.extend(reversed(missing))
             self._made.add(key)
+
+    def remove_created(self) -> None:
+        """Remove the folders this run made that are still empty: a run that fails leaves no trace of itself."""
+        for folder in reversed(self._created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def _is_owned_location(relative: str) -> bool:
@@ -201,6 +216,23 @@ def compare(outputs: list[Output], snap: Snapshot) -> Drift:
 def check(outputs: list[Output], root: str | Path, folders: Optional[Folders] = None) -> Drift:
     """Compare the plan with the tree under `root`; writes nothing."""
     return compare(outputs, snapshot(Path(root), outputs, folders))
+
+
+def plugins_file(root: str | Path) -> Optional[PluginsFile]:
+    """The tree's Prow plugins file, where mirrorgen places its config_updater entries; None when there is none."""
+    root = Path(root)
+    shown = root / PLUGINS_PATH
+    data = _read(root, PLUGINS_PATH, Folders(root))
+    if data is None:
+        if os.path.lexists(shown):
+            raise MirrorgenError(f"{shown}: not a regular file reached without symbolic links, so mirrorgen cannot place"
+                                 f" its config_updater entries in it: replace it with the file itself")
+        return None
+    try:
+        return PluginsFile(str(shown), data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise MirrorgenError(f"{shown}: not UTF-8 (byte {error.start}), so mirrorgen cannot place its config_updater"
+                             f" entries in it") from None
 
 
 def unified_diff(entry: FileDrift) -> str:

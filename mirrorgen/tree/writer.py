@@ -239,7 +239,12 @@ def _write_locked(outputs: list[Output], root: Path, durable: bool) -> WriteSumm
         files = [o for o in outputs if o.path in changed and not is_manifest(o.path)]
         # Every new file is staged (durably: and fsynced), then renamed into place: no rename exposes a file whose
         # data is not there yet. Durably, the folders are fsynced after the renames, so the renames are on disk too.
-        staged = _stage_all(((targets[o.path], o.text.encode()) for o in files), folders, durable=durable)
+        try:
+            staged = _stage_all(((targets[o.path], o.text.encode()) for o in files), folders, durable=durable)
+        except BaseException:
+            # Nothing is renamed yet: without the folders it made, the failed run leaves the tree as it found it.
+            folders.remove_created()
+            raise
         for tmp, target in staged:
             _replace(tmp, target)
         written = [o.path for o in files]

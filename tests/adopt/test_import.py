@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, write_tree
 from mirrorgen.artifacts import canonical_yaml
 from mirrorgen.inventory.overrides import deep_merge, overrides_between
 
@@ -69,6 +69,8 @@ ADDED_BY_MIRRORGEN = {
     "ci-operator/jobs/.mirrorgen-manifest",
     "clusters/app.ci/registry-access/.mirrorgen-manifest",
     "core-services/image-mirroring/.mirrorgen-manifest",
+    # The fixture has no Prow plugins file: the config_updater entries come as a fragment to place by hand.
+    "core-services/image-mirroring/_config-updater.yaml",
     "core-services/image-mirroring/_image-mirror-mappings.yaml",
     "vault/.mirrorgen-manifest",
     "vault/image-mirroring-push-credentials.yaml",
@@ -272,8 +274,8 @@ def _big_mapping(release: Path) -> None:
 
 
 def test_a_repository_over_the_configmap_limit_imports_unsharded(tmp_path: Path) -> None:
-    """Sharding would need config-updater changes mirrorgen does not make, so an import keeps one ConfigMap and
-    reports the size as a defect; the job file still comes back byte for byte."""
+    """Sharding would move the files into new ConfigMaps (one org's files alone are over the budget here), so an
+    import keeps one ConfigMap and reports the size as a defect; the job file still comes back byte for byte."""
     release, config, out = _mutated(tmp_path, _big_mapping), tmp_path / "config", tmp_path / "out"
     _import(release, config)
     settings = yaml.safe_load((config / "mirrorgen.yaml").read_text())
@@ -290,10 +292,62 @@ def test_config_updater_gzip_is_read_from_the_plugins_file(tmp_path: Path) -> No
         plugins = release / "core-services/prow/02_config/_plugins.yaml"
         plugins.parent.mkdir(parents=True)
         plugins.write_text("config_updater:\n  gzip: false\n  maps:\n    core-services/image-mirroring/**/mapping_*:\n"
-                           "      gzip: true\n      name: image-mirror-mappings\n")
+                           "      clusters:\n        app.ci:\n        - ci\n      gzip: true\n      name: image-mirror-mappings\n")
 
     release, config = _mutated(tmp_path, gzipped), tmp_path / "config"
     _import(release, config)
-    assert yaml.safe_load((config / "mirrorgen.yaml").read_text())["configmap"] == {"gzip": True, "shard": False}
+    # Sharding stays on: mirrorgen can place entries in this plugins file, and compressed, the files fit one ConfigMap.
+    assert yaml.safe_load((config / "mirrorgen.yaml").read_text())["configmap"] == {"gzip": True, "shard": True}
     lint = run_cli("validate", "--config", str(config))
     assert "ConfigMap would hold" not in lint.stderr  # 1.3 MB of repetitive lines compress far below the budget
+
+
+REAL_PLUGINS = (REPO / "tests/fixtures/plugins/_plugins.yaml").read_text()
+MAPPINGS_ENTRY = ("    core-services/image-mirroring/**/mapping_*:\n      clusters:\n        app.ci:\n        - ci\n"
+                  "      name: image-mirror-mappings\n")
+
+
+def _with_plugins(tmp_path: Path, entry: str) -> Path:
+    assert MAPPINGS_ENTRY in REAL_PLUGINS
+    return _mutated(tmp_path, lambda release: write_tree(release, {
+        "core-services/prow/02_config/_plugins.yaml": REAL_PLUGINS.replace(MAPPINGS_ENTRY, entry)}))
+
+
+def test_an_entry_that_applies_the_configmap_to_more_clusters_comes_back_byte_for_byte(tmp_path: Path) -> None:
+    """Older openshift/release checkouts apply every config-updater map to api.ci beside app.ci; the import keeps
+    the extra cluster, so the first generate leaves the plugins file as it is."""
+    entry = ("    core-services/image-mirroring/**/mapping_*:\n      clusters:\n        api.ci:\n        - ci\n"
+             "        app.ci:\n        - ci\n        - ci-mirror\n      name: image-mirror-mappings\n")
+    release, config = _with_plugins(tmp_path, entry), tmp_path / "config"
+    before = (release / "core-services/prow/02_config/_plugins.yaml").read_bytes()
+    _import(release, config)
+    assert yaml.safe_load((config / "mirrorgen.yaml").read_text())["configmap"]["extra_clusters"] == {
+        "api.ci": ["ci"], "app.ci": ["ci-mirror"]}
+    assert run_cli("generate", "--config", str(config), "--output", str(release)).returncode == 0
+    assert (release / "core-services/prow/02_config/_plugins.yaml").read_bytes() == before
+    assert run_cli("check", "--config", str(config), "--output", str(release)).returncode == 0
+
+
+def test_an_entry_the_inventory_cannot_say_fails_the_import_at_its_line(tmp_path: Path) -> None:
+    """A cluster listed with no namespace: the inventory cannot hold it, so the import's round trip (which covers
+    the plugins file) refuses, instead of a generate that would rewrite the entry."""
+    entry = ("    core-services/image-mirroring/**/mapping_*:\n      clusters:\n        api.ci: []\n        app.ci:\n"
+             "        - ci\n      name: image-mirror-mappings\n")
+    release, config = _with_plugins(tmp_path, entry), tmp_path / "config"
+    result = run_cli("import", "--release-repo", str(release), "--config", str(config))
+    assert result.returncode == 2
+    line = REAL_PLUGINS.splitlines().index(MAPPINGS_ENTRY.splitlines()[0]) + 3  # `api.ci: []`
+    assert f"core-services/prow/02_config/_plugins.yaml:{line}: would come back as" in result.stderr, result.stderr
+    assert not config.exists()
+
+
+def test_a_plugins_file_mirrorgen_cannot_edit_fails_the_import_at_its_line(tmp_path: Path) -> None:
+    entry = MAPPINGS_ENTRY.replace("      name:", "      # the mirroring jobs read it\n      name:")
+    release, config = _with_plugins(tmp_path, entry), tmp_path / "config"
+    result = run_cli("import", "--release-repo", str(release), "--config", str(config))
+    assert result.returncode == 2
+    line = REAL_PLUGINS.splitlines().index(MAPPINGS_ENTRY.splitlines()[0]) + 5
+    assert (f"core-services/prow/02_config/_plugins.yaml:{line}: cannot place mirrorgen's config_updater entries:"
+            f" a comment inside the entry") in result.stderr, result.stderr
+    assert "`generate` would stop here: edit the file, then import again" in result.stderr
+    assert not config.exists()

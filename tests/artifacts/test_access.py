@@ -193,8 +193,10 @@ def test_service_account_names_are_checked_where_they_are_set(make_inventory) ->
 
 def test_an_account_on_another_cluster_is_left_to_its_owners(make_inventory, tmp_path) -> None:
     """mirrorgen writes ServiceAccounts for app.ci only, and says so where a job elsewhere names one."""
+    # Its push secret's Vault item is synced to build01 too (else the job finds no secret there, a rule of its own).
     config = make_inventory({"orgs/acme.yaml": _org("acme", ["acme-ci/tools:v1"],
-                                                    "job:\n  cluster: build01\n  service_account: acme-mirror\n")})
+                                                    "job:\n  cluster: build01\n  service_account: acme-mirror\n"),
+                             "mirrorgen.yaml": "vault:\n  target_clusters: [app.ci, build01]\n"})
     result = run_cli("generate", "--config", str(config), "--output", str(tmp_path / "out"))
     assert result.returncode == 0 and not (tmp_path / "out" / SERVICE_ACCOUNTS).exists()
     _, warnings = load_and_validate(config)

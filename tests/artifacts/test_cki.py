@@ -28,6 +28,7 @@ def test_every_image_problem_is_reported_at_its_line(make_inventory) -> None:
           hub_short: quay.io/cki/mirror/docker.io/redis:7@{D}
           two_lines:
             quay.io/cki/tools:4@{D}
+          with_port: quay.io/cki/mirror/registry.example.com:5050/x:1@{D}
         """})
     result = run_cli("validate", "--config", str(config))
     assert result.returncode == 2
@@ -43,7 +44,10 @@ def test_every_image_problem_is_reported_at_its_line(make_inventory) -> None:
     assert ("does not match its upstream docker.io/library/redis: write quay.io/cki/mirror/docker.io/library/redis"
             in at(10)[0])
     assert "same line as its name" in at(11)[0]
-    assert result.stderr.splitlines()[-1] == "mirrorgen: 7 error(s) and 1 warning(s) in the inventory"
+    assert at(13) == [f"{config}/images.yaml:13: image 'with_port': invalid repository path"
+                      f" 'cki/mirror/registry.example.com:5050/x' (registry.example.com:5050 is a registry host and port,"
+                      f" which a repository path cannot hold) in 'quay.io/cki/mirror/registry.example.com:5050/x:1@{D}'"]
+    assert result.stderr.splitlines()[-1] == "mirrorgen: 8 error(s) and 1 warning(s) in the inventory"
 
 
 def test_generated_cki_files_read_back(make_inventory, tmp_path: Path) -> None:

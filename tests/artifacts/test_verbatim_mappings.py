@@ -15,6 +15,7 @@ from conftest import REPO, run_cli
 from mirrorgen.review.explain import explain
 from mirrorgen.adopt.convert import _text_blocks
 from mirrorgen.adopt.roundtrip import round_trip_problems
+from mirrorgen.artifacts.mappings import mapping_output
 from mirrorgen.inventory.load import parse_inventory
 from mirrorgen.plan import validate
 
@@ -93,6 +94,16 @@ def test_a_cr_ending_a_line_is_read_as_oc_reads_it_and_a_cr_inside_one_is_refuse
                         ' quay.io/acme/b:1\\r\\r\\n"\n')
     messages = [str(p) for p in validate(parse_inventory(inside))]
     assert any("U+000D" in m for m in messages), messages
+    # An image-stream source is written out token by token: a CR inside it must not split it in two (found by
+    # hypothesis in tests/test_one_line_messages.py: validate crashed with exit 3).
+    stream = _org_files('mappings:\n  mapping_acme_a: "acme-ci/a:1\\rx quay.io/acme/a:1\\r\\nacme-ci/b:1 quay.io/acme/b:1\\r"\n')
+    messages = [str(p) for p in validate(parse_inventory(stream))]
+    assert any("U+000D" in m for m in messages), messages
+    inventory = parse_inventory(stream)
+    org = inventory.orgs[0]
+    # The refused token stays as written; the valid line's source is written out and its CR kept.
+    assert mapping_output(inventory, org, org.mappings[0]).text == (
+        "acme-ci/a:1\rx quay.io/acme/a:1\r\nregistry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1\r")
 
 
 def test_explain_names_the_inventory_line_of_each_verbatim_line(tmp_path: Path) -> None:

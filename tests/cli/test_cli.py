@@ -28,12 +28,16 @@ def test_the_sample_inventory_ends_clean(tmp_path: Path) -> None:
     result = run_cli("generate", "--config", str(REPO / "config"), "--output", str(out))
     planned = len(mirrorgen.plan(inventory))
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == f"mirrorgen: {planned} written, 0 unchanged, 0 removed in {out}\n"
+    fragment = f"mirrorgen: wrote the config_updater entries to {{}}/core-services/image-mirroring/_config-updater.yaml:" \
+               " These entries belong in config_updater.maps of core-services/prow/02_config/_plugins.yaml, the only" \
+               " place Prow reads them from. `generate` places them there itself when the output tree holds that file.\n"
+    assert result.stdout == fragment.format(out) + f"mirrorgen: {planned} written, 0 unchanged, 0 removed in {out}\n"
     # The README's own command, as a new user types it (here into another folder).
     made = subprocess.run(["make", "-s", "-C", str(REPO), "generate", f"OUTPUT={tmp_path / 'made'}"], capture_output=True,
                           text=True, timeout=600)
     assert (made.returncode, made.stderr) == (0, "")
-    assert made.stdout == f"mirrorgen: {planned} written, 0 unchanged, 0 removed in {tmp_path / 'made'}\n"
+    assert made.stdout == fragment.format(tmp_path / "made") + \
+        f"mirrorgen: {planned} written, 0 unchanged, 0 removed in {tmp_path / 'made'}\n"
     strict = run_cli("validate", "--strict", "--config", str(REPO / "config"))
     assert (strict.returncode, strict.stderr) == (0, "")
     assert strict.stdout.splitlines()[-1] == "mirrorgen: inventory " + str(REPO / "config") + " is valid (0 warning(s))"

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"{' and '.join(MISSING)} 
                                                       f" (.ci/run installs them: apt-get install docker-registry skopeo)")
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-# A mirror path cannot hold a registry port (see the lint rule), so mirrored CKI images name an upstream
+# A mirror path cannot hold a registry port (refs.split_repository refuses it), so mirrored CKI images name an upstream
 # without one; verify never asks it (the inventory pins the source digest), and pin fails to reach it.
 UPSTREAM = "upstream.test"
 

@@ -222,9 +222,39 @@ CASES = {
         "mirrorgen.yaml:2: cluster name 'app.ci,build01' must be a cluster name like app.ci (letters, digits, '-', '.',"
         " '_'; no commas or spaces)",
     ),
+    # ci-secret-bootstrap splits secretsync/target-clusters on `,` without trimming: " build01" is no cluster, and
+    # vault-subpath-proxy does not refuse it.
+    "vault target cluster with a space": (
+        {"mirrorgen.yaml": "vault:\n  target_clusters: [app.ci, ' build01']\n"},
+        "mirrorgen.yaml:2: cluster name ' build01' must be a cluster name like app.ci",
+    ),
+    "vault target cluster listed twice": (
+        {"mirrorgen.yaml": "vault:\n  target_clusters: [app.ci, build01, app.ci]\n"},
+        "mirrorgen.yaml:2: cluster 'app.ci' is listed twice in vault target_clusters: keep one",
+    ),
+    "vault mount with a slash": (
+        {"mirrorgen.yaml": "vault:\n  mount: kv/selfservice\n"},
+        "mirrorgen.yaml:2: vault mount 'kv/selfservice' must be the name of a KV version 2 mount such as kv",
+    ),
+    "job on a cluster its Vault item is not synced to": (
+        {"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job:\n  cluster: build01\n"},
+        "orgs/acme.yaml:9: the job runs on cluster 'build01', but its push secret's Vault item is synced only to app.ci",
+    ),
     "configmap cluster not a cluster name": (
         {"mirrorgen.yaml": "configmap:\n  cluster: 'app ci'\n"},
         "mirrorgen.yaml:2: cluster 'app ci' is not a cluster name like app.ci",
+    ),
+    "configmap extra cluster not a cluster name": (
+        {"mirrorgen.yaml": "configmap:\n  extra_clusters:\n    'api ci': [ci]\n"},
+        "mirrorgen.yaml:3: cluster 'api ci' in configmap extra_clusters is not a cluster name like app.ci",
+    ),
+    "configmap extra cluster without a namespace": (
+        {"mirrorgen.yaml": "configmap:\n  extra_clusters:\n    api.ci: []\n"},
+        "mirrorgen.yaml:3: cluster 'api.ci' in configmap extra_clusters lists no namespace",
+    ),
+    "configmap extra cluster namespace not a label": (
+        {"mirrorgen.yaml": "configmap:\n  extra_clusters:\n    api.ci: [CI]\n"},
+        "mirrorgen.yaml:3: configmap extra_clusters namespace 'CI'",
     ),
     "vault item prefix with a leading slash": (
         {"mirrorgen.yaml": "vault:\n  item_prefix: /selfservice/image-mirroring\n"},
@@ -425,6 +455,13 @@ CASES = {
         {"mirrorgen.yaml": "configmap:\n  shard_budget: 100\n"},
         "orgs/acme.yaml:5: the mapping files of org 'acme' take",
     ),
+    # --- config_updater entries (check_shard_folders) ---
+    "org folder named with pattern syntax, once sharded": (
+        {"mirrorgen.yaml": "defects: warning\nconfigmap:\n  shard_budget: 150\n",
+         "orgs/b{c.yaml": MINIMAL["orgs/acme.yaml"].replace("quay.io/acme", "quay.io/bc").replace("mapping_acme", "mapping_bc")},
+        "orgs/b{c.yaml:5: org 'b{c' is named with a character config-updater's patterns read as syntax ('{'), so its"
+        " ConfigMap's config_updater entry cannot name its folder: rename the org file",
+    ),
     # --- image names (check_image_names; tests/rules/test_image_names.py has the guidelines) ---
     "image name against the guidelines": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/openshift/installer:1").replace("quay.io/acme\n", "quay.io/openshift\n", 1)},
@@ -537,6 +574,18 @@ def test_every_rule_fires_at_its_file_and_line_in_some_case(tmp_path) -> None:
             if any(message.startswith(prefix) for prefix in expected for message in found):
                 fired.add(rule.__name__)
     assert sorted(rule.__name__ for rule in CHECKS if rule.__name__ not in fired) == []
+
+
+@pytest.mark.parametrize("changes", [
+    {"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job:\n  cluster: build01\n  secret_source: external\n"},
+    {"mirrorgen.yaml": "vault:\n  target_clusters: [app.ci, build01]\n",
+     "orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job:\n  cluster: build01\n"},
+    {"mirrorgen.yaml": "vault:\n  target_clusters: []\n", "orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "job:\n  cluster: build01\n"},
+], ids=["an external secret", "the cluster listed", "no clusters listed: every cluster"])
+def test_a_job_off_the_vault_clusters_is_fine_when_its_secret_gets_there(make_inventory, changes) -> None:
+    """ci-secret-bootstrap syncs an item to every cluster when secretsync/target-clusters is empty (ci-tools
+    pkg/api/vault TargetsCluster), and a secret provisioned elsewhere is not its business."""
+    assert not [p for p in problems_of(make_inventory(changes)) if "synced only to" in p]
 
 
 def test_configmap_over_one_mebibyte(make_inventory) -> None:
@@ -699,4 +748,13 @@ def test_job_names_up_to_63_characters_pass(make_inventory) -> None:
         assert len(name) == 63 + too_long
         flagged = [p for p in problems_of(config) if p.startswith(f"orgs/{org}.yaml:1: job name")]
         assert flagged == ([f"orgs/{org}.yaml:1: job name {name!r} is 64 characters; Prow allows 63 (it becomes a label):"
-                            f" shorten the org name"] if too_long else [])
+                            f" shorten the org name, or set a shorter job.name"] if too_long else [])
+
+
+def test_a_long_job_name_set_by_job_name_is_blamed_on_job_name(make_inventory) -> None:
+    """When the org sets job.name, the org's own name is not what to shorten."""
+    name = "x" * 64
+    config = make_inventory({"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + f"job:\n  name: {name}\n"})
+    line = (config / "orgs/acme.yaml").read_text().splitlines().index(f"  name: {name}") + 1
+    assert [p for p in problems_of(config) if "characters; Prow allows" in p] == [
+        f"orgs/acme.yaml:{line}: job name {name!r} is 64 characters; Prow allows 63 (it becomes a label): shorten job.name"]

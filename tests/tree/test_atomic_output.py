@@ -25,7 +25,9 @@ def big_inventory(root: Path, variant: str, orgs: range) -> Path:
     (root / "orgs").mkdir(parents=True)
     (root / "mirrorgen.yaml").write_text(
         f"jobs:\n  cron: '{'@hourly' if variant == 'old' else '@every 30m'}'\n"
-        f"  secret_name: push-{{org}}-{variant}\n")
+        f"  secret_name: push-{{org}}-{variant}\n"
+        # so that the config_updater entries differ too
+        f"configmap:\n  gzip: {'false' if variant == 'old' else 'true'}\n")
     namespaces = ["namespaces:"]
     # Fixed-width numbers: `mapping_org1` would be a prefix of `mapping_org10`.
     for i in orgs:

@@ -201,6 +201,7 @@ def test_output_that_cannot_be_written_is_a_clear_error_not_a_crash(make_invento
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"mirrorgen: error: cannot write the output tree {out}: Not a directory ({out}/core-services/")
     assert snapshot_of(out) == {"core-services": b"a file, not a folder\n"}, "a failed run leaves no file behind"
+    assert [p.name for p in out.iterdir()] == ["core-services"], "nor a folder it made for other files"
 
 
 def test_a_symlink_planted_at_the_temporary_name_is_not_followed(make_inventory, tmp_path, outside) -> None:
