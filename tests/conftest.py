@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from lsp import LanguageServer
+    from yamlls import Editor
 
 # CI runs the property tests with a fixed seed, so a submission's result does not depend on the draw; local runs
 # keep exploring new examples (and remember failures in .hypothesis/).
@@ -110,3 +115,29 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     return subprocess.run(
         [sys.executable, "-m", "mirrorgen", *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+@pytest.fixture(scope="session")
+def language_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator["LanguageServer"]:
+    """One real yaml-language-server for the session (tests/yamlls.py); each test opens its documents under its own
+    folder."""
+    from yamlls import start_server
+
+    server = start_server(tmp_path_factory.mktemp("lsp-root"))
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def editor(language_server: "LanguageServer", tmp_path: Path) -> "Editor":
+    from yamlls import Editor
+
+    return Editor(language_server, tmp_path)
+
+
+@pytest.fixture
+def schema_editor(editor: "Editor") -> "Editor":
+    """An editor whose root is an inventory folder with the shipped schemas in .schemas/, as generate leaves it."""
+    shutil.copytree(REPO / "mirrorgen/schemas/inventory", editor.root / ".schemas")
+    (editor.root / "orgs").mkdir()
+    return editor

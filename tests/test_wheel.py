@@ -51,3 +51,10 @@ def test_wheel_install_ships_templates(tmp_path: Path) -> None:
                             cwd=elsewhere, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert files_under(elsewhere / "out") == golden_files()
+    # The inventory's JSON Schemas ship as files, and `mirrorgen schema` writes the same from the installed package.
+    found = subprocess.run([str(python), "-c", "import pathlib, mirrorgen; root = pathlib.Path(mirrorgen.__file__).parent;"
+                            " print(*sorted(p.name for p in (root / 'schemas/inventory').glob('*.json')))"],
+                           cwd=elsewhere, check=True, capture_output=True, text=True).stdout.split()
+    assert found == sorted(p.name for p in (REPO / "mirrorgen/schemas/inventory").glob("*.json"))
+    assert subprocess.run([str(mirrorgen), "schema", "--output", "schemas"], cwd=elsewhere).returncode == 0
+    assert files_under(elsewhere / "schemas") == files_under(REPO / "mirrorgen/schemas/inventory")

@@ -15,6 +15,7 @@ from ..inventory.jobs import MAPPING_PREFIX
 from ..inventory.load import KNOWN_DEFECTS_FILE, SETTINGS_FILE, parse_inventory
 from ..inventory.model import Inventory
 from ..plan import plan, validate
+from ..rules.schema import modeline
 from .convert import convert
 from .sharding import entries_refused, plugins_of, sharding_moves_files
 
@@ -89,6 +90,8 @@ def import_release(files: Mapping[str, bytes]) -> tuple[dict[str, str], list[Pro
     defects = [p for p in validate(parse_inventory(relaxed)) if p.code]
     if defects:
         inventory_files[KNOWN_DEFECTS_FILE] = known_defects_text(defects)
+    # Every file points editors at its schema (written beside the inventory by the import command).
+    inventory_files = {path: modeline(path) + text for path, text in inventory_files.items()}
     inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
     found = validate(inventory)
     errors = [p for p in found if p.severity is Severity.ERROR]

@@ -11,11 +11,11 @@ import sys
 import traceback
 from typing import NoReturn, Optional, Sequence
 
-from . import adopt, check, explain, generate, pin, plan, validate, vault, verify
+from . import adopt, check, explain, generate, pin, plan, schema, validate, vault, verify
 from .common import EXIT_DRIFT, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, report_invalid
 
 # One module per command: add() adds its subparser, which runs the module's run(); --help lists them in this order.
-COMMANDS = (generate, check, explain, plan, validate, adopt, pin, verify, vault)
+COMMANDS = (generate, check, explain, plan, validate, adopt, pin, verify, vault, schema)
 
 __all__ = ["EXIT_DRIFT", "EXIT_INTERNAL", "EXIT_INVALID", "EXIT_OK", "main", "run"]
 

@@ -6,8 +6,10 @@ import argparse
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from .common import EXIT_INVALID, EXIT_OK, add_command, print_problems
+from .schema import write_schemas
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -24,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..adopt.sharding import notes
     from ..artifacts.config_updater import PLUGINS_PATH
     from ..inventory.load import parse_inventory
+    from ..rules.schema import SCHEMA_DIR
 
     files = read_release(args.release_repo)
     try:
@@ -34,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     write_inventory(args.config, inventory_files, force=args.force)
+    write_schemas(Path(args.config) / SCHEMA_DIR)
     inventory = parse_inventory({path: text.encode() for path, text in inventory_files.items()})
     for note in notes(files, inventory):
         print(f"{os.path.join(args.release_repo, note)}" if note.startswith(PLUGINS_PATH) else f"mirrorgen: {note}")

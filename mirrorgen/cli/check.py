@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
+from pathlib import Path
 
 from .common import EXIT_DRIFT, EXIT_OK, add_command, load_and_plan, note_warnings, output_folder
+from .schema import schema_folder, stale_schemas
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -35,4 +38,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
         sys.stdout.write(annotations + report.to_text(found, colour))
-    return EXIT_OK if drift.clean else EXIT_DRIFT
+    schemas = schema_folder(Path(args.config))
+    stale = stale_schemas(schemas) if schemas else []
+    for path in stale:
+        # On stderr: stdout stays the report (one JSON document with --format json).
+        state = "differs from this mirrorgen's schema" if path.exists() else "missing"
+        print(f"{path}: {state} (editors check the inventory with it); run `mirrorgen generate --config"
+              f" {shlex.quote(args.config)}`", file=sys.stderr)
+    return EXIT_OK if drift.clean and not stale else EXIT_DRIFT

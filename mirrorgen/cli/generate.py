@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from .common import EXIT_OK, add_command, load_and_plan, note_warnings, output_folder
+from .schema import schema_folder, write_schemas
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -31,4 +33,8 @@ def run(args: argparse.Namespace) -> int:
               f" {NOTE[1]} `generate` places them there itself when the output tree holds that file.")
     print(f"mirrorgen: {len(summary.written)} written, {summary.unchanged} unchanged, {len(summary.removed)} removed"
           f" in {args.output}")
+    schemas = schema_folder(Path(args.config))
+    written = write_schemas(schemas)[0] if schemas else []
+    if written:
+        print(f"mirrorgen: {len(written)} schema(s) written in {schemas}, where the inventory's modelines point editors")
     return EXIT_OK

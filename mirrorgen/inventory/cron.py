@@ -25,7 +25,12 @@ _FIELDS = (
 )
 # Go's time.ParseDuration: an optional sign, then "0" or one or more <number><unit> (ASCII digits only).
 _GO_DURATION = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h)")
-_GO_DURATION_FULL = re.compile(rf"[-+]?(?:0|(?:{_GO_DURATION.pattern})+)")
+GO_DURATION_RE = re.compile(rf"[-+]?(?:0|(?:{_GO_DURATION.pattern})+)")
+# What a cron expression looks like, as far as one regex can say it (the editor's schema, rules/schema.py): a
+# descriptor, `@every <Go duration>`, or five fields of the characters fields are made of. cron_error judges the rest.
+_FIELD_SHAPE = r"[0-9A-Za-z*?,/-]+"
+CRON_SHAPE = re.compile(rf"@(?:{'|'.join(sorted(d[1:] for d in _DESCRIPTORS))})|@every {GO_DURATION_RE.pattern}"
+                        rf"|{_FIELD_SHAPE}(?:\s+{_FIELD_SHAPE}){{4}}")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
 # A Go Duration is an int64 of nanoseconds; ParseDuration refuses anything longer (about 292 years).
 _GO_DURATION_MAX_SECONDS = (2**63 - 1) / 1e9
@@ -33,7 +38,7 @@ _GO_DURATION_MAX_SECONDS = (2**63 - 1) / 1e9
 
 def go_duration_seconds(text: str) -> Optional[float]:
     """Seconds in a Go duration string (`20m`, `1h30m`, `-5s`), or None if Go's time.ParseDuration would reject it."""
-    if not _GO_DURATION_FULL.fullmatch(text):
+    if not GO_DURATION_RE.fullmatch(text):
         return None
     total = 0.0
     for part in _GO_DURATION.findall(text):
@@ -73,14 +78,15 @@ def cron_error(expr: str) -> Optional[str]:
 def _field_error(value: str, low: int, high: int, names: dict[str, int], allow_question: bool) -> Optional[str]:
     for part in value.split(","):
         body, slash, step = part.partition("/")
-        if slash and not (step.isdigit() and int(step) > 0):
+        # ASCII digits only: Python's isdigit() also takes other scripts' digits, which Prow's parser refuses.
+        if slash and not (_is_number(step) and int(step) > 0):
             return f"step {step!r} must be a positive number"
         if body in ("*",) or (allow_question and body == "?"):
             continue
         start_text, dash, end_text = body.partition("-")
         bounds = []
         for text in (start_text, end_text) if dash else (start_text,):
-            number = names.get(text.lower()) if text.lower() in names else (int(text) if text.isdigit() else None)
+            number = names.get(text.lower()) if text.lower() in names else (int(text) if _is_number(text) else None)
             if number is None:
                 return f"{text!r} is not a number or name"
             if not low <= number <= high:
@@ -89,3 +95,7 @@ def _field_error(value: str, low: int, high: int, names: dict[str, int], allow_q
         if len(bounds) == 2 and bounds[0] > bounds[1]:
             return f"range {body!r} runs backwards"
     return None
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()

@@ -31,7 +31,7 @@ KNOWN_TOP_FILES = (SETTINGS_FILE, NAMESPACES_FILE, QCI_FILE, IMAGES_FILE, KNOWN_
 
 
 def _type_name(value: Any) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", type(None): "nothing", list: "a list",
+    return {str: "text", bool: "true/false", int: "a number", float: "a number", type(None): "nothing", list: "a list",
             dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
@@ -46,6 +46,14 @@ def _strict_bool(value: Any, _: type) -> bool:
     if isinstance(value, bool):
         return value
     raise TypeError(f"expected true or false, got {value!r}")
+
+
+def _strict_int(value: Any, _: type) -> int:
+    # cattrs' own int hook calls int(), which takes "1000", 5.7 and true.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    hint = "; write it without quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+    raise TypeError(f"expected a whole number, got {_type_name(value)} ({value!r}){hint}")
 
 
 def _strict_str_tuple(value: Any, _: type) -> tuple[str, ...]:
@@ -70,6 +78,7 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _strict_str_tuple)
     converter.register_structure_hook_func(lambda t: t == str | tuple[str, ...], _str_or_str_tuple)
     converter.register_structure_hook(Access, _access)

@@ -164,6 +164,10 @@ class Settings:
     job_file_extra: dict[str, Any] = {}
 
 
+# The values of `defects:`.
+DEFECT_SEVERITIES = ("error", "warning")
+
+
 def defect_severity(settings: Settings) -> Severity:
     """The severity of a defect that breaks a mirroring run but not the loading of the files (see `defects`)."""
     return Severity.WARNING if settings.defects == "warning" else Severity.ERROR
@@ -280,7 +284,7 @@ class Namespace:
 
 @frozen(kw_only=True)
 class NamespacesFile:
-    """config/namespaces.yaml."""
+    """config/namespaces.yaml: the CI namespaces mapping files copy from, and who may pull their images."""
 
     namespaces: dict[str, Namespace] = {}
 

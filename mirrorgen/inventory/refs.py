@@ -21,11 +21,11 @@ _SOURCE_TAG = r"[\w*][\w.*-]{0,127}"
 _SOURCE_TAG_RE = re.compile(_SOURCE_TAG, re.ASCII)
 _DIGEST = r"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})"
 DIGEST_RE = re.compile(_DIGEST)
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+DNS1123_LABEL_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+DNS1123_SUBDOMAIN_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 # Kubernetes label names (after an optional DNS-subdomain prefix and '/') and values; values may also be empty.
-_LABEL_PART = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
-_CONFIGMAP_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+LABEL_PART_RE = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
+CONFIGMAP_KEY_RE = re.compile(r"[-._a-zA-Z0-9]+")
 
 # Decommissioned registries and what replaced them.
 DECOMMISSIONED_REGISTRIES = {"registry.svc.ci.openshift.org": "registry.ci.openshift.org"}
@@ -212,11 +212,11 @@ def mapping_pairs(tokens: tuple[str, ...]) -> list[MappingPair]:
 
 
 def is_dns1123_label(name: str) -> bool:
-    return len(name) <= 63 and bool(_DNS1123_LABEL.fullmatch(name))
+    return len(name) <= 63 and bool(DNS1123_LABEL_RE.fullmatch(name))
 
 
 def is_dns1123_subdomain(name: str) -> bool:
-    return len(name) <= 253 and bool(_DNS1123_SUBDOMAIN.fullmatch(name))
+    return len(name) <= 253 and bool(DNS1123_SUBDOMAIN_RE.fullmatch(name))
 
 
 def is_label_key(key: str) -> bool:
@@ -224,15 +224,15 @@ def is_label_key(key: str) -> bool:
     prefix, slash, name = key.rpartition("/")
     if slash and not (prefix and is_dns1123_subdomain(prefix)):
         return False
-    return len(name) <= 63 and bool(_LABEL_PART.fullmatch(name))
+    return len(name) <= 63 and bool(LABEL_PART_RE.fullmatch(name))
 
 
 def is_label_value(value: str) -> bool:
-    return value == "" or (len(value) <= 63 and bool(_LABEL_PART.fullmatch(value)))
+    return value == "" or (len(value) <= 63 and bool(LABEL_PART_RE.fullmatch(value)))
 
 
 def is_configmap_key(name: str) -> bool:
-    return len(name) <= 253 and bool(_CONFIGMAP_KEY.fullmatch(name))
+    return len(name) <= 253 and bool(CONFIGMAP_KEY_RE.fullmatch(name))
 
 
 def is_registry_host(name: str) -> bool:

@@ -21,10 +21,10 @@ from .names import CLUSTER
 
 MAX_JOB_NAME = 63
 # Prow's rule for the name of a job run by its kubernetes agent.
-_JOB_NAME = re.compile(r"[-._A-Za-z0-9]+")
+JOB_NAME_RE = re.compile(r"[-._A-Za-z0-9]+")
 # Labels Prow puts on every job's pods itself; it refuses a job that sets them (decorate.Labels()).
 PROW_LABELS = ("prow.k8s.io/type", "created-by-prow", "prow.k8s.io/id")
-_CPU_QUANTITY = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:m|[kMGTPE]|[KMGTPE]i)?")
+CPU_QUANTITY_RE = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:m|[kMGTPE]|[KMGTPE]i)?")
 
 
 def check_jobs(inventory: Inventory) -> Iterator[Problem]:
@@ -37,7 +37,7 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         name = job_name(org)
         # Only a `job.name` can break the first rule: the default name is made of the org name, a DNS-1123 label.
         name_at = at("name") if org.job.name is not None else Location(org.file, 1)
-        if not _JOB_NAME.fullmatch(name):
+        if not JOB_NAME_RE.fullmatch(name):
             yield Problem(name_at, f"job name {name!r} may hold only letters, digits, '-', '.' and '_' (Prow refuses the"
                                    f" job file otherwise)")
         if name in names:
@@ -82,7 +82,7 @@ def check_jobs(inventory: Inventory) -> Iterator[Problem]:
         if job.service_account is not None and not is_dns1123_subdomain(job.service_account):
             yield Problem(at("service_account"), f"service_account {job.service_account!r} is not a valid ServiceAccount name"
                                                  f" (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')")
-        if not _CPU_QUANTITY.fullmatch(job.cpu_request):
+        if not CPU_QUANTITY_RE.fullmatch(job.cpu_request):
             yield Problem(at("cpu_request"), f"cpu_request {job.cpu_request!r} is not a Kubernetes CPU quantity such as 500m or 1")
         if not job.mapping_prefix.startswith(MAPPING_PREFIX) or not is_configmap_key(job.mapping_prefix):
             yield Problem(at("mapping_prefix"), f"mapping_prefix {job.mapping_prefix!r} must start with {MAPPING_PREFIX!r} and use only [-._a-zA-Z0-9]")

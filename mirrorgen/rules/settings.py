@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..errors import Problem
-from ..inventory.model import Inventory
+from ..inventory.model import DEFECT_SEVERITIES, Inventory
 from ..inventory.refs import is_dns1123_subdomain, is_registry_host
 from .names import CLUSTER, label_problem
 
@@ -16,7 +16,7 @@ _VAULT_SEGMENT = re.compile(r"[-._A-Za-z0-9]+")
 def check_settings(inventory: Inventory) -> Iterator[Problem]:
     s = inventory.settings
     where = lambda *path: inventory.locate(s.file, *path)  # noqa: E731
-    if s.defects not in ("error", "warning"):
+    if s.defects not in DEFECT_SEVERITIES:
         yield Problem(where("defects"), f"defects must be `error` or `warning`, not {s.defects!r}")
     yield from label_problem(where("configmap", "namespace"), "configmap namespace", s.configmap.namespace)
     if not is_dns1123_subdomain(s.configmap.name):

@@ -103,6 +103,9 @@ def test_valid_cron(cron) -> None:
     ("0 0 * * 7", "7 is outside 0-6"),
     ("0 5-1 * * *", "runs backwards"),
     ("*/0 * * * *", "step '0'"),
+    # Digits of other scripts: Python's int() reads them, Prow's parser (Go's strconv.Atoi) does not.
+    ("\u0663 * * * *", "not a number"),
+    ("*/\u0663 * * * *", "positive number"),
     ("TZ=UTC 0 1 * * *", "UTC"),
     ("", "empty"),
 ])

@@ -58,6 +58,19 @@ CASES = {
         {"mirrorgen.yaml": "jobs:\n  cpu_request: 1.5\n"},
         "mirrorgen.yaml:2: jobs.cpu_request: expected text, got a number (1.5); put it in quotes",
     ),
+    # cattrs' own int hook took all three, the last as a budget of 1 byte.
+    "text where a number is needed": (
+        {"mirrorgen.yaml": "configmap:\n  shard_budget: '1000'\n"},
+        "mirrorgen.yaml:2: configmap.shard_budget: expected a whole number, got text ('1000'); write it without quotes",
+    ),
+    "a fraction where a whole number is needed": (
+        {"mirrorgen.yaml": "configmap:\n  shard_budget: 5.7\n"},
+        "mirrorgen.yaml:2: configmap.shard_budget: expected a whole number, got a number (5.7)",
+    ),
+    "true where a number is needed": (
+        {"mirrorgen.yaml": "configmap:\n  shard_budget: true\n"},
+        "mirrorgen.yaml:2: configmap.shard_budget: expected a whole number, got true/false (True)",
+    ),
     "secret name not a DNS-1123 label": (
         {"orgs/acme.yaml": org_with(f"{SRC}/a:1 quay.io/acme/a:1", job="job:\n  secret_name: push.quay.io-acme\n")},
         "orgs/acme.yaml:5: secret name 'push.quay.io-acme' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
