@@ -293,6 +293,7 @@ def test_every_slot_renders_its_harmless_value_as_intended() -> None:
 @example(slot="org approver", value="yes")
 @example(slot="mapping comment", value="\x85 registry.ci.openshift.org/acme-ci/x:1 quay.io/evil/x:1")
 @example(slot="namespace display_name", value="{{ 7*7 }}")
+@example(slot="images approved registry", value="[a]")  # an IPv6 host literal, as the reference grammar allows
 def test_any_value_in_any_field_is_rejected_or_rendered_exactly(slot: str, value: str) -> None:
     check_field(slot, value)
 

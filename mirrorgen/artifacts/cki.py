@@ -37,7 +37,8 @@ def renovate_match_string(spec: ImagesFile) -> str:
         # A name YAML would read as another type (`true`, `null`, `yes`) is written quoted.
         r"""(?:^|\n)[ \t]*["']?(?<depName>[A-Za-z_][A-Za-z0-9_]*)["']?:[ \t]+["']?"""
         rf"(?:{mirror})?"
-        r"(?<packageName>[A-Za-z0-9.-]+(?::[0-9]+)?/[a-z0-9._/-]+)"
+        # The registry as the reference grammar takes it: a host name, or an IPv6 literal in brackets.
+        r"(?<packageName>(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?/[a-z0-9._/-]+)"
         r":(?<currentValue>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"
         r"@(?<currentDigest>sha256:[a-f0-9]{64})"
     )
