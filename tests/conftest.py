@@ -19,6 +19,23 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# `make mutation` (tests/mutation/run.py) runs every property test that covers a mutant that survives to the end of
+# its examples; thousands of examples per survivor would make a module's run take hours on two cores. The runner
+# caps them through this variable; a mutant that only a later example would catch then shows up as a survivor, to be
+# killed by a direct test or listed in tests/mutation/equivalent.md.
+MUTATION_MAX_EXAMPLES = int(os.environ.get("MIRRORGEN_MUTATION_MAX_EXAMPLES", "0"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not MUTATION_MAX_EXAMPLES:
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+        if chosen is not None and chosen.max_examples > MUTATION_MAX_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(chosen, max_examples=MUTATION_MAX_EXAMPLES)
+
+
 REPO = Path(__file__).resolve().parents[1]
 # The golden inventory and the output written for it by hand (tests/golden/README.md).
 GOLDEN_CONFIG = REPO / "tests/golden/config"
