@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CONFIG ?= config
 OUTPUT ?= generated
 
-.PHONY: generate check validate test bench clean conformance conformance-build mutation
+.PHONY: generate check validate test bench clean conformance conformance-build oracle-build mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ CONFORMANCE := .cache/conformance/conformance
 
 conformance-build:
 	cd tests/conformance && $(GO_ENV) nice -n 19 $(GO) build -o $(CURDIR)/$(CONFORMANCE) .
+
+# The go-yaml v2 and robfig/cron oracle beside the harness (tests/conformance/oracle; tests/test_go_yaml_oracle.py).
+ORACLE := .cache/conformance/oracle
+
+oracle-build:
+	cd tests/conformance && $(GO_ENV) nice -n 19 $(GO) build -o $(CURDIR)/$(ORACLE) ./oracle
 
 conformance: conformance-build
 	$(CONFORMANCE) --output $(OUTPUT)

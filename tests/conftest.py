@@ -37,6 +37,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _subprocesses_run_the_mutant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `make mutation`, mutmut switches a mutant on in the test process (MUTANT_UNDER_TEST); a test that runs
+    `python -m mirrorgen` must get the same mutated copy of the package (which sits at REPO there), or every
+    command-line test would judge the unmutated code."""
+    if MUTATION_MAX_EXAMPLES and os.environ.get("MUTANT_UNDER_TEST", "") not in ("", "stats", "fail"):
+        monkeypatch.setenv("PYTHONPATH", str(REPO))
 # The golden inventory and the output written for it by hand (tests/golden/README.md).
 GOLDEN_CONFIG = REPO / "tests/golden/config"
 GOLDEN_EXPECTED = REPO / "tests/golden/expected"

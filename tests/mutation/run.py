@@ -7,8 +7,8 @@ mutmut works on a copy of the code (`mutants/`), never on the working tree, so a
 mutated behind.
 
 Each module is run in a fresh copy of the repository under .cache/mutation/<module>/, so the runs cannot disturb
-each other or the working tree. Subprocesses the tests start (`python -m mirrorgen`) import the mutated copy too,
-through PYTHONPATH. Property tests are capped at MAX_EXAMPLES examples (tests/conftest.py says why).
+each other or the working tree. Subprocesses the tests start (`python -m mirrorgen`) import the mutated copy too
+(tests/conftest.py sets their PYTHONPATH while a mutant is on). Property tests are capped at MAX_EXAMPLES examples (tests/conftest.py says why).
 
 The score of a module is killed / (mutants - listed as equivalent). A mutant no test covers counts as a survivor.
 Every survivor must be killed by a test or listed, with the reason, in tests/mutation/equivalent.md.
@@ -33,6 +33,7 @@ WORK = REPO / ".cache/mutation"
 EQUIVALENT = REPO / "tests/mutation/equivalent.md"
 MAX_EXAMPLES = 50
 AIM = 0.85
+ALSO_COPY = ["config", "generated", "templates", "README.md", "docs", "benchmarks", "Makefile", ".ci"]
 
 # module -> (files mutmut mutates, the tests that judge them). The tests are the ones whose subject is that code,
 # chosen so that a module's run takes minutes; the rest of the suite still runs in `make test`.
@@ -83,7 +84,9 @@ def configure(target: Path, mutate: list[str], tests: list[str]) -> None:
     with open(target / "pyproject.toml", "a", encoding="utf-8") as pyproject:
         pyproject.write(f"\n[tool.mutmut]\nsource_paths = [\"mirrorgen\"]\nonly_mutate = {quoted(mutate)}\n"
                         f"pytest_add_cli_args_test_selection = {quoted(tests)}\n"
-                        "pytest_add_cli_args = [\"-p\", \"no:cacheprovider\"]\n")
+                        "pytest_add_cli_args = [\"-p\", \"no:cacheprovider\"]\n"
+                        # What the tests read besides tests/: the sample inventory and tree, the templates, the docs.
+                        f"also_copy = {quoted(ALSO_COPY)}\n")
 
 
 def run_module(name: str, jobs: int) -> dict[str, str]:
@@ -92,8 +95,7 @@ def run_module(name: str, jobs: int) -> dict[str, str]:
     target = WORK / name
     copy_repository(target)
     configure(target, mutate, tests)
-    env = dict(os.environ, MIRRORGEN_MUTATION_MAX_EXAMPLES=str(MAX_EXAMPLES),
-               PYTHONPATH=str(target / "mutants"), NO_COLOR="1")
+    env = dict(os.environ, MIRRORGEN_MUTATION_MAX_EXAMPLES=str(MAX_EXAMPLES), NO_COLOR="1")
     mutmut = [str(Path(sys.executable).parent / "mutmut")]
     with open(target / "run.log", "w", encoding="utf-8") as log:
         subprocess.run(["nice", "-n", "10", *mutmut, "run", "--max-children", str(jobs)], cwd=target, env=env,
@@ -114,8 +116,9 @@ def main() -> int:
     for name in args.modules:
         started = time.monotonic()
         statuses = run_module(name, args.jobs)
-        if not statuses:
-            print(f"mutation: {name}: mutmut reported no mutants; see {WORK / name / 'run.log'}", file=sys.stderr)
+        if not statuses or all(status == "not checked" for status in statuses.values()):
+            # The tests failed before any mutant ran (mutmut's "failed to collect stats"): a broken copy, not a score.
+            print(f"mutation: {name}: no mutant was run; see {WORK / name / 'run.log'}", file=sys.stderr)
             return 2
         equivalent = {m for m in statuses if m in listed}
         killed = sum(status in ("killed", "timeout") for status in statuses.values())

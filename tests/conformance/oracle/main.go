@@ -1,0 +1,130 @@
+// Command oracle answers, with the libraries Prow itself uses, two questions the Python tests cannot answer by
+// themselves (issue 18, "independent oracles"):
+//
+//   - How does go-yaml v2 (gopkg.in/yaml.v2, which Prow's config loader and sigs.k8s.io/yaml read with) type every
+//     scalar of a YAML document? PyYAML reads YAML 1.1 and differs from go-yaml v2 on `0x1F`, `1e3`, `2001-2-30`,
+//     `0b101`, `+1`, ... so a string mirrorgen quoted for PyYAML may still turn into a number for Prow.
+//   - Does robfig/cron.v2's Parse, which Prow's config validation runs on every periodic, accept a cron string?
+//
+// It reads one JSON request per line on stdin and writes one JSON answer per line on stdout:
+//
+//	{"yaml": "<stream>"} -> {"docs": [<typed tree>, ...]} or {"error": "..."}
+//	{"cron": "<expression>"} -> {"error": ""} when Parse accepts it, else {"error": "<robfig's message>"}
+//
+// A typed tree keeps go-yaml's decision visible: a mapping is {"map": [[key, value], ...]} sorted by key, a
+// sequence {"seq": [...]}, and a scalar {"<kind>": "<text>"}, kind one of str, bool, int, float, null.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	cron "gopkg.in/robfig/cron.v2"
+	yaml "gopkg.in/yaml.v2"
+)
+
+type request struct {
+	YAML *string `json:"yaml"`
+	Cron *string `json:"cron"`
+}
+
+type answer struct {
+	Docs  []interface{} `json:"docs,omitempty"`
+	Error *string       `json:"error,omitempty"`
+}
+
+// typed turns what yaml.v2 decoded into a tree that says which Go type each scalar got.
+func typed(value interface{}) interface{} {
+	switch v := value.(type) {
+	case map[interface{}]interface{}:
+		pairs := make([][2]interface{}, 0, len(v))
+		for key, item := range v {
+			pairs = append(pairs, [2]interface{}{typed(key), typed(item)})
+		}
+		// Go randomises map order; the answer must not change between runs.
+		sort.Slice(pairs, func(i, j int) bool { return fmt.Sprint(pairs[i][0]) < fmt.Sprint(pairs[j][0]) })
+		return map[string]interface{}{"map": pairs}
+	case []interface{}:
+		items := make([]interface{}, 0, len(v))
+		for _, item := range v {
+			items = append(items, typed(item))
+		}
+		return map[string]interface{}{"seq": items}
+	case string:
+		return map[string]string{"str": v}
+	case bool:
+		return map[string]string{"bool": strconv.FormatBool(v)}
+	case int:
+		return map[string]string{"int": strconv.Itoa(v)}
+	case int64:
+		return map[string]string{"int": strconv.FormatInt(v, 10)}
+	case uint64:
+		return map[string]string{"int": strconv.FormatUint(v, 10)}
+	case float64:
+		return map[string]string{"float": strconv.FormatFloat(v, 'g', -1, 64)}
+	case nil:
+		return map[string]string{"null": ""}
+	default:
+		return map[string]string{fmt.Sprintf("%T", v): fmt.Sprint(v)}
+	}
+}
+
+func answerFor(req request) answer {
+	switch {
+	case req.YAML != nil:
+		// Every document of the stream, as interface{}: what sigs.k8s.io/yaml hands on to encoding/json.
+		decoder := yaml.NewDecoder(strings.NewReader(*req.YAML))
+		docs := []interface{}{}
+		for {
+			var doc interface{}
+			err := decoder.Decode(&doc)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				message := err.Error()
+				return answer{Error: &message}
+			}
+			docs = append(docs, typed(doc))
+		}
+		return answer{Docs: docs}
+	case req.Cron != nil:
+		message := ""
+		if _, err := cron.Parse(*req.Cron); err != nil {
+			message = err.Error()
+		}
+		return answer{Error: &message}
+	}
+	message := "a request needs \"yaml\" or \"cron\""
+	return answer{Error: &message}
+}
+
+func main() {
+	// cron.v2 logs every refusal through the standard logger as well; the answer already carries it.
+	log.SetOutput(io.Discard)
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<30)
+	out := json.NewEncoder(os.Stdout)
+	for in.Scan() {
+		var req request
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			fmt.Fprintf(os.Stderr, "oracle: a request is not JSON: %v\n", err)
+			os.Exit(2)
+		}
+		if err := out.Encode(answerFor(req)); err != nil {
+			fmt.Fprintf(os.Stderr, "oracle: %v\n", err)
+			os.Exit(2)
+		}
+	}
+	if err := in.Err(); err != nil {
+		fmt.Fprintf(os.Stderr, "oracle: %v\n", err)
+		os.Exit(2)
+	}
+}
