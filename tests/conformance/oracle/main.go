@@ -10,6 +10,8 @@
 //
 //	{"yaml": "<stream>"} -> {"docs": [<typed tree>, ...]} or {"error": "..."}
 //	{"cron": "<expression>"} -> {"error": ""} when Parse accepts it, else {"error": "<robfig's message>"}
+//	                            ({"error": "robfig/cron.v2 Parse does not return"} when it hangs; the oracle
+//	                            then exits with status 3 and answers nothing more)
 //
 // A typed tree keeps go-yaml's decision visible: a mapping is {"map": [[key, value], ...]} sorted by key, a
 // sequence {"seq": [...]}, and a scalar {"<kind>": "<text>"}, kind one of str, bool, int, float, null.
@@ -25,9 +27,18 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	cron "gopkg.in/robfig/cron.v2"
 	yaml "gopkg.in/yaml.v2"
+)
+
+// hangs is the answer for a cron expression Parse does not return from within hangAfter (generous on a loaded
+// machine: Parse of a valid expression takes microseconds).
+const (
+	hangs     = "robfig/cron.v2 Parse does not return"
+	hangAfter = 2 * time.Second
+	exitHung  = 3
 )
 
 type request struct {
@@ -96,11 +107,24 @@ func answerFor(req request) answer {
 		}
 		return answer{Docs: docs}
 	case req.Cron != nil:
-		message := ""
-		if _, err := cron.Parse(*req.Cron); err != nil {
-			message = err.Error()
+		// cron.v2's Parse never returns for a step of 0 (`*/0`: its range loop adds 0 forever), so Prow would hang
+		// loading such a job. That is an answer too; main then exits (exitHung) so that the spinning goroutine
+		// does not keep a CPU busy, and the caller starts a new oracle for the requests that are left.
+		done := make(chan string, 1)
+		go func(expression string) {
+			message := ""
+			if _, err := cron.Parse(expression); err != nil {
+				message = err.Error()
+			}
+			done <- message
+		}(*req.Cron)
+		select {
+		case message := <-done:
+			return answer{Error: &message}
+		case <-time.After(hangAfter):
+			message := hangs
+			return answer{Error: &message}
 		}
-		return answer{Error: &message}
 	}
 	message := "a request needs \"yaml\" or \"cron\""
 	return answer{Error: &message}
@@ -118,9 +142,13 @@ func main() {
 			fmt.Fprintf(os.Stderr, "oracle: a request is not JSON: %v\n", err)
 			os.Exit(2)
 		}
-		if err := out.Encode(answerFor(req)); err != nil {
+		reply := answerFor(req)
+		if err := out.Encode(reply); err != nil {
 			fmt.Fprintf(os.Stderr, "oracle: %v\n", err)
 			os.Exit(2)
+		}
+		if reply.Error != nil && *reply.Error == hangs {
+			os.Exit(exitHung)
 		}
 	}
 	if err := in.Err(); err != nil {
