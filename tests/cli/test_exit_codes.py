@@ -1,0 +1,85 @@
+"""Every exit code of the README's "Exit codes" table, for the command that gives it, through `cli.main` in the
+test process (the subprocess tests in test_cli.py and tree/test_drift.py check the same codes end to end; these
+are fast enough for `make mutation` to run for each mutant of the command line).
+
+README: 0 success (check: the tree matches the inventory); 1 drift (check only); 2 invalid input, nothing
+written, also a wrong --output (a file, or for check a folder that does not exist); 3 internal error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mirrorgen.cli import main
+
+MAPPING = "core-services/image-mirroring/acme/mapping_acme_tools"
+INVALID_ORG = "destination: quay.io/acme\nowners:\n  approvers: [alice]\nmappings:\n  mapping_acme_tools: |\n    nonsense\n"
+
+
+@pytest.fixture
+def tree(make_inventory, tmp_path: Path) -> tuple[Path, Path]:
+    config, out = make_inventory(), tmp_path / "out"
+    assert main(["generate", "--config", str(config), "--output", str(out)]) == 0
+    return config, out
+
+
+def check(config: Path, out: Path) -> int:
+    return main(["check", "--config", str(config), "--output", str(out)])
+
+
+def test_a_tree_that_matches_checks_0(tree, capsys) -> None:
+    assert check(*tree) == 0
+    assert main(["validate", "--config", str(tree[0])]) == 0
+
+
+def test_a_changed_file_checks_1(tree) -> None:
+    config, out = tree
+    (out / MAPPING).write_text((out / MAPPING).read_text() + "# edited\n")
+    assert check(config, out) == 1
+
+
+def test_a_missing_file_checks_1(tree) -> None:
+    config, out = tree
+    (out / MAPPING).unlink()
+    assert check(config, out) == 1
+
+
+def test_a_stale_file_alone_checks_1(tree, capsys) -> None:
+    config, out = tree
+    stray = out / "core-services/image-mirroring/gone/mapping_gone_x"
+    stray.parent.mkdir(parents=True)
+    stray.write_text((out / MAPPING).read_text())  # it carries the marker: mirrorgen made it
+    assert check(config, out) == 1
+    assert "stale:" in capsys.readouterr().out
+
+
+def test_a_hand_written_file_alone_checks_0(tree, capsys) -> None:
+    """README: a hand-written file in a generated folder is reported as a note and left alone, so no drift."""
+    config, out = tree
+    (out / "core-services/image-mirroring/acme/NOTES.md").write_text("hand-written\n")
+    assert check(config, out) == 0
+
+
+@pytest.mark.parametrize("command", ["generate", "check", "validate"])
+def test_an_invalid_inventory_exits_2(make_inventory, tmp_path: Path, capsys, command: str) -> None:
+    config, out = make_inventory({"orgs/acme.yaml": INVALID_ORG}), tmp_path / "out"
+    out.mkdir()
+    args = [command, "--config", str(config)] + ([] if command == "validate" else ["--output", str(out)])
+    assert main(args) == 2
+    assert "error(s)" in capsys.readouterr().err
+    assert list(out.iterdir()) == []  # nothing written
+
+
+def test_an_output_that_is_a_file_exits_2(make_inventory, tmp_path: Path, capsys) -> None:
+    config, out = make_inventory(), tmp_path / "out"
+    out.write_text("")
+    assert main(["generate", "--config", str(config), "--output", str(out)]) == 2
+    assert f"--output {out} is not a folder" in capsys.readouterr().err
+    assert out.read_text() == ""
+
+
+def test_check_of_a_folder_that_does_not_exist_exits_2(make_inventory, tmp_path: Path, capsys) -> None:
+    assert check(make_inventory(), tmp_path / "nowhere") == 2
+    assert "no such folder, so there is nothing to check" in capsys.readouterr().err
