@@ -45,7 +45,9 @@ def vault_items(inventory: Inventory) -> list[dict[str, Any]]:
             "push_to": [],
             "jobs": [],
         })
-        item["push_to"].extend(org.destinations)
+        # Orgs sharing a secret may push to one organisation (openshift and kubefed both to quay.io/openshift):
+        # a registry is listed once, where it first appears.
+        item["push_to"].extend(d for d in org.destinations if d not in item["push_to"])
         item["jobs"].append(job_name(org))
     return [by_secret[name] for name in sorted(by_secret)]
 
