@@ -43,7 +43,9 @@ bench: $(VENV)/.installed
 # caches live under .cache/go, so only the first build downloads and compiles Prow (minutes); later ones take
 # seconds. GOTOOLCHAIN=local: build with the machine's Go, never fetch another.
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
-GO_ENV := GOMODCACHE=$(CURDIR)/.cache/go/mod GOCACHE=$(CURDIR)/.cache/go/build GOPATH=$(CURDIR)/.cache/go/path \
+# GO_CACHE: the copies `make mutation` and `make planted` test in share the repository's caches through it.
+GO_CACHE ?= $(CURDIR)/.cache/go
+GO_ENV := GOMODCACHE=$(GO_CACHE)/mod GOCACHE=$(GO_CACHE)/build GOPATH=$(GO_CACHE)/path \
 	GOFLAGS=-modcacherw GOTOOLCHAIN=local
 CONFORMANCE := .cache/conformance/conformance
 

@@ -1,4 +1,4 @@
-"""The audit's seven bugs (issue 18), planted again one at a time in a copy of the repository: the tests named for
+"""The audit's seven bugs (issue 18) and two broken side-by-side children, planted again one at a time in a copy of the repository: the tests named for
 each must fail. `make planted` runs it; a bug whose tests pass is a hole in the suite, and this exits 1.
 
 Each bug is an exact replacement in the module that now holds that code; if the code moves or changes so that the
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from run import WORK, copy_repository
+from run import GO_CACHE, WORK, copy_repository
 
 # (what the audit planted, file, the correct text, the bug, the tests that must catch it)
 BUGS = [
@@ -40,12 +40,23 @@ BUGS = [
      '"@monthly", "@weekly", "@daily"', '"@monthly", "@weelky", "@daily"',
      ["tests/inventory/test_formats.py", "tests/test_go_yaml_oracle.py"]),
 ]
+# A broken forked child (issue 18: on one CPU the side-by-side tests caught 0 of 6): run on CPU 0 alone, as a CI
+# runner with one core would, where mirrorgen itself would start no child.
+ONE_CPU = ["taskset", "-c", "0"]
+CHILD_BUGS = [
+    ("side by side: the child sends a wrong result", "mirrorgen/_fork.py",
+     "data = pickle.dumps(func(), protocol=pickle.HIGHEST_PROTOCOL)",
+     "data = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)", ["tests/test_side_by_side.py"]),
+    ("side by side: the parent recomputes instead of reading the child", "mirrorgen/_fork.py",
+     "return pickle.loads(data)", "return self._func()", ["tests/test_side_by_side.py"]),
+]
 
 
 def main() -> int:
     target = WORK / "planted"
     holes, unplantable = [], []
-    for what, file, good, bad, tests in BUGS:
+    bugs = [(*bug, []) for bug in BUGS] + [(*bug, ONE_CPU) for bug in CHILD_BUGS]
+    for what, file, good, bad, tests, prefix in bugs:
         copy_repository(target)
         source = (target / file).read_text(encoding="utf-8")
         if source.count(good) != 1:
@@ -54,8 +65,8 @@ def main() -> int:
             continue
         (target / file).write_text(source.replace(good, bad), encoding="utf-8")
         # PYTHONPATH: the copy's mirrorgen, for the tests and for the `python -m mirrorgen` they start.
-        env = dict(os.environ, PYTHONPATH=str(target))
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", *tests],
+        env = dict(os.environ, PYTHONPATH=str(target), GO_CACHE=str(GO_CACHE))
+        result = subprocess.run([*prefix, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", *tests],
                                 cwd=target, env=env, capture_output=True, text=True)
         failed = re.findall(r"^FAILED (\S+)", result.stdout, re.MULTILINE)
         summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr.strip()

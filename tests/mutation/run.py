@@ -31,6 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 WORK = REPO / ".cache/mutation"
 EQUIVALENT = REPO / "tests/mutation/equivalent.md"
+# Go's module and build caches of the repository (Makefile GO_CACHE): the copies build the oracle without downloading.
+GO_CACHE = REPO / ".cache/go"
 MAX_EXAMPLES = 50
 AIM = 0.85
 ALSO_COPY = ["config", "generated", "templates", "README.md", "docs", "benchmarks", "Makefile", ".ci"]
@@ -95,7 +97,7 @@ def run_module(name: str, jobs: int) -> dict[str, str]:
     target = WORK / name
     copy_repository(target)
     configure(target, mutate, tests)
-    env = dict(os.environ, MIRRORGEN_MUTATION_MAX_EXAMPLES=str(MAX_EXAMPLES), NO_COLOR="1")
+    env = dict(os.environ, MIRRORGEN_MUTATION_MAX_EXAMPLES=str(MAX_EXAMPLES), NO_COLOR="1", GO_CACHE=str(GO_CACHE))
     mutmut = [str(Path(sys.executable).parent / "mutmut")]
     with open(target / "run.log", "w", encoding="utf-8") as log:
         subprocess.run(["nice", "-n", "10", *mutmut, "run", "--max-children", str(jobs)], cwd=target, env=env,
