@@ -101,3 +101,17 @@ def test_mapping_line_messages(tokens: tuple[str, ...], message: str) -> None:
 ])
 def test_a_line_renders_with_single_spaces_and_its_comment(line: str, rendered: str) -> None:
     assert split_mapping_line(line).render() == rendered
+
+
+@pytest.mark.parametrize("line, tokens, comment, has_tab", [
+    # oc reads the file with bufio.ScanLines, which drops one CR before the newline, not one at the start.
+    ("a b\r", ("a", "b"), "", False),
+    ("\ra b", ("\ra", "b"), "", False),
+    ("a b # c\r", ("a", "b"), "# c", False),
+    # After a TAB is read as a space, oc splits on the space character only: a no-break space stays in its token.
+    ("a\tb\u00a0c # note", ("a", "b\u00a0c"), "# note", True),
+    ("a\u00a0b c", ("a\u00a0b", "c"), "", False),
+])
+def test_a_line_splits_as_oc_splits_it(line: str, tokens: tuple[str, ...], comment: str, has_tab: bool) -> None:
+    parsed = split_mapping_line(line)
+    assert (parsed.tokens, parsed.comment, parsed.has_tab) == (tokens, comment, has_tab)
