@@ -39,19 +39,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 REPO = Path(__file__).resolve().parents[1]
 
 
+_MUTANT_CACHES_EMPTIED = False
+
+
 @pytest.fixture(autouse=True)
-def _subprocesses_run_the_mutant(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under `make mutation`, mutmut switches a mutant on in the test process (MUTANT_UNDER_TEST); a test that runs
-    `python -m mirrorgen` must get the same mutated copy of the package (which sits at REPO there), or every
-    command-line test would judge the unmutated code."""
-    if MUTATION_MAX_EXAMPLES and os.environ.get("MUTANT_UNDER_TEST", "") not in ("", "stats", "fail"):
-        monkeypatch.setenv("PYTHONPATH", str(REPO))
-# The golden inventory and the output written for it by hand (tests/golden/README.md).
-GOLDEN_CONFIG = REPO / "tests/golden/config"
-GOLDEN_EXPECTED = REPO / "tests/golden/expected"
-GOLDEN_UPDATE = ("if the change is meant, edit the expected file by hand and check it against the sources in"
-                 " tests/golden/README.md; see mirrorgen's output with: mirrorgen generate --config tests/golden/config"
-                 " --output /tmp/golden && diff -r tests/golden/expected /tmp/golden")
+def _the_mutant_runs_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `make mutation`, mutmut switches a mutant on in the test process (MUTANT_UNDER_TEST).
+
+    A test that runs `python -m mirrorgen` must get the same mutated copy of the package (which sits at REPO
+    there), or every command-line test would judge the unmutated code. And mutmut forks each mutant's process from
+    one that already ran the tests unmutated, so mirrorgen's functools caches (split_repository, the YAML scalar
+    cache, ...) hold the unmutated answers: they are emptied once, or a mutant below a cache would never run."""
+    global _MUTANT_CACHES_EMPTIED
+    if not MUTATION_MAX_EXAMPLES or os.environ.get("MUTANT_UNDER_TEST", "") in ("", "stats", "fail"):
+        return
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    if not _MUTANT_CACHES_EMPTIED:
+        for name, module in list(sys.modules.items()):
+            if name == "mirrorgen" or name.startswith("mirrorgen."):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
+        _MUTANT_CACHES_EMPTIED = True
 
 
 # The directories mirrorgen writes into (README, "What is generated"); each gets a manifest of its own files.
