@@ -37,8 +37,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 REPO = Path(__file__).resolve().parents[1]
-
-
 _MUTANT_CACHES_EMPTIED = False
 
 
@@ -61,6 +59,14 @@ def _the_mutant_runs_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
                     if callable(getattr(value, "cache_clear", None)):
                         value.cache_clear()
         _MUTANT_CACHES_EMPTIED = True
+
+
+# The golden inventory and the output written for it by hand (tests/golden/README.md).
+GOLDEN_CONFIG = REPO / "tests/golden/config"
+GOLDEN_EXPECTED = REPO / "tests/golden/expected"
+GOLDEN_UPDATE = ("if the change is meant, edit the expected file by hand and check it against the sources in"
+                 " tests/golden/README.md; see mirrorgen's output with: mirrorgen generate --config tests/golden/config"
+                 " --output /tmp/golden && diff -r tests/golden/expected /tmp/golden")
 
 
 # The directories mirrorgen writes into (README, "What is generated"); each gets a manifest of its own files.
