@@ -8,6 +8,7 @@ written, also a wrong --output (a file, or for check a folder that does not exis
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,10 @@ def check(config: Path, out: Path) -> int:
 
 
 def test_a_tree_that_matches_checks_0(tree, capsys) -> None:
+    capsys.readouterr()
     assert check(*tree) == 0
+    # MINIMAL's one warning is counted, not listed, and the note says how to list it.
+    assert capsys.readouterr().err == f"mirrorgen: 1 warning(s); see them with: mirrorgen validate --config {tree[0]}\n"
     assert main(["validate", "--config", str(tree[0])]) == 0
 
 
@@ -83,3 +87,21 @@ def test_an_output_that_is_a_file_exits_2(make_inventory, tmp_path: Path, capsys
 def test_check_of_a_folder_that_does_not_exist_exits_2(make_inventory, tmp_path: Path, capsys) -> None:
     assert check(make_inventory(), tmp_path / "nowhere") == 2
     assert "no such folder, so there is nothing to check" in capsys.readouterr().err
+
+
+def test_drift_as_json_exits_1_with_one_document_and_annotations_apart(tree, capsys, monkeypatch) -> None:
+    """README (check --format json, GitHub Actions): stdout stays one JSON document; on a runner the `::error`
+    workflow commands go to stderr beside it, and with the text report they lead stdout."""
+    config, out = tree
+    (out / MAPPING).write_text((out / MAPPING).read_text() + "# edited\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["check", "--config", str(config), "--output", str(out), "--format", "json"]) == 1
+    printed = capsys.readouterr()
+    assert [f["path"] for f in json.loads(printed.out)["files"]] == [str(out / MAPPING)]
+    # The warnings note comes first (check notes warnings before it reports), then the annotation.
+    assert printed.err.splitlines()[1].startswith("::error file=")
+    assert check(config, out) == 1
+    assert capsys.readouterr().out.startswith("::error file=")
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert check(config, out) == 1
+    assert "::error" not in capsys.readouterr().out
