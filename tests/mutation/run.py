@@ -42,9 +42,9 @@ ALSO_COPY = ["config", "generated", "templates", "README.md", "docs", "benchmark
 MODULES: dict[str, tuple[list[str], list[str]]] = {
     "refs": (["mirrorgen/inventory/refs.py"],
              ["tests/inventory/test_refs.py", "tests/inventory/test_formats.py", "tests/rules/test_plain_lines.py"]),
+    # Not tests/test_go_yaml_oracle.py: it starts the Go oracle for every example, minutes per surviving mutant here.
     "canonical_yaml": (["mirrorgen/artifacts/canonical_yaml.py"],
-                       ["tests/inventory/test_formats.py", "tests/test_golden.py", "tests/artifacts/test_artifacts.py",
-                        "tests/test_go_yaml_oracle.py"]),
+                       ["tests/inventory/test_formats.py", "tests/test_golden.py", "tests/artifacts/test_artifacts.py"]),
     "cron": (["mirrorgen/inventory/cron.py"], ["tests/inventory/test_formats.py", "tests/test_go_yaml_oracle.py"]),
     "rules": (["mirrorgen/rules/__init__.py", "mirrorgen/rules/settings.py", "mirrorgen/rules/jobs.py",
                "mirrorgen/rules/orgs.py", "mirrorgen/rules/mapping_files.py", "mirrorgen/rules/mapping_lines.py",
