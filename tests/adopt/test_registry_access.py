@@ -132,6 +132,10 @@ CASES = {
         {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
                   + binding("rook", "system:image-puller", "Group system:serviceaccounts")}},
         "rook/admin_rook.yaml:16: Group 'system:serviceaccounts' is a set of users no access level describes"),
+    "a role named by a list": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
+                  + binding("rook", "[system:image-puller, admin]", "Group system:authenticated")}},
+        "rook/admin_rook.yaml:14: roleRef.name must be a single value"),
     "a file that is not YAML": (
         {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook") + "kind: [RoleBinding\n"}},
         "rook/admin_rook.yaml:7: not YAML"),
