@@ -72,7 +72,17 @@ def test_an_invalid_inventory_exits_2(make_inventory, tmp_path: Path, capsys, co
     out.mkdir()
     args = [command, "--config", str(config)] + ([] if command == "validate" else ["--output", str(out)])
     assert main(args) == 2
-    assert "error(s)" in capsys.readouterr().err
+    # README: errors first, one line each at file:line; then the warnings, listed by validate and counted by the
+    # others; the last line counts the errors and, for a command that writes, says that nothing was written.
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"{config}/orgs/acme.yaml:6: 'nonsense' has no destination: write `SRC DST [DST ...]`"
+    if command == "validate":
+        assert [line.split(": ")[1] for line in lines[1:3]] == ["warning", "warning"]
+        assert lines[3:] == ["mirrorgen: 1 error(s) and 2 warning(s) in the inventory"]
+    else:
+        written = "; nothing was written" if command == "generate" else ""
+        assert lines[1:] == [f"mirrorgen: 2 warning(s); see them with: mirrorgen validate --config {config}",
+                             f"mirrorgen: 1 error(s) in the inventory{written}"]
     assert list(out.iterdir()) == []  # nothing written
 
 
