@@ -237,3 +237,36 @@ def test_a_step_of_zero_hangs_robfig_and_mirrorgen_refuses_it(oracle: Oracle) ->
     assert oracle([{"cron": "*/0 * * * *"}, {"cron": "@daily"}]) == [{"error": "robfig/cron.v2 Parse does not return"},
                                                                     {"error": ""}]
     assert cron_error("*/0 * * * *") == "minute field '*/0': step '0' must be a positive number"
+
+
+# Keys whose order go-yaml v2's keyList.Less decides in each of its ways: letters after other runes, runs of digits
+# compared as numbers (leading zeros included), non-ASCII letters and digits (unicode.IsLetter / IsDigit).
+_KEY_ALPHABET = "aAbzZ_-./0123456789é٣Ω "
+keys = st.lists(st.text(alphabet=_KEY_ALPHABET, max_size=6), min_size=2, max_size=12, unique=True)
+
+
+@pytest.mark.parametrize("listed", [["b", "a10", "a9", "a", "A", "_x", "1", "10", "2", "a01", "a1", "é", "Z9", "z"],
+                                    ["x0", "x00", "x1", "x01", "x001", "x10"], ["a٣", "a3", "a", "a_", "aΩ"]])
+def test_keys_are_written_in_the_order_go_yaml_writes_them(oracle: Oracle, listed: list[str]) -> None:
+    (answer,) = oracle([{"order": listed}])
+    assert canonical_yaml.sorted_keys(dict.fromkeys(listed)) == answer["keys"]
+
+
+def _ordered_without_cycles(listed: list[str]) -> bool:
+    """keyList.Less is no order on every set: `20` < `2A` (a letter after a digit) < `10` (2 < 10) < `20`. On such
+    a set go-yaml's own output depends on Go's map iteration order, so there is no order to agree with."""
+    less = canonical_yaml.go_key_less
+    return not any(less(a, b) and less(b, c) and less(c, a) for a in listed for b in listed for c in listed)
+
+
+def test_go_yaml_has_no_order_on_some_keys() -> None:
+    assert not _ordered_without_cycles(["10", "2A", "20"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(key_sets=st.lists(keys, min_size=1, max_size=20))
+def test_generated_keys_are_ordered_as_go_yaml_orders_them(oracle: Oracle, key_sets: list[list[str]]) -> None:
+    key_sets = [listed for listed in key_sets if _ordered_without_cycles(listed)]
+    answers = oracle([{"order": listed} for listed in key_sets])
+    for listed, answer in zip(key_sets, answers):
+        assert canonical_yaml.sorted_keys(dict.fromkeys(listed)) == answer["keys"], listed

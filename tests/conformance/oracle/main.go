@@ -9,6 +9,7 @@
 // It reads one JSON request per line on stdin and writes one JSON answer per line on stdout:
 //
 //	{"yaml": "<stream>"} -> {"docs": [<typed tree>, ...]} or {"error": "..."}
+//	{"order": ["key", ...]} -> {"keys": [...]}: the order go-yaml v2 writes those map keys in
 //	{"cron": "<expression>"} -> {"error": ""} when Parse accepts it, else {"error": "<robfig's message>"}
 //	                            ({"error": "robfig/cron.v2 Parse does not return"} when it hangs; the oracle
 //	                            then exits with status 3 and answers nothing more)
@@ -42,12 +43,14 @@ const (
 )
 
 type request struct {
-	YAML *string `json:"yaml"`
-	Cron *string `json:"cron"`
+	YAML  *string  `json:"yaml"`
+	Cron  *string  `json:"cron"`
+	Order []string `json:"order"`
 }
 
 type answer struct {
 	Docs  []interface{} `json:"docs,omitempty"`
+	Keys  []string      `json:"keys,omitempty"`
 	Error *string       `json:"error,omitempty"`
 }
 
@@ -125,8 +128,28 @@ func answerFor(req request) answer {
 			message := hangs
 			return answer{Error: &message}
 		}
+	case req.Order != nil:
+		// The order go-yaml v2 writes a map's keys in (its keyList.Less), read back from what it writes.
+		mapping := map[string]int{}
+		for _, key := range req.Order {
+			mapping[key] = 0
+		}
+		text, err := yaml.Marshal(mapping)
+		var written yaml.MapSlice
+		if err == nil {
+			err = yaml.Unmarshal(text, &written)
+		}
+		if err != nil {
+			message := err.Error()
+			return answer{Error: &message}
+		}
+		keys := make([]string, 0, len(written))
+		for _, item := range written {
+			keys = append(keys, fmt.Sprint(item.Key))
+		}
+		return answer{Keys: keys}
 	}
-	message := "a request needs \"yaml\" or \"cron\""
+	message := "a request needs \"yaml\", \"cron\" or \"order\""
 	return answer{Error: &message}
 }
 
