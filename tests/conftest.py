@@ -24,7 +24,48 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# `make mutation` (tests/mutation/run.py) runs every property test that covers a mutant that survives to the end of
+# its examples; thousands of examples per survivor would make a module's run take hours on two cores. The runner
+# caps them through this variable; a mutant that only a later example would catch then shows up as a survivor, to be
+# killed by a direct test or listed in tests/mutation/equivalent.md.
+MUTATION_MAX_EXAMPLES = int(os.environ.get("MIRRORGEN_MUTATION_MAX_EXAMPLES", "0"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not MUTATION_MAX_EXAMPLES:
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+        if chosen is not None and chosen.max_examples > MUTATION_MAX_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(chosen, max_examples=MUTATION_MAX_EXAMPLES)
+
+
 REPO = Path(__file__).resolve().parents[1]
+_MUTANT_CACHES_EMPTIED = False
+
+
+@pytest.fixture(autouse=True)
+def _the_mutant_runs_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `make mutation`, mutmut switches a mutant on in the test process (MUTANT_UNDER_TEST).
+
+    A test that runs `python -m mirrorgen` must get the same mutated copy of the package (which sits at REPO
+    there), or every command-line test would judge the unmutated code. And mutmut forks each mutant's process from
+    one that already ran the tests unmutated, so mirrorgen's functools caches (split_repository, the YAML scalar
+    cache, ...) hold the unmutated answers: they are emptied once, or a mutant below a cache would never run."""
+    global _MUTANT_CACHES_EMPTIED
+    if not MUTATION_MAX_EXAMPLES or os.environ.get("MUTANT_UNDER_TEST", "") in ("", "stats", "fail"):
+        return
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    if not _MUTANT_CACHES_EMPTIED:
+        for name, module in list(sys.modules.items()):
+            if name == "mirrorgen" or name.startswith("mirrorgen."):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
+        _MUTANT_CACHES_EMPTIED = True
+
+
 # The golden inventory and the output written for it by hand (tests/golden/README.md).
 GOLDEN_CONFIG = REPO / "tests/golden/config"
 GOLDEN_EXPECTED = REPO / "tests/golden/expected"

@@ -3,13 +3,17 @@ images, read as the cluster gets them; where the manifests cannot be read with c
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import REPO
+
+from mirrorgen.cli import main
 
 FIXTURE = REPO / "tests/fixtures/release"
 ACCESS = "clusters/app.ci/registry-access"
@@ -26,19 +30,29 @@ def _release(tmp_path: Path, folders: dict[str, dict[str, str]]) -> Path:
     return release
 
 
+def _import(release: Path, config: Path) -> tuple[int, str]:
+    """`mirrorgen import` through the command line's own main, in this process: `make mutation` judges the access
+    reading by these tests, and a mutant runs only in the test's own process (tests/adopt/test_import.py runs the
+    command as a subprocess). Its exit code and what it printed to stderr."""
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["import", "--release-repo", str(release), "--config", str(config)])
+    return code, errors.getvalue()
+
+
 def _levels(tmp_path: Path, folders: dict[str, dict[str, str]]) -> dict[str, str]:
     config = tmp_path / "config"
-    result = run_cli("import", "--release-repo", str(_release(tmp_path, folders)), "--config", str(config))
-    assert result.returncode == 0, result.stderr
+    code, errors = _import(_release(tmp_path, folders), config)
+    assert code == 0, errors
     return {name: ns["access"] for name, ns in yaml.safe_load((config / "namespaces.yaml").read_text())["namespaces"].items()}
 
 
 def _refused(tmp_path: Path, folders: dict[str, dict[str, str]]) -> list[str]:
     release, config = _release(tmp_path, folders), tmp_path / "config"
-    result = run_cli("import", "--release-repo", str(release), "--config", str(config))
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert not config.exists() and "Traceback" not in result.stderr
-    return [line.replace(f"{release}/{ACCESS}/", "") for line in result.stderr.splitlines()[:-1]]
+    code, errors = _import(release, config)
+    assert code == 2, errors
+    assert not config.exists() and "Traceback" not in errors
+    return [line.replace(f"{release}/{ACCESS}/", "") for line in errors.splitlines()[:-1]]
 
 
 NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n---\n"
@@ -118,6 +132,10 @@ CASES = {
         {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
                   + binding("rook", "system:image-puller", "Group system:serviceaccounts")}},
         "rook/admin_rook.yaml:16: Group 'system:serviceaccounts' is a set of users no access level describes"),
+    "a role named by a list": (
+        {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook")
+                  + binding("rook", "[system:image-puller, admin]", "Group system:authenticated")}},
+        "rook/admin_rook.yaml:14: roleRef.name must be a single value"),
     "a file that is not YAML": (
         {"rook": {"admin_rook.yaml": NAMESPACE.format(name="rook") + "kind: [RoleBinding\n"}},
         "rook/admin_rook.yaml:7: not YAML"),

@@ -1,0 +1,117 @@
+"""Every exit code of the README's "Exit codes" table, for the command that gives it, through `cli.main` in the
+test process (the subprocess tests in test_cli.py and tree/test_drift.py check the same codes end to end; these
+are fast enough for `make mutation` to run for each mutant of the command line).
+
+README: 0 success (check: the tree matches the inventory); 1 drift (check only); 2 invalid input, nothing
+written, also a wrong --output (a file, or for check a folder that does not exist); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mirrorgen.cli import main
+
+MAPPING = "core-services/image-mirroring/acme/mapping_acme_tools"
+INVALID_ORG = "destination: quay.io/acme\nowners:\n  approvers: [alice]\nmappings:\n  mapping_acme_tools: |\n    nonsense\n"
+
+
+@pytest.fixture
+def tree(make_inventory, tmp_path: Path) -> tuple[Path, Path]:
+    config, out = make_inventory(), tmp_path / "out"
+    assert main(["generate", "--config", str(config), "--output", str(out)]) == 0
+    return config, out
+
+
+def check(config: Path, out: Path) -> int:
+    return main(["check", "--config", str(config), "--output", str(out)])
+
+
+def test_a_tree_that_matches_checks_0(tree, capsys) -> None:
+    capsys.readouterr()
+    assert check(*tree) == 0
+    # MINIMAL's one warning is counted, not listed, and the note says how to list it.
+    assert capsys.readouterr().err == f"mirrorgen: 1 warning(s); see them with: mirrorgen validate --config {tree[0]}\n"
+    assert main(["validate", "--config", str(tree[0])]) == 0
+
+
+def test_a_changed_file_checks_1(tree) -> None:
+    config, out = tree
+    (out / MAPPING).write_text((out / MAPPING).read_text() + "# edited\n")
+    assert check(config, out) == 1
+
+
+def test_a_missing_file_checks_1(tree) -> None:
+    config, out = tree
+    (out / MAPPING).unlink()
+    assert check(config, out) == 1
+
+
+def test_a_stale_file_alone_checks_1(tree, capsys) -> None:
+    config, out = tree
+    stray = out / "core-services/image-mirroring/gone/mapping_gone_x"
+    stray.parent.mkdir(parents=True)
+    stray.write_text((out / MAPPING).read_text())  # it carries the marker: mirrorgen made it
+    assert check(config, out) == 1
+    assert "stale:" in capsys.readouterr().out
+
+
+def test_a_hand_written_file_alone_checks_0(tree, capsys) -> None:
+    """README: a hand-written file in a generated folder is reported as a note and left alone, so no drift."""
+    config, out = tree
+    (out / "core-services/image-mirroring/acme/NOTES.md").write_text("hand-written\n")
+    assert check(config, out) == 0
+
+
+@pytest.mark.parametrize("command", ["generate", "check", "validate"])
+def test_an_invalid_inventory_exits_2(make_inventory, tmp_path: Path, capsys, command: str) -> None:
+    config, out = make_inventory({"orgs/acme.yaml": INVALID_ORG}), tmp_path / "out"
+    out.mkdir()
+    args = [command, "--config", str(config)] + ([] if command == "validate" else ["--output", str(out)])
+    assert main(args) == 2
+    # README: errors first, one line each at file:line; then the warnings, listed by validate and counted by the
+    # others; the last line counts the errors and, for a command that writes, says that nothing was written.
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"{config}/orgs/acme.yaml:6: 'nonsense' has no destination: write `SRC DST [DST ...]`"
+    if command == "validate":
+        assert [line.split(": ")[1] for line in lines[1:3]] == ["warning", "warning"]
+        assert lines[3:] == ["mirrorgen: 1 error(s) and 2 warning(s) in the inventory"]
+    else:
+        written = "; nothing was written" if command == "generate" else ""
+        assert lines[1:] == [f"mirrorgen: 2 warning(s); see them with: mirrorgen validate --config {config}",
+                             f"mirrorgen: 1 error(s) in the inventory{written}"]
+    assert list(out.iterdir()) == []  # nothing written
+
+
+def test_an_output_that_is_a_file_exits_2(make_inventory, tmp_path: Path, capsys) -> None:
+    config, out = make_inventory(), tmp_path / "out"
+    out.write_text("")
+    assert main(["generate", "--config", str(config), "--output", str(out)]) == 2
+    assert f"--output {out} is not a folder" in capsys.readouterr().err
+    assert out.read_text() == ""
+
+
+def test_check_of_a_folder_that_does_not_exist_exits_2(make_inventory, tmp_path: Path, capsys) -> None:
+    assert check(make_inventory(), tmp_path / "nowhere") == 2
+    assert "no such folder, so there is nothing to check" in capsys.readouterr().err
+
+
+def test_drift_as_json_exits_1_with_one_document_and_annotations_apart(tree, capsys, monkeypatch) -> None:
+    """README (check --format json, GitHub Actions): stdout stays one JSON document; on a runner the `::error`
+    workflow commands go to stderr beside it, and with the text report they lead stdout."""
+    config, out = tree
+    (out / MAPPING).write_text((out / MAPPING).read_text() + "# edited\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["check", "--config", str(config), "--output", str(out), "--format", "json"]) == 1
+    printed = capsys.readouterr()
+    assert [f["path"] for f in json.loads(printed.out)["files"]] == [str(out / MAPPING)]
+    # The warnings note comes first (check notes warnings before it reports), then the annotation.
+    assert printed.err.splitlines()[1].startswith("::error file=")
+    assert check(config, out) == 1
+    assert capsys.readouterr().out.startswith("::error file=")
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert check(config, out) == 1
+    assert "::error" not in capsys.readouterr().out
