@@ -33,8 +33,10 @@ ORACLE = REPO / ".cache/conformance/oracle"
 # The only scalars of mirrorgen's output that are not strings, by key, with the Go type their API field has:
 # prow's config.UtilityConfig.Decorate (*bool), core/v1 PodSpec.AutomountServiceAccountToken (*bool) and
 # VolumeMount.ReadOnly (bool), and a GitLab pipeline schedule's `active` (boolean in GitLab's API, seed 001's
-# pipeline-schedules.yml). Anything else go-yaml types as non-string is a string mirrorgen failed to quote.
-NON_STRING_FIELDS = {"decorate": "bool", "automountServiceAccountToken": "bool", "readOnly": "bool", "active": "bool"}
+# pipeline-schedules.yml), and config-updater's `gzip` (plugins.ConfigUpdater.GZIP and ConfigMapSpec.GZIP, bool).
+# Anything else go-yaml types as non-string is a string mirrorgen failed to quote.
+NON_STRING_FIELDS = {"decorate": "bool", "automountServiceAccountToken": "bool", "readOnly": "bool", "active": "bool",
+                     "gzip": "bool"}
 YAML_SUFFIXES = (".yaml", ".yml")
 
 Oracle = Callable[[list[dict]], list[dict]]
