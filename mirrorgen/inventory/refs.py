@@ -101,7 +101,8 @@ def split_repository(name: str) -> tuple[str, str]:
         raise ReferenceError(f"invalid registry host {registry!r}")
     if not _PATH_RE.fullmatch(path):
         # A mirror path that spells out its upstream (quay.io/cki/mirror/host:5000/x) meets this first.
-        port = next((part for part in path.split("/") if _HOST_PORT_RE.fullmatch(part)), None)
+        port = next((part for part in path.split("/")
+                     if _HOST_PORT_RE.fullmatch(part) and names_registry(part.partition(":")[0])), None)
         rule = (f"{port} is a registry host and port, which a repository path cannot hold" if port else
                 "lowercase letters, digits and single separators . _ __ - between them")
         raise ReferenceError(f"invalid repository path {path!r} ({rule})")

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mirrorgen.artifacts import canonical_yaml
@@ -241,8 +242,10 @@ GRAMMARS = {"jobs.cron": CRON_SHAPE, "jobs.timeout": GO_DURATION_RE, "jobs.clust
 
 
 def shaped_text(key: str, value: str) -> str:
+    """The value double-quoted: the property is about the schema's shapes, and the plain scalars the editor types
+    otherwise than PyYAML (E0, 1e3, y, ...) have their own test in test_schema_in_editor.py."""
     file, above, _, _ = SHAPED[key]
-    return modeline(file) + above + canonical_yaml.dump(value).removesuffix("...\n")
+    return modeline(file) + above + yaml.safe_dump(value, default_style='"', allow_unicode=True, width=10**6).removesuffix("...\n")
 
 
 @st.composite
