@@ -115,3 +115,31 @@ def test_drift_as_json_exits_1_with_one_document_and_annotations_apart(tree, cap
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert check(config, out) == 1
     assert "::error" not in capsys.readouterr().out
+
+
+def documented_message(bad_input: str) -> str:
+    """The message docs/commands.md's "Errors for people" table gives for that bad input."""
+    commands_md = (Path(__file__).resolve().parents[2] / "docs/commands.md").read_text(encoding="utf-8")
+    row = next(line for line in commands_md.splitlines() if line.startswith(f"| {bad_input} | "))
+    return row.split(" | ", 1)[1].removesuffix(" |").strip("`")
+
+
+@pytest.mark.parametrize("bad_input, command, make_out", [
+    ("output is a file", "generate", lambda out: out.write_text("")),
+    ("`check` before any `generate`", "check", lambda out: None),
+])
+def test_a_wrong_output_gets_the_documented_message(make_inventory, tmp_path: Path, monkeypatch, capsys,
+                                                    bad_input: str, command: str, make_out) -> None:
+    make_inventory()
+    monkeypatch.chdir(tmp_path)  # the docs' relative names: --config config --output out
+    make_out(tmp_path / "out")
+    assert main([command, "--config", "config", "--output", "out"]) == 2
+    assert capsys.readouterr().err == documented_message(bad_input) + "\n"
+
+
+def test_an_output_under_a_file_names_that_file(make_inventory, tmp_path: Path, capsys) -> None:
+    config, parent = make_inventory(), tmp_path / "out"
+    parent.write_text("")
+    assert main(["generate", "--config", str(config), "--output", str(parent / "sub")]) == 2
+    assert capsys.readouterr().err.startswith(f"mirrorgen: error: --output {parent}/sub is not a folder (its parent"
+                                              f" {parent} is a file): ")

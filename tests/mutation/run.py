@@ -57,7 +57,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "tree": (["mirrorgen/tree/drift.py", "mirrorgen/tree/writer.py"], ["tests/tree/test_drift.py", "tests/test_golden.py"]),
     # Not tests/cli/test_cli.py: it runs `make generate`, which would build a virtualenv in the copy.
     "exit_codes": (["mirrorgen/cli/common.py", "mirrorgen/cli/check.py", "mirrorgen/cli/__init__.py"],
-                   ["tests/cli/test_exit_codes.py", "tests/cli/test_errors_for_people.py"]),
+                   ["tests/cli/test_exit_codes.py", "tests/cli/test_help.py", "tests/cli/test_errors_for_people.py"]),
 }
 
 RESULT = re.compile(r"^\s*(\S+): (.+)$")
