@@ -9,6 +9,7 @@ written, also a wrong --output (a file, or for check a folder that does not exis
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,34 @@ def test_an_output_under_a_file_names_that_file(make_inventory, tmp_path: Path, 
     assert main(["generate", "--config", str(config), "--output", str(parent / "sub")]) == 2
     assert capsys.readouterr().err.startswith(f"mirrorgen: error: --output {parent}/sub is not a folder (its parent"
                                               f" {parent} is a file): ")
+
+
+def test_a_clean_tree_prints_the_documented_line(tree, capsys, monkeypatch) -> None:
+    """docs/commands.md: "a clean tree prints `mirrorgen: generated matches the inventory (N files)`": here the
+    --output given, and N the files generate wrote, counted on disk."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    config, out = tree
+    capsys.readouterr()
+    assert check(config, out) == 0
+    written = sum(1 for path in out.rglob("*") if path.is_file())
+    assert capsys.readouterr().out == f"mirrorgen: {out} matches the inventory ({written} files)\n"
+
+
+@pytest.mark.parametrize("color, terminal, no_color, coloured", [
+    ("always", False, "", True), ("never", True, "", False), ("auto", True, "", True), ("auto", False, "", False),
+    ("auto", True, "1", False), ("always", True, "1", True),
+])
+def test_the_diff_is_coloured_as_documented(tree, capsys, monkeypatch, color: str, terminal: bool, no_color: str,
+                                            coloured: bool) -> None:
+    """docs/commands.md: the unified diff is coloured on a terminal; `--color always|never`; NO_COLOR set and
+    non-empty turns it off (for auto)."""
+    config, out = tree
+    (out / MAPPING).write_text((out / MAPPING).read_text() + "# edited\n")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", no_color) if no_color else monkeypatch.delenv("NO_COLOR", raising=False)
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: terminal)  # capsys's stdout, as a terminal or not
+    assert main(["check", "--config", str(config), "--output", str(out), "--color", color]) == 1
+    printed = capsys.readouterr().out
+    assert "# edited" in printed
+    assert ("\x1b[" in printed) == coloured

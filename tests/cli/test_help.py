@@ -90,6 +90,7 @@ def test_the_command_list_is_the_readme_table_and_each_command_describes_itself_
     listing = parser.format_help()
     assert sorted(row[0] for row in rows) == sorted(subparsers())
     (commands,) = [action for action in parser._actions if isinstance(action.choices, dict)]
+    assert [shown.dest for shown in commands._choices_actions] == list(commands.choices)
     for shown in commands._choices_actions:
         sub = commands.choices[shown.dest]
         assert shown.help and sub.description == shown.help, shown.dest
@@ -104,8 +105,23 @@ def test_a_command_that_can_exit_1_says_when_in_its_help(name: str, codes: str) 
     assert bool(re.search(r"\(exit 1 (on|if) [^()]+\)$", shown)) == exits_1, (name, shown, codes)
 
 
+def test_a_command_is_required(capsys) -> None:
+    """Without one, a usage error (exit 2, invalid input), not an internal error."""
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith("error: the following arguments are required: COMMAND\n")
+
+
+def test_the_check_options_name_what_the_docs_name() -> None:
+    """docs/commands.md (check): `NO_COLOR` set and non-empty turns the colour off."""
+    (color,) = [action for action in subparsers()["check"]._actions if "--color" in action.option_strings]
+    assert "NO_COLOR" in color.help
+
+
 def test_top_level_options_and_epilog_are_the_documented_ones() -> None:
     parser = _parser()
+    assert re.fullmatch(r"[A-Z][a-z][^.]*\.", parser.description)  # one sentence
     help_text = " ".join(parser.format_help().split())
     assert help_text.startswith("usage: mirrorgen [-h] [--debug] [--version] COMMAND ...")
     # docs/commands.md: "mirrorgen --debug COMMAND ...   # show the traceback of an internal error".
