@@ -175,3 +175,21 @@ def test_the_diff_is_coloured_as_documented(tree, capsys, monkeypatch, color: st
     printed = capsys.readouterr().out
     assert "# edited" in printed
     assert ("\x1b[" in printed) == coloured
+
+
+@pytest.mark.parametrize("change, state", [("edit", "differs from this mirrorgen's schema"), ("remove", "missing")])
+def test_a_stale_schema_is_drift_named_on_one_line(tree, capsys, change: str, state: str) -> None:
+    """docs/commands.md (check): a schema in config/.schemas/ that is missing or differs from this mirrorgen's is
+    drift too: one line on stderr names the file and the `mirrorgen generate` command, and check exits 1."""
+    config, out = tree
+    assert main(["schema", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert check(config, out) == 0
+    schema = sorted((config / ".schemas").iterdir())[0]
+    schema.write_text(schema.read_text() + " ") if change == "edit" else schema.unlink()
+    capsys.readouterr()
+    assert check(config, out) == 1
+    printed = capsys.readouterr()
+    assert "matches the inventory" in printed.out  # the tree itself is clean
+    assert printed.err.splitlines()[1:] == [
+        f"{schema}: {state} (editors check the inventory with it); run `mirrorgen generate --config {config}`"]
