@@ -247,3 +247,13 @@ def test_the_widest_of_several_everyone_subjects_counts(tmp_path: Path) -> None:
     elsewhere = binding("elsewhere", "system:image-puller", "Group system:authenticated", "Group system:unauthenticated")
     assert any("lets Group system:unauthenticated pull from namespace 'elsewhere'" in line
                for line in _refused(tmp_path / "2", {"rook": {"admin_rook.yaml": ROOK + elsewhere}}))
+
+
+def test_only_folders_whose_own_name_starts_with_an_underscore_are_skipped(tmp_path: Path) -> None:
+    """applyconfig skips a path with any part starting with `_` below the folder, however deep; the folder's own
+    name (here ending with one) is not such a part."""
+    wren = NAMESPACE.format(name="wren")
+    levels = _levels(tmp_path, {"wren_": {
+        "admin_wren.yaml": wren + binding("wren", "system:image-puller", "Group system:authenticated"),
+        "more/_old/admin_public.yaml": binding("wren", "system:image-puller", "Group system:unauthenticated")}})
+    assert levels["wren_"] == "authenticated"
