@@ -104,9 +104,9 @@ def configure(target: Path, mutate: list[str], tests: list[str]) -> None:
         pyproject.write(f"\n[tool.mutmut]\nsource_paths = [\"mirrorgen\"]\nonly_mutate = {quoted(mutate)}\n"
                         f"pytest_add_cli_args_test_selection = {quoted(tests)}\n"
                         "pytest_add_cli_args = [\"-p\", \"no:cacheprovider\"]\n"
-                        # A mutant that turns a loop endless (go_key_less's `j = 1`) is a timeout, killed, once it
-                        # takes 3 times the CPU its tests take plus a second, each doubled (mutmut's default, 15
-                        # times, kept one canonical_yaml mutant spinning for 10 minutes).
+                        # A mutant that makes a loop endless (go_key_less's `j = 1`) counts as a timeout, i.e. killed,
+                        # once it has used (its tests' CPU seconds + 1) x 3 x 2; mutmut's default multiplier, 15,
+                        # kept one canonical_yaml mutant spinning for over 5 minutes.
                         "timeout_multiplier = 3.0\n"
                         # What the tests read besides tests/: the sample inventory and tree, the templates, the docs.
                         f"also_copy = {quoted(ALSO_COPY)}\n")
