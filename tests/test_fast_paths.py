@@ -266,7 +266,7 @@ _C_DIFFERENT_KEYS = ["\U0001F600", "a\n\n\n"]
 
 @needs_libyaml
 @pytest.mark.parametrize("document", [{"v": text} for text in _C_ALIKE_VALUES] + [[text] for text in _C_ALIKE_VALUES]
-                         + [{key: "v"} for key in _C_ALIKE_KEYS])
+                         + [{key: "v"} for key in _C_ALIKE_KEYS] + [{"b": True, "i": 1, "n": None}])
 def test_documents_libyaml_writes_alike_go_through_it(document) -> None:
     events, dumper = canonical_yaml._document_events(document)
     assert canonical_yaml._emitted(events, canonical_yaml._CDumper) == canonical_yaml._emitted(events, canonical_yaml._Dumper)
@@ -284,3 +284,9 @@ def test_other_documents_go_through_the_python_emitter(document) -> None:
     assert canonical_yaml._emitted(events, canonical_yaml._CDumper) != canonical_yaml._emitted(events, canonical_yaml._Dumper)
     assert dumper is canonical_yaml._Dumper
     assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+def test_a_long_block_is_indented_under_its_key() -> None:
+    """Written by hand as go-yaml v2 writes a `|` block: two spaces deeper than its key, a blank line left empty."""
+    block = "x" * 257 + "\nline\n\nend\n"
+    assert canonical_yaml.dump({"data": {"k": block}}) == f"data:\n  k: |\n    {'x' * 257}\n    line\n\n    end\n"
