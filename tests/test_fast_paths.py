@@ -251,3 +251,42 @@ def test_long_blocks_are_written_as_the_emitters_write_them(document, marked: bo
         document = [canonical_yaml._BLOCK_MARK + "0", {canonical_yaml._BLOCK_MARK: document}]
     assert canonical_yaml.dump(document) == _python_dump(document)
     assert yaml.safe_load(canonical_yaml.dump(document)) == document
+
+
+# Printable ASCII that libyaml writes exactly as the pure-Python emitter does (each is checked below by emitting it
+# with both): the strings of real job configs and mapping files, which must keep the fast emitter.
+_C_ALIKE_VALUES = ["a", "", "Y", "0x1F", "x: y", "- item", "#", "a  b", "k" * 128, "line one\nline two\n",
+                   "one\n\ntwo\n", "mapping a b\n" * 30]
+_C_ALIKE_KEYS = ["a", "", "0x1F", "k" * 128]
+# What libyaml writes otherwise: it escapes characters beyond the BMP and NEL (`"\\U0001F600"`, `"\\N"`) and ends
+# a document with a `|+` key with `...`. These documents must go to the pure-Python emitter.
+_C_DIFFERENT_VALUES = ["\U0001F600", "\x85"]
+_C_DIFFERENT_KEYS = ["\U0001F600", "a\n\n\n"]
+
+
+@needs_libyaml
+@pytest.mark.parametrize("document", [{"v": text} for text in _C_ALIKE_VALUES] + [[text] for text in _C_ALIKE_VALUES]
+                         + [{key: "v"} for key in _C_ALIKE_KEYS] + [{"b": True, "i": 1, "n": None}])
+def test_documents_libyaml_writes_alike_go_through_it(document) -> None:
+    events, dumper = canonical_yaml._document_events(document)
+    assert canonical_yaml._emitted(events, canonical_yaml._CDumper) == canonical_yaml._emitted(events, canonical_yaml._Dumper)
+    assert dumper is canonical_yaml._CDumper
+    assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+@needs_libyaml
+@pytest.mark.parametrize("document", [{"v": text} for text in _C_DIFFERENT_VALUES]
+                         + [[text] for text in _C_DIFFERENT_VALUES] + [{key: "v"} for key in _C_DIFFERENT_KEYS]
+                         + ["a", 1, None, True])
+def test_other_documents_go_through_the_python_emitter(document) -> None:
+    """A scalar document too: PyYAML's emitter ends it with `...`, libyaml does not."""
+    events, dumper = canonical_yaml._document_events(document)
+    assert canonical_yaml._emitted(events, canonical_yaml._CDumper) != canonical_yaml._emitted(events, canonical_yaml._Dumper)
+    assert dumper is canonical_yaml._Dumper
+    assert canonical_yaml.dump(document) == _python_dump(document)
+
+
+def test_a_long_block_is_indented_under_its_key() -> None:
+    """Written by hand as go-yaml v2 writes a `|` block: two spaces deeper than its key, a blank line left empty."""
+    block = "x" * 257 + "\nline\n\nend\n"
+    assert canonical_yaml.dump({"data": {"k": block}}) == f"data:\n  k: |\n    {'x' * 257}\n    line\n\n    end\n"

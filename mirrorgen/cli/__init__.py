@@ -76,7 +76,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return args.run(args)
     except InvalidInventory as invalid:
-        report_invalid(invalid.problems, getattr(args, "config", "."), args.command)
+        report_invalid(invalid.problems, args.config, args.command)
         return EXIT_INVALID
     except MirrorgenError as error:
         print(one_line(f"mirrorgen: error: {error}"), file=sys.stderr)

@@ -10,8 +10,8 @@ from .common import EXIT_DRIFT, EXIT_OK, INSECURE_REGISTRY, add_command, print_p
 
 
 def add(commands: argparse._SubParsersAction) -> None:
-    pin = add_command(commands, "pin", "write the digest each image tag points to into images.yaml (only images"
-                                        " without one)", output=False)
+    pin = add_command(commands, "pin", "write the digest each image tag points to into images.yaml, for the images"
+                                        " without one (exit 1 if one cannot be resolved)", output=False)
     pin.add_argument("--update", action="store_true", help="re-resolve every image, not only those without a digest")
     pin.add_argument("--insecure-registry", **INSECURE_REGISTRY)
     pin.set_defaults(run=run)

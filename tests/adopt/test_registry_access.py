@@ -19,14 +19,14 @@ FIXTURE = REPO / "tests/fixtures/release"
 ACCESS = "clusters/app.ci/registry-access"
 
 
-def _release(tmp_path: Path, folders: dict[str, dict[str, str]]) -> Path:
+def _release(tmp_path: Path, folders: dict[str, dict[str, str | bytes]]) -> Path:
     release = tmp_path / "release"
     shutil.copytree(FIXTURE, release)
     for folder, files in folders.items():
         for name, text in files.items():
             path = release / ACCESS / folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+            path.write_bytes(text if isinstance(text, bytes) else text.encode())
     return release
 
 
@@ -170,3 +170,90 @@ def test_sub_folders_are_read_as_applyconfig_applies_them(tmp_path: Path) -> Non
                     "more/admin_pullers.yaml": reader + binding("wagtail", "wagtail-layers", "Group system:authenticated"),
                     "_old/admin_public.yaml": binding("wagtail", "system:image-puller", "Group system:unauthenticated")}})
     assert levels["wagtail"] == "authenticated"
+
+
+ROOK = NAMESPACE.format(name="rook")  # five lines: what follows starts at line 6
+PUBLIC = binding("rook", "system:image-puller", "Group system:unauthenticated")
+# Refusals checked whole, line and wording: each names where to look and what to write instead.
+WHOLE_LINES = {
+    "a document that is no object": (ROOK + "- a\n", "6: a document that is no Kubernetes object (a mapping with kind"
+                                     " and metadata): mirrorgen cannot tell what applying it grants"),
+    "a List without items": (ROOK + "apiVersion: v1\nkind: List\n",
+                             "6: a List without a list of `items`: write its objects under `items:`"),
+    "not UTF-8": (ROOK.encode() + b"\n\nkind: \xff\n",
+                  "8: not UTF-8 text, which applyconfig cannot apply either: save it as UTF-8"),
+    "an object without kind": (ROOK + "apiVersion: v1\nmetadata:\n  name: x\n",
+                               "6: an object without `kind`: mirrorgen cannot tell what applying it grants"),
+    "an unknown kind without apiVersion": (ROOK + "kind: Widget\nmetadata:\n  name: x\n",
+                                           "6: Widget (no apiVersion) is no kind mirrorgen knows to grant nothing by"
+                                           " being applied, so it cannot tell who may pull: move it out of the"
+                                           " registry-access folder"),
+    "a binding without roleRef.name": (ROOK + PUBLIC.replace("  name: system:image-puller\n", ""),
+                                       "6: a RoleBinding without roleRef.name: write the role it binds"),
+    "a roleRef of another kind": (ROOK + binding("rook", "x", "Group system:authenticated", kind="Group"),
+                                  "6: roleRef.kind 'Group' is neither Role nor ClusterRole"),
+    # subjects: is line 15, its first item line 16.
+    "a subject without kind or name": (ROOK + PUBLIC.replace("- kind: Group\n  name: system:unauthenticated\n",
+                                                             "- {}\n"),
+                                       "16: a subject mirrorgen cannot read: give it a kind (Group, User,"
+                                       " ServiceAccount) and a name"),
+    "subjects that are no list": (ROOK + PUBLIC.replace("- kind: Group\n  name: system:unauthenticated\n",
+                                                        "  kind: Group\n"), "16: subjects must be a list"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE_LINES))
+def test_each_refusal_is_one_whole_line_at_its_line(case: str, tmp_path: Path) -> None:
+    text, expected = WHOLE_LINES[case]
+    assert f"rook/admin_rook.yaml:{expected}" in _refused(tmp_path, {"rook": {"admin_rook.yaml": text}})
+
+
+def test_a_project_creates_its_namespace_and_empty_documents_are_skipped(tmp_path: Path) -> None:
+    """applyconfig applies a Project as the Namespace it is, and skips an empty document (`---` twice, comments):
+    the binding after them still opens the namespace."""
+    project = "apiVersion: project.openshift.io/v1\nkind: Project\nmetadata:\n  name: rook\n---\n"
+    levels = _levels(tmp_path, {"rook": {"admin_rook.yaml": project + "# nothing here\n---\n" + PUBLIC}})
+    assert levels["rook"] == "public"
+
+
+def _reader_role(api_groups: str, resources: str, verbs: str) -> str:
+    return ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: rook-layers\nrules:\n"
+            f"- apiGroups: {api_groups}\n  resources: {resources}\n  verbs: {verbs}\n---\n")
+
+
+# OpenShift's registry lets a user pull when RBAC allows `get` on `imagestreams/layers` in the image.openshift.io
+# group (or the legacy "" group), as the system:image-puller ClusterRole grants; a wildcard covers each.
+@pytest.mark.parametrize("api_groups, resources, verbs, level", [
+    ("['']", "[imagestreams/layers]", "[get]", "authenticated"),
+    ("[image.openshift.io]", "[imagestreams/layers]", "[get]", "authenticated"),
+    ("['*']", "['*']", "['*']", "authenticated"),
+    ("[apps]", "[imagestreams/layers]", "[get]", "mirror-only"),
+    ("[image.openshift.io]", "[imagestreams]", "[get]", "mirror-only"),
+    ("[image.openshift.io]", "[imagestreams/layers]", "[list]", "mirror-only"),
+    # Not a list: the API server refuses such a role, so applying it grants nothing.
+    ("image.openshift.io", "[imagestreams/layers]", "[get]", "mirror-only"),
+])
+def test_a_role_the_folder_defines_lets_pull_only_with_get_on_image_layers(tmp_path: Path, api_groups: str,
+                                                                           resources: str, verbs: str,
+                                                                           level: str) -> None:
+    text = ROOK + _reader_role(api_groups, resources, verbs) + binding("rook", "rook-layers", "Group system:authenticated")
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == level
+
+
+def test_the_widest_of_several_everyone_subjects_counts(tmp_path: Path) -> None:
+    wide = binding("rook", "system:image-puller", "Group system:authenticated", "User system:anonymous",
+                   "Group rook-team")
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": ROOK + wide}})["rook"] == "public"
+    elsewhere = binding("elsewhere", "system:image-puller", "Group system:authenticated", "Group system:unauthenticated")
+    assert any("lets Group system:unauthenticated pull from namespace 'elsewhere'" in line
+               for line in _refused(tmp_path / "2", {"rook": {"admin_rook.yaml": ROOK + elsewhere}}))
+
+
+def test_only_folders_whose_own_name_starts_with_an_underscore_are_skipped(tmp_path: Path) -> None:
+    """applyconfig skips a path with any part starting with `_` below the folder, however deep; the folder's own
+    name (here ending with one) is not such a part."""
+    wren = NAMESPACE.format(name="wren")
+    levels = _levels(tmp_path, {"wren_": {
+        "admin_wren.yaml": wren + binding("wren", "system:image-puller", "Group system:authenticated"),
+        "more/_old/admin_public.yaml": binding("wren", "system:image-puller", "Group system:unauthenticated")}})
+    assert levels["wren_"] == "authenticated"

@@ -9,6 +9,7 @@ written, also a wrong --output (a file, or for check a folder that does not exis
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,80 @@ def test_drift_as_json_exits_1_with_one_document_and_annotations_apart(tree, cap
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert check(config, out) == 1
     assert "::error" not in capsys.readouterr().out
+
+
+def documented_message(bad_input: str) -> str:
+    """The message docs/commands.md's "Errors for people" table gives for that bad input."""
+    commands_md = (Path(__file__).resolve().parents[2] / "docs/commands.md").read_text(encoding="utf-8")
+    row = next(line for line in commands_md.splitlines() if line.startswith(f"| {bad_input} | "))
+    return row.split(" | ", 1)[1].removesuffix(" |").strip("`")
+
+
+@pytest.mark.parametrize("bad_input, command, make_out", [
+    ("output is a file", "generate", lambda out: out.write_text("")),
+    ("`check` before any `generate`", "check", lambda out: None),
+])
+def test_a_wrong_output_gets_the_documented_message(make_inventory, tmp_path: Path, monkeypatch, capsys,
+                                                    bad_input: str, command: str, make_out) -> None:
+    make_inventory()
+    monkeypatch.chdir(tmp_path)  # the docs' relative names: --config config --output out
+    make_out(tmp_path / "out")
+    assert main([command, "--config", "config", "--output", "out"]) == 2
+    assert capsys.readouterr().err == documented_message(bad_input) + "\n"
+
+
+def test_an_output_under_a_file_names_that_file(make_inventory, tmp_path: Path, capsys) -> None:
+    config, parent = make_inventory(), tmp_path / "out"
+    parent.write_text("")
+    assert main(["generate", "--config", str(config), "--output", str(parent / "sub")]) == 2
+    assert capsys.readouterr().err.startswith(f"mirrorgen: error: --output {parent}/sub is not a folder (its parent"
+                                              f" {parent} is a file): ")
+
+
+def test_a_clean_tree_prints_the_documented_line(tree, capsys, monkeypatch) -> None:
+    """docs/commands.md: "a clean tree prints `mirrorgen: generated matches the inventory (N files)`": here the
+    --output given, and N the files generate wrote, counted on disk."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    config, out = tree
+    capsys.readouterr()
+    assert check(config, out) == 0
+    written = sum(1 for path in out.rglob("*") if path.is_file())
+    assert capsys.readouterr().out == f"mirrorgen: {out} matches the inventory ({written} files)\n"
+
+
+@pytest.mark.parametrize("color, terminal, no_color, coloured", [
+    ("always", False, "", True), ("never", True, "", False), ("auto", True, "", True), ("auto", False, "", False),
+    ("auto", True, "1", False), ("always", True, "1", True),
+])
+def test_the_diff_is_coloured_as_documented(tree, capsys, monkeypatch, color: str, terminal: bool, no_color: str,
+                                            coloured: bool) -> None:
+    """docs/commands.md: the unified diff is coloured on a terminal; `--color always|never`; NO_COLOR set and
+    non-empty turns it off (for auto)."""
+    config, out = tree
+    (out / MAPPING).write_text((out / MAPPING).read_text() + "# edited\n")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", no_color) if no_color else monkeypatch.delenv("NO_COLOR", raising=False)
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: terminal)  # capsys's stdout, as a terminal or not
+    assert main(["check", "--config", str(config), "--output", str(out), "--color", color]) == 1
+    printed = capsys.readouterr().out
+    assert "# edited" in printed
+    assert ("\x1b[" in printed) == coloured
+
+
+@pytest.mark.parametrize("change, state", [("edit", "differs from this mirrorgen's schema"), ("remove", "missing")])
+def test_a_stale_schema_is_drift_named_on_one_line(tree, capsys, change: str, state: str) -> None:
+    """docs/commands.md (check): a schema in config/.schemas/ that is missing or differs from this mirrorgen's is
+    drift too: one line on stderr names the file and the `mirrorgen generate` command, and check exits 1."""
+    config, out = tree
+    assert main(["schema", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert check(config, out) == 0
+    schema = sorted((config / ".schemas").iterdir())[0]
+    schema.write_text(schema.read_text() + " ") if change == "edit" else schema.unlink()
+    capsys.readouterr()
+    assert check(config, out) == 1
+    printed = capsys.readouterr()
+    assert "matches the inventory" in printed.out  # the tree itself is clean
+    assert printed.err.splitlines()[1:] == [
+        f"{schema}: {state} (editors check the inventory with it); run `mirrorgen generate --config {config}`"]

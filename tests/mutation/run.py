@@ -43,9 +43,23 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "refs": (["mirrorgen/inventory/refs.py"],
              ["tests/inventory/test_refs.py", "tests/inventory/test_formats.py", "tests/rules/test_plain_lines.py"]),
     # Of tests/test_go_yaml_oracle.py only go-yaml's key order: its other tests start the Go oracle for every
-    # example, minutes per surviving mutant here.
+    # example, minutes per surviving mutant here. Of tests/test_fast_paths.py the comparisons of dump's fast paths
+    # with PyYAML's representers and pure-Python emitter, not its generate/check runs.
     "canonical_yaml": (["mirrorgen/artifacts/canonical_yaml.py"],
                        ["tests/inventory/test_formats.py", "tests/test_golden.py", "tests/artifacts/test_artifacts.py",
+                        *(f"tests/test_fast_paths.py::{test}" for test in (
+                            "test_c_emitter_writes_the_same_bytes_where_it_is_used",
+                            "test_any_document_dumps_as_the_python_emitter_does",
+                            "test_event_fast_path_writes_what_the_representer_and_python_emitter_write",
+                            "test_every_string_reads_back_as_a_string_in_yaml_1_1_and_go_yaml_v2",
+                            "test_keys_up_to_128_bytes_are_simple_as_go_yaml_writes_them",
+                            "test_values_the_fast_path_leaves_to_the_representers",
+                            "test_mapping_keys_must_be_exact_strings_on_both_paths",
+                            "test_key_order_is_cached_per_key_tuple_without_changing_it",
+                            "test_long_blocks_are_written_as_the_emitters_write_them",
+                            "test_documents_libyaml_writes_alike_go_through_it",
+                            "test_other_documents_go_through_the_python_emitter",
+                            "test_a_long_block_is_indented_under_its_key")),
                         "tests/test_go_yaml_oracle.py::test_keys_are_written_in_the_order_go_yaml_writes_them",
                         "tests/test_go_yaml_oracle.py::test_generated_keys_are_ordered_as_go_yaml_orders_them"]),
     "cron": (["mirrorgen/inventory/cron.py"], ["tests/inventory/test_formats.py", "tests/test_go_yaml_oracle.py"]),
@@ -57,7 +71,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "tree": (["mirrorgen/tree/drift.py", "mirrorgen/tree/writer.py"], ["tests/tree/test_drift.py", "tests/test_golden.py"]),
     # Not tests/cli/test_cli.py: it runs `make generate`, which would build a virtualenv in the copy.
     "exit_codes": (["mirrorgen/cli/common.py", "mirrorgen/cli/check.py", "mirrorgen/cli/__init__.py"],
-                   ["tests/cli/test_exit_codes.py", "tests/cli/test_errors_for_people.py"]),
+                   ["tests/cli/test_exit_codes.py", "tests/cli/test_help.py", "tests/cli/test_errors_for_people.py"]),
 }
 
 RESULT = re.compile(r"^\s*(\S+): (.+)$")
@@ -91,6 +105,10 @@ def configure(target: Path, mutate: list[str], tests: list[str]) -> None:
         pyproject.write(f"\n[tool.mutmut]\nsource_paths = [\"mirrorgen\"]\nonly_mutate = {quoted(mutate)}\n"
                         f"pytest_add_cli_args_test_selection = {quoted(tests)}\n"
                         "pytest_add_cli_args = [\"-p\", \"no:cacheprovider\"]\n"
+                        # A mutant that makes a loop endless (go_key_less's `j = 1`) counts as a timeout, i.e. killed,
+                        # once it has used (its tests' CPU seconds + 1) x 3 x 2; mutmut's default multiplier, 15,
+                        # kept one canonical_yaml mutant spinning for over 5 minutes.
+                        "timeout_multiplier = 3.0\n"
                         # What the tests read besides tests/: the sample inventory and tree, the templates, the docs.
                         f"also_copy = {quoted(ALSO_COPY)}\n")
 
