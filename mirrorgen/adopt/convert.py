@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Optional
 import yaml
 
 from ..artifacts import canonical_yaml
-from ..artifacts.config_updater import PLUGINS_PATH
+from ..artifacts.config_updater import PLUGINS_PATH, is_mirrorgens
 from ..artifacts.mappings import MIRRORING_DIR
 from ..artifacts.prow import JOBS_PATH, periodic
 from ..artifacts.rbac import REGISTRY_ACCESS_DIR
@@ -66,7 +66,7 @@ def _config_updater_settings(files: Mapping[str, bytes]) -> dict[str, Any]:
         updater = plugins.get("config_updater") or {}
         found: dict[str, Any] = {"gzip": bool(updater.get("gzip", False))}
         for pattern, spec in (updater.get("maps") or {}).items():
-            if pattern.startswith(MIRRORING_DIR + "/") and isinstance(spec, dict):
+            if is_mirrorgens(str(pattern)) and isinstance(spec, dict):
                 if "gzip" in spec:
                     found["gzip"] = bool(spec["gzip"])
                 extra = {str(cluster): [str(n) for n in namespaces if (cluster, n) != (defaults.cluster, defaults.namespace)]

@@ -11,7 +11,7 @@ written as a fragment of the same shape, for a person to place.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 import attrs
 
