@@ -21,7 +21,7 @@ from ..artifacts.config_updater import PLUGINS_PATH, PluginsFile
 from ..artifacts.render import MARKER
 from ..errors import Location, MirrorgenError
 from ..manifest import LEGACY_MANIFEST, manifest_path, parse_manifest, sha256
-from ..output import Output, is_plain_relative_path
+from ..output import Output
 
 # The name of a file being written (writer.py), which a run killed half way leaves behind.
 TMP_NAME = re.compile(r"^\..+\.mirrorgen-tmp-\d+$")
@@ -117,13 +117,6 @@ class Folders:
                 folder.rmdir()
 
 
-def _is_owned_location(relative: str) -> bool:
-    """A plain path inside one of mirrorgen's directories (or a manifest), reached without symlinked folders."""
-    if relative in MANIFEST_PATHS:
-        return True
-    return is_plain_relative_path(relative) and any(relative.startswith(top + "/") for top in OWNED_DIRS)
-
-
 def walk_files(root: Path, top: str, folders: Folders) -> Iterator[str]:
     """Regular files under root/top, reached without symbolic links."""
     base = root / top
@@ -178,8 +171,9 @@ def snapshot(root: Path, outputs: list[Output], folders: Optional[Folders] = Non
         data = contents.get(place) if place in planned else _read(root, place, folders)
         if data:
             manifest.update(parse_manifest(data.decode("utf-8", "replace"), place))
-    # A manifest is a file in the tree anyone can edit: it may only point into mirrorgen's own directories.
-    candidates = {path for path in manifest if _is_owned_location(path)} - planned
+    # The files that may be stale are found by walking mirrorgen's own directories, never by following what a
+    # manifest lists: a manifest is a file anyone can edit, and may name any path.
+    candidates: set[str] = set()
     if LEGACY_MANIFEST not in planned and _read(root, LEGACY_MANIFEST, folders, 0) is not None:
         candidates.add(LEGACY_MANIFEST)
     for top in OWNED_DIRS:

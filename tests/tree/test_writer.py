@@ -1,0 +1,123 @@
+"""The output tree's writer and reader called in the test process: durable writes, a failed write, the drift diff
+and the plugins file. (Most tree tests run the command line in a subprocess; these are the ones `make mutation`
+can attribute to the code they exercise.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import mirrorgen
+from conftest import MINIMAL, files_under
+from mirrorgen.artifacts.config_updater import PLUGINS_PATH, PluginsFile
+from mirrorgen.manifest import MANIFEST
+from mirrorgen.tree import drift, writer
+
+SECOND_ORG = MINIMAL["orgs/acme.yaml"].replace("quay.io/acme", "quay.io/bolt").replace("mapping_acme", "mapping_bolt")
+
+
+def open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def outputs_of(make_inventory, changes: dict[str, str | None]) -> list[mirrorgen.Output]:
+    return mirrorgen.plan(mirrorgen.load_inventory(make_inventory(changes)))
+
+
+def test_a_durable_write_writes_what_a_plain_one_writes_and_closes_every_file(make_inventory, tmp_path: Path) -> None:
+    """--fsync (durable) changes when the bytes reach the disk, not which bytes, on a first write and on an update
+    that rewrites, adds and removes files; every file and folder it opened to fsync is closed again."""
+    two_orgs = outputs_of(make_inventory, {"orgs/bolt.yaml": SECOND_ORG})
+    one_org = outputs_of(make_inventory, {"orgs/bolt.yaml": None,
+                                          "orgs/acme.yaml": MINIMAL["orgs/acme.yaml"].replace("bob", "carol")})
+    plain, durable = tmp_path / "plain", tmp_path / "durable"
+    before = open_descriptors()
+    for outputs in (two_orgs, one_org):
+        summaries = [writer.write(outputs, plain), writer.write(outputs, durable, durable=True)]
+        assert summaries[0] == summaries[1]
+        assert files_under(durable) == files_under(plain) == {o.path: o.text.encode() for o in outputs}
+    assert summaries[0].removed and summaries[0].written
+    assert open_descriptors() == before
+
+
+def test_a_durable_single_file_write_replaces_the_file_and_closes_it(tmp_path: Path) -> None:
+    target = tmp_path / "folder/file"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    before = open_descriptors()
+    writer.atomic_write(target, b"new\n")
+    assert target.read_bytes() == b"new\n" and os.listdir(target.parent) == ["file"]
+    assert open_descriptors() == before
+
+
+def test_a_write_that_fails_half_way_leaves_the_tree_as_it_found_it(make_inventory, tmp_path: Path) -> None:
+    """A file where the last output's folder belongs: the run fails with one line, after it has made the folders of
+    the outputs before it, and removes every folder it made."""
+    outputs = outputs_of(make_inventory, {})
+    files = [o.path for o in outputs if not drift.is_manifest(o.path)]
+    blocked = files[-1].rpartition("/")[0]
+    assert files[0].split("/")[0] != blocked.split("/")[0]
+    out = tmp_path / "out"
+    (out / blocked).parent.mkdir(parents=True)
+    (out / blocked).write_text("in the way\n")
+    found = files_under(out)
+    folders = sorted(p for p in out.rglob("*") if p.is_dir())
+    for durable in (False, True):
+        with pytest.raises(mirrorgen.MirrorgenError) as failed:
+            writer.write(outputs, out, durable=durable)
+        assert str(failed.value) == f"cannot write the output tree {out}: File exists ({out / blocked})"
+        assert files_under(out) == found
+        assert sorted(p for p in out.rglob("*") if p.is_dir()) == folders
+
+
+# (what the tree holds, what mirrorgen would write): a changed line, a file that loses and one that gains the
+# newline at its end, a missing file, a stale one.
+DIFFS = [
+    ("a\nb\nc\nd\ne\n", "a\nb\nX\nd\ne\n"),
+    ("one\ntwo", "one\ntwo\n"),
+    ("one\ntwo\n", "one\nthree"),
+    (None, "first\nsecond\n"),
+    ("gone\n", None),
+]
+
+
+@pytest.mark.parametrize("actual, expected", DIFFS)
+def test_the_drift_diff_is_the_one_gnu_diff_prints(tmp_path: Path, actual: str | None, expected: str | None) -> None:
+    """`check` shows each changed file as `diff -u` shows it (an absent side as an empty file), and `patch` applied
+    to what the tree holds gives what mirrorgen would write."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_text(actual or "")
+    new.write_text(expected or "")
+    path = "core-services/image-mirroring/acme/mapping_acme_tools"
+    entry = drift.FileDrift(path, "changed", None, expected, actual)
+    gnu = subprocess.run(["diff", "-u", "--label", f"a/{path}", "--label", f"b/{path}", str(old), str(new)],
+                         capture_output=True, text=True, check=False)
+    assert gnu.returncode == 1, gnu.stderr
+    assert drift.unified_diff(entry) == gnu.stdout
+    subprocess.run(["patch", "--quiet", str(old)], input=drift.unified_diff(entry), text=True, check=True)
+    assert old.read_text() == (expected or "")
+
+
+def test_the_plugins_file_is_read_as_it_is_and_named_as_the_user_named_it(tmp_path: Path) -> None:
+    assert drift.plugins_file(tmp_path) is None
+    plugins = tmp_path / PLUGINS_PATH
+    plugins.parent.mkdir(parents=True)
+    plugins.write_bytes("config_updater:\n  maps: {}\n# café\n".encode())
+    assert drift.plugins_file(tmp_path) == PluginsFile(str(plugins), "config_updater:\n  maps: {}\n# café\n")
+    plugins.write_bytes(b"config_updater:\n# caf\xe9\n")
+    with pytest.raises(mirrorgen.MirrorgenError) as refused:
+        drift.plugins_file(tmp_path)
+    assert str(refused.value) == (f"{plugins}: not UTF-8 (byte 21), so mirrorgen cannot place its config_updater"
+                                  f" entries in it")
+
+
+def test_a_manifest_is_never_written_before_the_files_it_lists(make_inventory, tmp_path: Path) -> None:
+    """Killed between renames, a run leaves each directory's manifest naming the previous tree (tests of the kill
+    itself are in test_atomic_output.py); here: the manifests are the last outputs written."""
+    outputs = outputs_of(make_inventory, {"orgs/bolt.yaml": SECOND_ORG})
+    summary = writer.write(outputs, tmp_path / "out")
+    manifests = [path for path in summary.written if path.endswith(MANIFEST)]
+    assert manifests and summary.written[-len(manifests):] == tuple(manifests)
