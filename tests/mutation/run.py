@@ -71,8 +71,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     # Most tests of the output tree run the command line in a subprocess, which mutmut cannot attribute to a
     # mutant: these call generate and check in the test process (test_exit_codes.py through cli.main).
     "tree": (["mirrorgen/tree/drift.py", "mirrorgen/tree/writer.py"],
-             ["tests/tree/test_writer.py", "tests/tree/test_drift.py", "tests/tree/test_atomic_output.py", "tests/tree/test_output_paths.py",
-              "tests/test_golden.py", "tests/cli/test_exit_codes.py"]),
+             ["tests/tree/test_writer.py", "tests/tree/test_drift.py", "tests/tree/test_atomic_output.py",
+              "tests/tree/test_output_paths.py", "tests/test_golden.py", "tests/cli/test_exit_codes.py"]),
     # Not tests/cli/test_cli.py: it runs `make generate`, which would build a virtualenv in the copy.
     "exit_codes": (["mirrorgen/cli/common.py", "mirrorgen/cli/check.py", "mirrorgen/cli/__init__.py"],
                    ["tests/cli/test_exit_codes.py", "tests/cli/test_help.py", "tests/cli/test_errors_for_people.py"]),
