@@ -67,9 +67,10 @@ $(VENV)/.installed-mutation: pyproject.toml $(VENV)/.installed-test
 
 # Mutation testing (issue 18): mutmut over the core modules, one module at a time, each judged by its own tests
 # (tests/mutation/run.py); prints a score per module and fails below 85 %. Tens of minutes on two cores, so it is
-# not part of .ci/run. MODULES="refs cron" runs some; the survivors of each are in .cache/mutation/<module>/.
+# not part of .ci/run. MODULES="refs cron" runs some; JOBS=1 runs one mutant at a time (default: one per core); the
+# survivors of each module are in .cache/mutation/<module>/.
 mutation: $(VENV)/.installed-mutation
-	$(BIN)/python tests/mutation/run.py $(MODULES)
+	$(BIN)/python tests/mutation/run.py $(if $(JOBS),--jobs $(JOBS)) $(MODULES)
 
 # The audit's seven bugs (issue 18), planted one at a time in a copy; the tests named for each must fail. Minutes.
 planted: $(VENV)/.installed-test

@@ -137,7 +137,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=list(MODULES), choices=list(MODULES), metavar="MODULE",
                         help=f"some of: {' '.join(MODULES)} (default: all)")
-    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1: the machine is shared)")
+    cores = len(os.sched_getaffinity(0))
+    parser.add_argument("--jobs", type=int, default=cores,
+                        help=f"mutants run at once (default {cores}, the cores this process may use; 1 on a shared machine)")
     args = parser.parse_args()
     listed = equivalent_mutants()
     rows, below_aim, broken = [], [], []
