@@ -413,9 +413,17 @@ def test_a_name_placed_in_a_module_is_there(doc: Path) -> None:
     """`NAME` in `rules/__init__.py`, `NAME` (`mirrorgen/review/change_plan.py`): the module defines NAME."""
     import importlib
 
-    for name, path in re.findall(r"`(\w+)(?:\([^`]*\))?`\s+(?:in\s+|\()`((?:mirrorgen/)?[\w/]+\.py)`", doc.read_text()):
-        dotted = path.removeprefix("mirrorgen/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-        assert hasattr(importlib.import_module(f"mirrorgen.{dotted}"), name), f"{doc.name}: {path} has no {name}"
+    import importlib.util
+
+    for name, path in re.findall(r"`(\w+)(?:\([^`]*\))?`\s+(?:in\s+|\()`((?:mirrorgen/|tests/)?[\w/]+\.py)`", doc.read_text()):
+        if path.startswith("tests/"):  # a test tool, such as tests/mutation/run.py
+            spec = importlib.util.spec_from_file_location(path.replace("/", "_").removesuffix(".py"), REPO / path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        else:
+            dotted = path.removeprefix("mirrorgen/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+            module = importlib.import_module(f"mirrorgen.{dotted}")
+        assert hasattr(module, name), f"{doc.name}: {path} has no {name}"
 
 
 # --- Every command, option, choice, make target and exit code the docs state is the command line's own ---
