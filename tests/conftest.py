@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -159,6 +161,17 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     return subprocess.run(
         [sys.executable, "-m", "mirrorgen", *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """What run_cli gives, from `cli.main` in the test process: the same code without a new interpreter, so that
+    `make mutation` can credit the test with the code it runs (mutmut does not see into subprocesses)."""
+    from mirrorgen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(["mirrorgen", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, run_main
 from mirrorgen import tree
 from mirrorgen.inventory.load import load_inventory
 from mirrorgen.output import is_plain_relative_path
@@ -34,7 +34,7 @@ def snapshot_of(folder: Path) -> dict[str, bytes]:
 
 
 def generate(config: Path, out: Path):
-    return run_cli("generate", "--config", str(config), "--output", str(out))
+    return run_main("generate", "--config", str(config), "--output", str(out))
 
 
 def test_symlinked_folder_inside_the_root_is_refused_and_nothing_is_written(make_inventory, tmp_path, outside) -> None:
@@ -67,7 +67,7 @@ def test_symlinked_target_file_is_replaced_not_followed(make_inventory, tmp_path
     assert not (out / OWNERS).is_symlink()
     assert "approvers:\n- alice\n" in (out / OWNERS).read_text()
     assert snapshot_of(outside) == before
-    assert run_cli("check", "--config", str(config), "--output", str(out)).returncode == 0
+    assert run_main("check", "--config", str(config), "--output", str(out)).returncode == 0
 
 
 def test_check_does_not_read_through_a_symlinked_file(make_inventory, tmp_path) -> None:
@@ -78,7 +78,7 @@ def test_check_does_not_read_through_a_symlinked_file(make_inventory, tmp_path) 
     real.write_bytes((out / OWNERS).read_bytes())
     (out / OWNERS).unlink()
     (out / OWNERS).symlink_to(real)
-    result = run_cli("check", "--config", str(config), "--output", str(out))
+    result = run_main("check", "--config", str(config), "--output", str(out))
     assert result.returncode == 1 and f"missing: {out / OWNERS}" in result.stdout
 
 
@@ -160,7 +160,7 @@ def test_output_that_is_a_file_is_invalid_input(make_inventory, tmp_path, comman
     config, file = make_inventory(), tmp_path / "out"
     file.write_text("not a folder\n")
     out = file / "sub" if below else file
-    result = run_cli(command[0], "--config", str(config), "--output", str(out), *command[1:])
+    result = run_main(command[0], "--config", str(config), "--output", str(out), *command[1:])
     whose = f" (its parent {file} is a file)" if below else ""
     assert (result.returncode, result.stdout, result.stderr) == (
         2, "", f"mirrorgen: error: --output {out} {NOT_A_FOLDER.format(whose=whose)}\n")
@@ -170,21 +170,21 @@ def test_output_that_is_a_file_is_invalid_input(make_inventory, tmp_path, comman
 @pytest.mark.parametrize("json", [False, True])
 def test_check_of_a_missing_output_folder_says_to_generate_first(make_inventory, tmp_path, json) -> None:
     config, out = make_inventory(), tmp_path / "never-generated"
-    result = run_cli("check", "--config", str(config), "--output", str(out), *(["--format", "json"] if json else []))
+    result = run_main("check", "--config", str(config), "--output", str(out), *(["--format", "json"] if json else []))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (f"mirrorgen: error: --output {out}: no such folder, so there is nothing to check: run"
                              f" `mirrorgen generate --config {config} --output {out}` first, or pass the folder that"
                              f" holds the generated files\n")
     assert not out.exists()
     # The command it names does what it says: check passes after it.
-    assert run_cli("generate", "--config", str(config), "--output", str(out)).returncode == 0
-    assert run_cli("check", "--config", str(config), "--output", str(out)).returncode == 0
+    assert run_main("generate", "--config", str(config), "--output", str(out)).returncode == 0
+    assert run_main("check", "--config", str(config), "--output", str(out)).returncode == 0
 
 
 def test_explain_needs_no_output_tree(make_inventory, tmp_path) -> None:
     """explain answers from the inventory: a folder that does not exist yet is fine (only a file is refused)."""
     config = make_inventory()
-    result = run_cli("explain", "--config", str(config), "--output", str(tmp_path / "nothing-yet"),
+    result = run_main("explain", "--config", str(config), "--output", str(tmp_path / "nothing-yet"),
                      "core-services/image-mirroring/acme/OWNERS")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{tmp_path}/nothing-yet/core-services/image-mirroring/acme/OWNERS comes from {config}/orgs/acme.yaml")

@@ -121,3 +121,52 @@ def test_a_manifest_is_never_written_before_the_files_it_lists(make_inventory, t
     summary = writer.write(outputs, tmp_path / "out")
     manifests = [path for path in summary.written if path.endswith(MANIFEST)]
     assert manifests and summary.written[-len(manifests):] == tuple(manifests)
+
+
+def test_what_a_killed_run_left_behind_is_removed_and_nothing_else(make_inventory, tmp_path: Path) -> None:
+    """A run killed before its renames leaves `.NAME.mirrorgen-tmp-PID` files (writer._stage); the next run removes
+    them, at the root and in mirrorgen's folders, and leaves alone what only looks like one: another name, a
+    symbolic link, a folder."""
+    outputs = outputs_of(make_inventory, {})
+    out = tmp_path / "out"
+    writer.write(outputs, out)
+    folder = out / "core-services/image-mirroring/acme"
+    leftovers = [out / ".mapping.mirrorgen-tmp-17", folder / ".OWNERS.mirrorgen-tmp-4242"]
+    kept = [out / ".mapping.mirrorgen-tmp-x", folder / ".OWNERS.mirrorgen-tmp-", folder / "OWNERS.mirrorgen-tmp-1",
+            out / "notes.mirrorgen-tmp-1"]
+    for path in leftovers + kept:
+        path.write_text("half written\n")
+    (out / ".link.mirrorgen-tmp-5").symlink_to(out / "notes.mirrorgen-tmp-1")
+    (out / ".folder.mirrorgen-tmp-6").mkdir()
+    summary = writer.write(outputs, out)
+    assert summary.written == () and summary.removed == ()
+    assert not any(path.exists() for path in leftovers)
+    assert all(path.read_text() == "half written\n" for path in kept)
+    assert (out / ".link.mirrorgen-tmp-5").is_symlink() and (out / ".folder.mirrorgen-tmp-6").is_dir()
+
+
+def test_folders_a_stale_file_leaves_empty_are_removed_up_to_the_root(make_inventory, tmp_path: Path) -> None:
+    two_orgs = outputs_of(make_inventory, {"orgs/bolt.yaml": SECOND_ORG})
+    out = tmp_path / "out"
+    writer.write(two_orgs, out)
+    bolt = out / "core-services/image-mirroring/bolt"
+    assert bolt.is_dir()
+    summary = writer.write(outputs_of(make_inventory, {"orgs/bolt.yaml": None}), out)
+    assert "core-services/image-mirroring/bolt/mapping_bolt_tools" in summary.removed
+    assert not bolt.exists() and bolt.parent.is_dir()
+    # A stale file beside a file of someone else's: the folder stays, with that file in it.
+    writer.write(two_orgs, out)
+    (bolt / "NOTES.md").write_text("a person's notes\n")
+    writer.write(outputs_of(make_inventory, {"orgs/bolt.yaml": None}), out)
+    assert [p.name for p in bolt.iterdir()] == ["NOTES.md"]
+
+
+def test_the_folders_fsynced_after_the_renames_are_every_folder_up_to_the_root(tmp_path: Path) -> None:
+    """A renamed file's entry lives in its folder, and a new folder's entry in its parent: a durable write fsyncs
+    each existing folder between the files and the root, once, the root included, and none outside it."""
+    root = tmp_path / "out"
+    (root / "a/b").mkdir(parents=True)
+    (root / "c").mkdir()
+    files = [root / "a/b/one", root / "a/b/two", root / "c/three", root / "a/gone/four", root / "top"]
+    assert writer._folders_up_to(root, files) == [root, root / "a", root / "a/b", root / "c"]
+    assert writer._folders_up_to(root, []) == []
