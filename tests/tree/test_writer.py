@@ -170,3 +170,17 @@ def test_the_folders_fsynced_after_the_renames_are_every_folder_up_to_the_root(t
     files = [root / "a/b/one", root / "a/b/two", root / "c/three", root / "a/gone/four", root / "top"]
     assert writer._folders_up_to(root, files) == [root, root / "a", root / "a/b", root / "c"]
     assert writer._folders_up_to(root, []) == []
+
+
+def test_a_manifest_that_is_not_utf8_is_read_as_far_as_it_goes(make_inventory, tmp_path: Path) -> None:
+    """A manifest is a file anyone can edit: a byte that is no UTF-8 spoils its own line only. The files the other
+    lines list are still known as mirrorgen's, so one that the inventory no longer plans is still stale."""
+    out = tmp_path / "out"
+    writer.write(outputs_of(make_inventory, {"orgs/bolt.yaml": SECOND_ORG}), out)
+    manifest = out / "core-services/image-mirroring" / MANIFEST
+    manifest.write_bytes(b"\xff\xfe not a line of sha256sum\n" + manifest.read_bytes())
+    stale = "core-services/image-mirroring/bolt/OWNERS"
+    (out / stale).write_text("approvers: [alice]\n")  # no marker: only the manifest says it is mirrorgen's
+    found = drift.check(outputs_of(make_inventory, {"orgs/bolt.yaml": None}), out)
+    assert (stale, "stale") in [(entry.path, entry.status) for entry in found.files]
+    assert (f"core-services/image-mirroring/{MANIFEST}", "changed") in [(e.path, e.status) for e in found.files]
