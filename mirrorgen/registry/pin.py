@@ -77,5 +77,6 @@ def pin(config: Path, *, update: bool = False, registry: Skopeo = Skopeo()) -> P
         path = config / inventory.images.file
         text = path.read_bytes().decode("utf-8")
         replacements = {image.location.line: (image.text.strip(), new) for image, new in result.changed}
-        atomic_write(path, rewrite_lines(text, replacements).encode("utf-8"))
+        # The inventory is a source file, not derived output: on disk before pin reports it rewritten.
+        atomic_write(path, rewrite_lines(text, replacements).encode("utf-8"), durable=True)
     return result

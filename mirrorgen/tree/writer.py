@@ -153,7 +153,7 @@ def _replace(tmp: str, target: Path) -> None:
     _step("renamed")
 
 
-def atomic_write(target: Path, data: bytes, folders: Optional[Folders] = None, *, durable: bool = True) -> None:
+def atomic_write(target: Path, data: bytes, folders: Optional[Folders] = None, *, durable: bool) -> None:
     """Replace `target` by `data` in one step; `durable`: fsync the new file, rename it, fsync the folder."""
     tmp, fd = _stage(target, data, folders or Folders(target.parent))
     try:

@@ -48,7 +48,7 @@ def test_a_durable_single_file_write_replaces_the_file_and_closes_it(tmp_path: P
     target.parent.mkdir()
     target.write_text("old\n")
     before = open_descriptors()
-    writer.atomic_write(target, b"new\n")
+    writer.atomic_write(target, b"new\n", durable=True)
     assert target.read_bytes() == b"new\n" and os.listdir(target.parent) == ["file"]
     assert open_descriptors() == before
 
@@ -112,6 +112,16 @@ def test_the_plugins_file_is_read_as_it_is_and_named_as_the_user_named_it(tmp_pa
         drift.plugins_file(tmp_path)
     assert str(refused.value) == (f"{plugins}: not UTF-8 (byte 21), so mirrorgen cannot place its config_updater"
                                   f" entries in it")
+    # A symbolic link (it could lead outside the tree) or a folder in its place.
+    plugins.unlink()
+    (tmp_path / "elsewhere.yaml").write_text("config_updater: {}\n")
+    for replace in (lambda: plugins.symlink_to(tmp_path / "elsewhere.yaml"), plugins.mkdir):
+        replace()
+        with pytest.raises(mirrorgen.MirrorgenError) as refused:
+            drift.plugins_file(tmp_path)
+        assert str(refused.value) == (f"{plugins}: not a regular file reached without symbolic links, so mirrorgen"
+                                      f" cannot place its config_updater entries in it: replace it with the file itself")
+        plugins.unlink() if plugins.is_symlink() else plugins.rmdir()
 
 
 def test_a_manifest_is_never_written_before_the_files_it_lists(make_inventory, tmp_path: Path) -> None:
@@ -184,3 +194,24 @@ def test_a_manifest_that_is_not_utf8_is_read_as_far_as_it_goes(make_inventory, t
     found = drift.check(outputs_of(make_inventory, {"orgs/bolt.yaml": None}), out)
     assert (stale, "stale") in [(entry.path, entry.status) for entry in found.files]
     assert (f"core-services/image-mirroring/{MANIFEST}", "changed") in [(e.path, e.status) for e in found.files]
+
+
+def test_a_folder_someone_filled_meanwhile_is_left_with_what_is_in_it(tmp_path: Path) -> None:
+    """A failed run removes the folders it made (Folders.remove_created), but only empty ones."""
+    folders = drift.Folders(tmp_path)
+    folders.make(tmp_path / "a/b/c")
+    folders.make(tmp_path / "a/d")
+    (tmp_path / "a/b/theirs").write_text("written by another process\n")
+    folders.remove_created()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a", "a/b", "a/b/theirs"]
+
+
+def test_a_file_that_cannot_be_renamed_into_place_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """The rename fails (a folder holding a file is where the file goes): the error is the system's, and the staged
+    copy is gone."""
+    target = tmp_path / "OWNERS"
+    (target / "inside").mkdir(parents=True)
+    for durable in (False, True):
+        with pytest.raises(IsADirectoryError):
+            writer.atomic_write(target, b"approvers: [alice]\n", durable=durable)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["OWNERS"]
