@@ -215,3 +215,76 @@ def test_a_file_that_cannot_be_renamed_into_place_leaves_no_temporary_file(tmp_p
         with pytest.raises(IsADirectoryError):
             writer.atomic_write(target, b"approvers: [alice]\n", durable=durable)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["OWNERS"]
+
+
+def test_generated_files_get_the_mode_of_any_new_file(tmp_path: Path) -> None:
+    """Read and write for whom the umask allows, executable for nobody: 0666 less the umask, as `touch` makes
+    them, also when a temporary file of an earlier run of this process is in the way."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    target = tmp_path / "OWNERS"
+    (tmp_path / f".OWNERS.mirrorgen-tmp-{os.getpid()}").write_text("left by an earlier attempt\n")
+    writer.atomic_write(target, b"approvers: [alice]\n", durable=False)
+    (tmp_path / "touched").touch()
+    assert (target.stat().st_mode & 0o777) == (0o666 & ~umask) == ((tmp_path / "touched").stat().st_mode & 0o777)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["OWNERS", "touched"]
+    writer.atomic_write(target, b"approvers: [bob]\n", durable=False)
+    assert (target.stat().st_mode & 0o777) == 0o666 & ~umask
+
+
+@pytest.fixture
+def file_size_limit():
+    """A real EFBIG from the kernel, as a full disk gives ENOSPC: files may not grow beyond `limit(bytes)`."""
+    import resource
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    # By default the kernel kills a process that writes past the limit; ignored, the write fails with EFBIG.
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        yield lambda size: resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+def test_a_write_that_runs_out_of_room_keeps_the_old_file_and_leaves_no_temporary_one(tmp_path: Path,
+                                                                                      file_size_limit) -> None:
+    target = tmp_path / "OWNERS"
+    target.write_text("approvers: [alice]\n")
+    file_size_limit(64)
+    for durable in (False, True):
+        with pytest.raises(OSError) as failed:
+            writer.atomic_write(target, b"approvers: [" + b"x" * 100 + b"]\n", durable=durable)
+        assert failed.value.strerror == "File too large"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["OWNERS"]
+        assert target.read_text() == "approvers: [alice]\n"
+
+
+def test_a_generate_that_runs_out_of_room_changes_nothing(make_inventory, tmp_path: Path, file_size_limit) -> None:
+    """The first files fit, a later one does not: each file stays as it was, and no temporary file is left."""
+    out = tmp_path / "out"
+    writer.write(outputs_of(make_inventory, {}), out)
+    before = files_under(out)
+    bigger = outputs_of(make_inventory, {"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "".join(
+        f"  mapping_acme_{n}: |\n    registry.ci.openshift.org/acme-ci/t{n}:latest quay.io/acme/t{n}:latest\n"
+        for n in range(60))})
+    file_size_limit(max(len(data) for data in before.values()) + 1)
+    for durable in (False, True):
+        with pytest.raises(mirrorgen.MirrorgenError, match=f"^cannot write the output tree {out}: File too large$"):
+            writer.write(bigger, out, durable=durable)
+        assert files_under(out) == before
+
+
+def test_leftovers_are_never_looked_for_behind_a_symbolic_link(make_inventory, tmp_path: Path) -> None:
+    """One of mirrorgen's folders reached through a linked parent (`ci-operator` → elsewhere): a file there named
+    like a temporary one is not mirrorgen's to remove, and the run is refused."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "jobs").mkdir(parents=True)
+    (elsewhere / "jobs/.notes.mirrorgen-tmp-1").write_text("someone else's\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ci-operator").symlink_to(elsewhere)
+    with pytest.raises(mirrorgen.MirrorgenError, match="is a symbolic link"):
+        writer.write(outputs_of(make_inventory, {}), out)
+    assert (elsewhere / "jobs/.notes.mirrorgen-tmp-1").read_text() == "someone else's\n"
