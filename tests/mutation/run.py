@@ -78,6 +78,9 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                    ["tests/cli/test_exit_codes.py", "tests/cli/test_help.py", "tests/cli/test_errors_for_people.py"]),
 }
 
+# mutmut's statuses of a mutant the tests noticed: a test failed, the tests never ended, or their process died by a
+# signal (mutmut calls every signal "segfault"; the kill hook's own test dies by SIGKILL under one mutant).
+CAUGHT = ("killed", "timeout", "segfault")
 RESULT = re.compile(r"^\s*(\S+): (.+)$")
 
 
@@ -152,8 +155,8 @@ def main() -> int:
             broken.append(name)
             continue
         equivalent = {m for m in statuses if m in listed}
-        killed = sum(status in ("killed", "timeout") for status in statuses.values())
-        survivors = sorted(m for m, status in statuses.items() if status not in ("killed", "timeout")
+        killed = sum(status in CAUGHT for status in statuses.values())
+        survivors = sorted(m for m, status in statuses.items() if status not in CAUGHT
                            and m not in equivalent)
         judged = len(statuses) - len(equivalent)
         score = killed / judged if judged else 1.0

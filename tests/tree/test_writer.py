@@ -5,6 +5,7 @@ can attribute to the code they exercise.)"""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -288,3 +289,34 @@ def test_leftovers_are_never_looked_for_behind_a_symbolic_link(make_inventory, t
     with pytest.raises(mirrorgen.MirrorgenError, match="is a symbolic link"):
         writer.write(outputs_of(make_inventory, {}), out)
     assert (elsewhere / "jobs/.notes.mirrorgen-tmp-1").read_text() == "someone else's\n"
+
+
+def test_the_kill_hook_counts_each_step_and_kills_the_run_at_the_one_it_names(make_inventory, tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    """MIRRORGEN_KILL_AT=<step>:<n> (writer._step), with which test_atomic_output.py kills runs at chosen moments:
+    each file is created, staged and renamed, each stale one removed, and a forked copy of this process that names
+    the second rename dies by SIGKILL right after it, with exactly two files in place."""
+    two_orgs = outputs_of(make_inventory, {"orgs/bolt.yaml": SECOND_ORG})
+    one_org = outputs_of(make_inventory, {"orgs/bolt.yaml": None})
+    monkeypatch.setattr(writer, "_KILL_AT", "renamed:0")  # a step that never comes
+    monkeypatch.setattr(writer, "_steps_taken", {})
+    writer.write(two_orgs, tmp_path / "counted")
+    steps = len(two_orgs)
+    assert writer._steps_taken == {"created": steps, "staged": steps, "renamed": steps}
+    summary = writer.write(one_org, tmp_path / "counted")
+    steps += len(summary.written)
+    assert writer._steps_taken == {"created": steps, "staged": steps, "renamed": steps, "removed": len(summary.removed)}
+
+    monkeypatch.setattr(writer, "_KILL_AT", "renamed:2")
+    monkeypatch.setattr(writer, "_steps_taken", {})
+    out = tmp_path / "killed"
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the forked copy; it must die before it exits)
+        try:
+            writer.write(two_orgs, out)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    placed = [path for path in files_under(out) if not drift.TMP_NAME.match(path.rpartition("/")[2])]
+    assert len(placed) == 2
