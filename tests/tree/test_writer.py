@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -233,36 +234,51 @@ def test_generated_files_get_the_mode_of_any_new_file(tmp_path: Path) -> None:
     assert (target.stat().st_mode & 0o777) == 0o666 & ~umask
 
 
-@pytest.fixture
-def file_size_limit():
-    """A real EFBIG from the kernel, as a full disk gives ENOSPC: files may not grow beyond `limit(bytes)`."""
+def with_file_size_limit(size: int, check: Callable[[], None]) -> None:
+    """Run `check` in a forked copy of this process whose files may not grow beyond `size` bytes: a real EFBIG from
+    the kernel, as a full disk gives ENOSPC. A copy, because the limit holds for every file the process writes, a
+    test runner's log included; the copy runs the same (mutated, under `make mutation`) code and reports back."""
     import resource
-    import signal
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    # By default the kernel kills a process that writes past the limit; ignored, the write fails with EFBIG.
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    try:
-        yield lambda size: resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the forked copy)
+        os.close(read_end)
+        code = 0
+        try:
+            # By default the kernel kills a process that writes past the limit; ignored, the write fails with EFBIG.
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+            check()
+        except BaseException as failure:  # noqa: BLE001 (reported to the test, whatever it is)
+            os.write(write_end, f"{type(failure).__name__}: {failure}".encode())
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with open(read_end, "rb") as report:
+        failure = report.read().decode()
+    _, status = os.waitpid(child, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, failure or f"the copy ended with status {status}"
 
 
-def test_a_write_that_runs_out_of_room_keeps_the_old_file_and_leaves_no_temporary_one(tmp_path: Path,
-                                                                                      file_size_limit) -> None:
+def test_a_write_that_runs_out_of_room_keeps_the_old_file_and_leaves_no_temporary_one(tmp_path: Path) -> None:
     target = tmp_path / "OWNERS"
     target.write_text("approvers: [alice]\n")
-    file_size_limit(64)
-    for durable in (False, True):
-        with pytest.raises(OSError) as failed:
-            writer.atomic_write(target, b"approvers: [" + b"x" * 100 + b"]\n", durable=durable)
-        assert failed.value.strerror == "File too large"
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["OWNERS"]
-        assert target.read_text() == "approvers: [alice]\n"
+    writer.atomic_write(target, b"approvers: [bob]\n", durable=False)  # the same code, in this process, with room
+
+    def check() -> None:
+        for durable in (False, True):
+            with pytest.raises(OSError) as failed:
+                writer.atomic_write(target, b"approvers: [" + b"x" * 100 + b"]\n", durable=durable)
+            assert failed.value.strerror == "File too large"
+            assert sorted(p.name for p in tmp_path.iterdir()) == ["OWNERS"]
+            assert target.read_text() == "approvers: [bob]\n"
+
+    with_file_size_limit(64, check)
 
 
-def test_a_generate_that_runs_out_of_room_changes_nothing(make_inventory, tmp_path: Path, file_size_limit) -> None:
+def test_a_generate_that_runs_out_of_room_changes_nothing(make_inventory, tmp_path: Path) -> None:
     """The first files fit, a later one does not: each file stays as it was, and no temporary file is left."""
     out = tmp_path / "out"
     writer.write(outputs_of(make_inventory, {}), out)
@@ -270,11 +286,14 @@ def test_a_generate_that_runs_out_of_room_changes_nothing(make_inventory, tmp_pa
     bigger = outputs_of(make_inventory, {"orgs/acme.yaml": MINIMAL["orgs/acme.yaml"] + "".join(
         f"  mapping_acme_{n}: |\n    registry.ci.openshift.org/acme-ci/t{n}:latest quay.io/acme/t{n}:latest\n"
         for n in range(60))})
-    file_size_limit(max(len(data) for data in before.values()) + 1)
-    for durable in (False, True):
-        with pytest.raises(mirrorgen.MirrorgenError, match=f"^cannot write the output tree {out}: File too large$"):
-            writer.write(bigger, out, durable=durable)
-        assert files_under(out) == before
+
+    def check() -> None:
+        for durable in (False, True):
+            with pytest.raises(mirrorgen.MirrorgenError, match=f"^cannot write the output tree {out}: File too large$"):
+                writer.write(bigger, out, durable=durable)
+            assert files_under(out) == before
+
+    with_file_size_limit(max(len(data) for data in before.values()) + 1, check)
 
 
 def test_leftovers_are_never_looked_for_behind_a_symbolic_link(make_inventory, tmp_path: Path) -> None:
