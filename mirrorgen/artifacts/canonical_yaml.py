@@ -56,6 +56,11 @@ def _digit_value(ch: str) -> int:
     return ord(ch) - ord("0")
 
 
+def _go_int64(n: int) -> int:
+    # go-yaml adds the digits up in an int64, which wraps: a run of 19 digits or more can count as a negative number.
+    return (n + 2**63) % 2**64 - 2**63
+
+
 def go_key_less(a: str, b: str) -> bool:
     """go-yaml v2's keyList.Less for string keys: letters after other runes, digit runs compared as numbers."""
     for i in range(min(len(a), len(b))):
@@ -82,6 +87,7 @@ def go_key_less(a: str, b: str) -> bool:
         while bi < len(b) and _is_digit(b[bi]):
             bn = bn * 10 + _digit_value(b[bi])
             bi += 1
+        an, bn = _go_int64(an), _go_int64(bn)
         if an != bn:
             return an < bn
         if ai != bi:
