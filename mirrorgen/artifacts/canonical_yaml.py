@@ -8,6 +8,7 @@ strings that would read back as another type, and `|` blocks for multi-line stri
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import io
 import re
@@ -58,7 +59,8 @@ def _digit_value(ch: str) -> int:
 
 def _go_int64(n: int) -> int:
     # go-yaml adds the digits up in an int64, which wraps: a run of 19 digits or more can count as a negative number.
-    return (n + 2**63) % 2**64 - 2**63
+    # ctypes keeps the low 64 bits as Go does ("no overflow checking is done").
+    return ctypes.c_int64(n).value
 
 
 def go_key_less(a: str, b: str) -> bool:
