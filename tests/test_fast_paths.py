@@ -305,3 +305,13 @@ def test_a_long_block_whose_first_line_starts_with_a_space_says_its_indentation(
     block = " " + "x" * 257 + "\nend\n"
     assert canonical_yaml.dump({"k": block}) == f"k: |2\n   {'x' * 257}\n  end\n" == _python_dump({"k": block})
     assert yaml.safe_load(canonical_yaml.dump({"k": block})) == {"k": block}
+
+
+@pytest.mark.xfail(strict=True, reason="known: the pure-Python emitter folds a long double-quoted line with `\\` and"
+                                       " `\\ `, where go-yaml v2 (like libyaml) folds it at the space")
+def test_a_long_double_quoted_line_is_folded_as_go_yaml_folds_it() -> None:
+    """A text with a line that ends in a space cannot be a `|` block, so it is double-quoted, and its long line is
+    folded. The expected bytes are go-yaml v2.4.0's `yaml.Marshal(map[string]string{"v": text})`, run by hand."""
+    text = "a \n" + "word " * 30 + "\n"
+    words = " ".join(["word"] * 15)
+    assert canonical_yaml.dump({"v": text}) == f'v: "a \\n{words}\n  {words} \\n"\n'
