@@ -265,8 +265,8 @@ _C_ALIKE_KEYS = ["a", "", "0x1F", "k" * 128]
 _C_DIFFERENT_VALUES = ["\U0001F600", "\x85"]
 _C_DIFFERENT_KEYS = ["\U0001F600", "a\n\n\n"]
 # libyaml folds a long double-quoted line (a line that ends in a space forbids the `|` block) at a space, the
-# Python emitter with `\` and `\ ` (dump writes the same bytes with or without libyaml); and a `|+` block (the last line blank, or only a line break) that is not the
-# last node makes libyaml end the document with `...`.
+# Python emitter with `\` and `\ `; and a `|+` block (the last line blank, or only a line break) that is not the
+# last node makes libyaml end the document with `...`. dump writes the same bytes with or without libyaml.
 _C_DIFFERENT_DOCUMENTS = [{"v": "a \n" + "word " * 30 + "\n"}, ["a \n" + "word " * 30 + "\n"],
                           {"v": "a\n\n", "w": "x"}, {"v": "\n", "w": "x"}]
 
