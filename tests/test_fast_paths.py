@@ -275,6 +275,7 @@ _C_DIFFERENT_DOCUMENTS = [{"v": "a \n" + "word " * 30 + "\n"}, ["a \n" + "word "
 @pytest.mark.parametrize("document", [{"v": text} for text in _C_ALIKE_VALUES] + [[text] for text in _C_ALIKE_VALUES]
                          + [{key: "v"} for key in _C_ALIKE_KEYS] + [{"b": True, "i": 1, "n": None}])
 def test_documents_libyaml_writes_alike_go_through_it(document) -> None:
+    canonical_yaml._cached_string_scalar.cache_clear()  # judged here, not remembered from an earlier test
     events, dumper = canonical_yaml._document_events(document)
     assert canonical_yaml._emitted(events, canonical_yaml._CDumper) == canonical_yaml._emitted(events, canonical_yaml._Dumper)
     assert dumper is canonical_yaml._CDumper
@@ -287,6 +288,7 @@ def test_documents_libyaml_writes_alike_go_through_it(document) -> None:
                          + _C_DIFFERENT_DOCUMENTS + ["a", 1, None, True])
 def test_other_documents_go_through_the_python_emitter(document) -> None:
     """A scalar document too: PyYAML's emitter ends it with `...`, libyaml does not."""
+    canonical_yaml._cached_string_scalar.cache_clear()  # judged here, not remembered from an earlier test
     events, dumper = canonical_yaml._document_events(document)
     assert canonical_yaml._emitted(events, canonical_yaml._CDumper) != canonical_yaml._emitted(events, canonical_yaml._Dumper)
     assert dumper is canonical_yaml._Dumper
