@@ -215,16 +215,18 @@ def test_values_the_fast_path_leaves_to_the_representers(document) -> None:
     assert _outcome(lambda: canonical_yaml.dump(document)) == _outcome(lambda: _python_dump(document))
 
 
-@pytest.mark.parametrize("document, error", [
-    ({1: "a"}, TypeError),
-    ({"a": [{"b": 1, None: 2}]}, TypeError),
-    ([{"a": 1.5, 2: "x"}], TypeError),
-    ({_Label("k"): 1}, yaml.representer.RepresenterError),
+@pytest.mark.parametrize("document, error, message", [
+    ({1: "a"}, TypeError, "mapping keys must be strings, got 1"),
+    ({"a": [{"b": 1, None: 2}]}, TypeError, "mapping keys must be strings, got None"),
+    ([{"a": 1.5, 2: "x"}], TypeError, "mapping keys must be strings, got 2"),
+    ({_Label("k"): 1}, yaml.representer.RepresenterError, "('cannot represent an object', 'k')"),
 ])
-def test_mapping_keys_must_be_exact_strings_on_both_paths(document, error) -> None:
+def test_mapping_keys_must_be_exact_strings_on_both_paths(document, error, message: str) -> None:
+    """The error names the key that is not a string, so that the template or caller at fault can be found."""
     for dumper in (None, canonical_yaml._Dumper):
-        with pytest.raises(error):
+        with pytest.raises(error) as raised:
             canonical_yaml.dump(document, dumper=dumper)
+        assert str(raised.value).startswith(message)
 
 
 def test_key_order_is_cached_per_key_tuple_without_changing_it() -> None:
@@ -256,18 +258,24 @@ def test_long_blocks_are_written_as_the_emitters_write_them(document, marked: bo
 # Printable ASCII that libyaml writes exactly as the pure-Python emitter does (each is checked below by emitting it
 # with both): the strings of real job configs and mapping files, which must keep the fast emitter.
 _C_ALIKE_VALUES = ["a", "", "Y", "0x1F", "x: y", "- item", "#", "a  b", "k" * 128, "line one\nline two\n",
-                   "one\n\ntwo\n", "mapping a b\n" * 30]
+                   "one\n\ntwo\n", "mapping a b\n" * 30, "X\n"]
 _C_ALIKE_KEYS = ["a", "", "0x1F", "k" * 128]
 # What libyaml writes otherwise: it escapes characters beyond the BMP and NEL (`"\\U0001F600"`, `"\\N"`) and ends
 # a document with a `|+` key with `...`. These documents must go to the pure-Python emitter.
 _C_DIFFERENT_VALUES = ["\U0001F600", "\x85"]
 _C_DIFFERENT_KEYS = ["\U0001F600", "a\n\n\n"]
+# libyaml folds a long double-quoted line (a line that ends in a space forbids the `|` block) at a space, the
+# Python emitter with `\` and `\ `; and a `|+` block (the last line blank, or only a line break) that is not the
+# last node makes libyaml end the document with `...`. dump writes the same bytes with or without libyaml.
+_C_DIFFERENT_DOCUMENTS = [{"v": "a \n" + "word " * 30 + "\n"}, ["a \n" + "word " * 30 + "\n"],
+                          {"v": "a\n\n", "w": "x"}, {"v": "\n", "w": "x"}]
 
 
 @needs_libyaml
 @pytest.mark.parametrize("document", [{"v": text} for text in _C_ALIKE_VALUES] + [[text] for text in _C_ALIKE_VALUES]
                          + [{key: "v"} for key in _C_ALIKE_KEYS] + [{"b": True, "i": 1, "n": None}])
 def test_documents_libyaml_writes_alike_go_through_it(document) -> None:
+    canonical_yaml._cached_string_scalar.cache_clear()  # judged here, not remembered from an earlier test
     events, dumper = canonical_yaml._document_events(document)
     assert canonical_yaml._emitted(events, canonical_yaml._CDumper) == canonical_yaml._emitted(events, canonical_yaml._Dumper)
     assert dumper is canonical_yaml._CDumper
@@ -277,9 +285,10 @@ def test_documents_libyaml_writes_alike_go_through_it(document) -> None:
 @needs_libyaml
 @pytest.mark.parametrize("document", [{"v": text} for text in _C_DIFFERENT_VALUES]
                          + [[text] for text in _C_DIFFERENT_VALUES] + [{key: "v"} for key in _C_DIFFERENT_KEYS]
-                         + ["a", 1, None, True])
+                         + _C_DIFFERENT_DOCUMENTS + ["a", 1, None, True])
 def test_other_documents_go_through_the_python_emitter(document) -> None:
     """A scalar document too: PyYAML's emitter ends it with `...`, libyaml does not."""
+    canonical_yaml._cached_string_scalar.cache_clear()  # judged here, not remembered from an earlier test
     events, dumper = canonical_yaml._document_events(document)
     assert canonical_yaml._emitted(events, canonical_yaml._CDumper) != canonical_yaml._emitted(events, canonical_yaml._Dumper)
     assert dumper is canonical_yaml._Dumper
@@ -290,3 +299,30 @@ def test_a_long_block_is_indented_under_its_key() -> None:
     """Written by hand as go-yaml v2 writes a `|` block: two spaces deeper than its key, a blank line left empty."""
     block = "x" * 257 + "\nline\n\nend\n"
     assert canonical_yaml.dump({"data": {"k": block}}) == f"data:\n  k: |\n    {'x' * 257}\n    line\n\n    end\n"
+
+
+def test_a_long_block_whose_first_line_starts_with_a_space_says_its_indentation() -> None:
+    """YAML reads a block's indentation from its first line, so one that starts with a space needs the indentation
+    indicator (`|2`) that go-yaml v2 and both PyYAML emitters write; its lines are then indented as usual."""
+    block = " " + "x" * 257 + "\nend\n"
+    assert canonical_yaml.dump({"k": block}) == f"k: |2\n   {'x' * 257}\n  end\n" == _python_dump({"k": block})
+    assert yaml.safe_load(canonical_yaml.dump({"k": block})) == {"k": block}
+
+
+_WORDS = " ".join(["word"] * 15)
+
+
+# Found while judging the mutants of _c_emitter_agrees: for these strings libyaml writes what go-yaml v2 writes, and
+# dump sends them to the pure-Python emitter, which writes them otherwise. The expected bytes are go-yaml v2.4.0's
+# `yaml.Marshal(map[string]string{"v": text})`, run by hand.
+@pytest.mark.xfail(strict=True, reason="known, not fixed: the pure-Python emitter writes these otherwise than go-yaml")
+@pytest.mark.parametrize("text, go_yaml", [
+    # A character beyond the BMP and NEL are not printable for go-yaml (is_printable): escaped, double-quoted.
+    ("\U0001F600", 'v: "\\U0001F600"\n'),
+    ("\x85", 'v: "\\N"\n'),
+    # A line ending in a space rules out the `|` block; the long double-quoted line is folded at a space, where
+    # PyYAML's emitter writes `\\` and `\\ `.
+    ("a \n" + "word " * 30 + "\n", f'v: "a \\n{_WORDS}\n  {_WORDS} \\n"\n'),
+])
+def test_strings_libyaml_writes_as_go_yaml_does(text: str, go_yaml: str) -> None:
+    assert canonical_yaml.dump({"v": text}) == go_yaml

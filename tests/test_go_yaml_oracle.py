@@ -250,7 +250,12 @@ keys = st.lists(st.text(alphabet=_KEY_ALPHABET, max_size=6), min_size=2, max_siz
 @pytest.mark.parametrize("listed", [["b", "a10", "a9", "a", "A", "_x", "1", "10", "2", "a01", "a1", "é", "Z9", "z"],
                                     ["x0", "x00", "x1", "x01", "x001", "x10"], ["a٣", "a3", "a", "a_", "aΩ"],
                                     # Where a zero follows a digit that is not one (keyList.Less's `an = 1; bn = 1`).
-                                    ["11", "100"], ["01", "000"], ["10", "11"], ["101", "1000"]])
+                                    # In both orders of the list: sorting asks the other way round.
+                                    ["11", "100"], ["100", "11"], ["01", "000"], ["10", "11"], ["11", "10"],
+                                    ["101", "1000"], ["11", "010"], ["10", "010"],
+                                    # Runs of 19 digits or more: go-yaml adds them up in an int64, which wraps.
+                                    ["2", "1" + "0" * 19], ["a2", "a1" + "0" * 19], ["1" + "0" * 19, "11"],
+                                    ["9" * 19, "1" + "0" * 19 + "1"], ["3", "2" + "0" * 19]])
 def test_keys_are_written_in_the_order_go_yaml_writes_them(oracle: Oracle, listed: list[str]) -> None:
     (answer,) = oracle([{"order": listed}])
     assert canonical_yaml.sorted_keys(dict.fromkeys(listed)) == answer["keys"]

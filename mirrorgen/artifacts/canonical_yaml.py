@@ -8,6 +8,7 @@ strings that would read back as another type, and `|` blocks for multi-line stri
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import io
 import re
@@ -56,6 +57,12 @@ def _digit_value(ch: str) -> int:
     return ord(ch) - ord("0")
 
 
+def _go_int64(n: int) -> int:
+    # go-yaml adds the digits up in an int64, which wraps: a run of 19 digits or more can count as a negative number.
+    # ctypes keeps the low 64 bits as Go does ("no overflow checking is done").
+    return ctypes.c_int64(n).value
+
+
 def go_key_less(a: str, b: str) -> bool:
     """go-yaml v2's keyList.Less for string keys: letters after other runes, digit runs compared as numbers."""
     for i in range(min(len(a), len(b))):
@@ -82,6 +89,7 @@ def go_key_less(a: str, b: str) -> bool:
         while bi < len(b) and _is_digit(b[bi]):
             bn = bn * 10 + _digit_value(b[bi])
             bi += 1
+        an, bn = _go_int64(an), _go_int64(bn)
         if an != bn:
             return an < bn
         if ai != bi:

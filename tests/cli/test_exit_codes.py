@@ -12,8 +12,12 @@ import json
 import sys
 from pathlib import Path
 
+import importlib
+
 import pytest
 
+from conftest import REPO
+from mirrorgen.artifacts.config_updater import FRAGMENT_PATH, PLUGINS_PATH
 from mirrorgen.cli import main
 
 MAPPING = "core-services/image-mirroring/acme/mapping_acme_tools"
@@ -193,3 +197,52 @@ def test_a_stale_schema_is_drift_named_on_one_line(tree, capsys, change: str, st
     assert "matches the inventory" in printed.out  # the tree itself is clean
     assert printed.err.splitlines()[1:] == [
         f"{schema}: {state} (editors check the inventory with it); run `mirrorgen generate --config {config}`"]
+
+
+def test_generate_and_check_use_the_plugins_file_of_the_tree(make_inventory, tmp_path: Path, capsys) -> None:
+    """README: where the output tree has Prow's plugins file, the config_updater entries live in it and no fragment
+    is written. One ConfigMap's entry is openshift/release's own (tests/fixtures/plugins/_plugins.yaml), so its file
+    is left as it is, and check finds the tree clean."""
+    config, out = make_inventory(), tmp_path / "out"
+    real = (REPO / "tests/fixtures/plugins/_plugins.yaml").read_text()
+    (out / PLUGINS_PATH).parent.mkdir(parents=True)
+    (out / PLUGINS_PATH).write_text(real)
+    assert main(["generate", "--config", str(config), "--output", str(out)]) == 0
+    assert (out / PLUGINS_PATH).read_text() == real
+    assert not (out / FRAGMENT_PATH).exists()
+    assert check(config, out) == 0
+    # Without its entry check reports the plugins file, not a missing fragment.
+    (out / PLUGINS_PATH).write_text(real.replace("core-services/image-mirroring/**/mapping_*:", "other/**/mapping_*:"))
+    capsys.readouterr()
+    assert check(config, out) == 1
+    report = capsys.readouterr().out
+    assert str(out / PLUGINS_PATH) in report and FRAGMENT_PATH not in report
+
+
+def test_explain_names_the_inventory_line_of_a_generated_line(tree, capsys) -> None:
+    """README (Explain): `PATH:LINE comes from config/orgs/<org>.yaml:N`, then that inventory line; the mapping line
+    is line 7 of MINIMAL's orgs/acme.yaml."""
+    config, out = tree
+    number = (out / MAPPING).read_text().splitlines().index(
+        "registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest quay.io/acme/tools:v1") + 1
+    capsys.readouterr()
+    assert main(["explain", "--config", str(config), "--output", str(out), f"{out / MAPPING}:{number}"]) == 0
+    assert capsys.readouterr().out == (
+        f"{out / MAPPING}:{number} comes from {config}/orgs/acme.yaml:7\n"
+        "  7: registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest quay.io/acme/tools:v1\n")
+
+
+def test_an_error_only_rendering_finds_is_reported_as_one_error(make_inventory, tmp_path: Path, capsys,
+                                                                monkeypatch) -> None:
+    """plan() refuses two outputs at one path even when validation let them through (a family added later that
+    rules do not know yet): the command prints that error and counts it, and MINIMAL's two warnings do not take
+    its place."""
+    plan = importlib.import_module("mirrorgen.plan")  # the module; mirrorgen.plan is the function
+    first = plan.FAMILIES[0]
+    monkeypatch.setattr(plan, "FAMILIES", plan.FAMILIES + (lambda inventory: first(inventory)[:1],))  # mapping again
+    config, out = make_inventory(), tmp_path / "out"
+    assert main(["generate", "--config", str(config), "--output", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{config}/orgs/acme.yaml:6: renders {MAPPING}, which orgs/acme.yaml:6 renders too; rename one",
+        "mirrorgen: 1 error(s) in the inventory; nothing was written"]
+    assert not out.exists()

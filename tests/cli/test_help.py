@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 from importlib.metadata import version
 
 import pytest
@@ -103,6 +104,10 @@ def test_a_command_that_can_exit_1_says_when_in_its_help(name: str, codes: str) 
     shown = subparsers()[name].description
     exits_1 = "1" in [code.split()[0] for code in codes.split(", ")]
     assert bool(re.search(r"\(exit 1 (on|if) [^()]+\)$", shown)) == exits_1, (name, shown, codes)
+    # Where the help names the cause in one word (exit 1 on X), it is the README's word for it (1 drift, 1 findings).
+    word = re.search(r"\(exit 1 on (\S+)\)$", shown)
+    if word:
+        assert f"1 {word.group(1)}" in codes, (name, shown, codes)
 
 
 def test_a_command_is_required(capsys) -> None:
@@ -140,7 +145,18 @@ def test_version_is_the_installed_package_metadata(capsys) -> None:
     assert exited.value.code in (0, None)
     assert capsys.readouterr() == (f"mirrorgen {version('mirrorgen')}\n", "")
     (action,) = [action for action in _parser()._actions if "--version" in action.option_strings]
-    assert action.nargs == 0 and "version" in action.help
+    # docs/commands.md: "mirrorgen --version   # the installed version"; in argparse's words for its own action.
+    assert action.nargs == 0 and action.help == "print mirrorgen's version and exit"
+
+
+def test_version_of_sources_never_installed_says_how_to_install(monkeypatch, capsys) -> None:
+    """Run from a copy of the sources (no package metadata on sys.path), --version says so and names the install
+    command docs/ci-and-pre-commit.md gives for this repository (`pip install .`) instead of failing."""
+    monkeypatch.setattr(sys, "path", [])  # where importlib.metadata looks for installed packages
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code in (0, None)
+    assert capsys.readouterr() == ("mirrorgen unknown (not installed; run `pip install .`)\n", "")
 
 
 def broken(exception: BaseException):
