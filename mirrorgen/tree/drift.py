@@ -172,10 +172,10 @@ def snapshot(root: Path, outputs: list[Output], folders: Optional[Folders] = Non
         if data:
             manifest.update(parse_manifest(data.decode("utf-8", "replace"), place))
     # The files that may be stale are found by walking mirrorgen's own directories, never by following what a
-    # manifest lists: a manifest is a file anyone can edit, and may name any path.
-    candidates: set[str] = set()
-    if LEGACY_MANIFEST not in planned and _read(root, LEGACY_MANIFEST, folders, 0) is not None:
-        candidates.add(LEGACY_MANIFEST)
+    # manifest lists: a manifest is a file anyone can edit, and may name any path. The one place outside them is
+    # the root manifest of earlier versions, which no plan writes; read below like the others, it counts only if
+    # it is there.
+    candidates = {LEGACY_MANIFEST}
     for top in OWNED_DIRS:
         candidates.update(p for p in walk_files(root, top, folders) if p not in planned and not TMP_NAME.match(p.rpartition("/")[2]))
     # Only the head of other files is read: the output may be a whole release checkout.
