@@ -5,6 +5,7 @@ can attribute to the code they exercise.)"""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Callable
 import pytest
 
 import mirrorgen
-from conftest import MINIMAL, files_under
+from conftest import MINIMAL, REPO, files_under
 from mirrorgen.artifacts.config_updater import PLUGINS_PATH, PluginsFile
 from mirrorgen.manifest import MANIFEST
 from mirrorgen.tree import drift, writer
@@ -326,16 +327,49 @@ def test_the_kill_hook_counts_each_step_and_kills_the_run_at_the_one_it_names(ma
     steps += len(summary.written)
     assert writer._steps_taken == {"created": steps, "staged": steps, "renamed": steps, "removed": len(summary.removed)}
 
-    monkeypatch.setattr(writer, "_KILL_AT", "renamed:2")
-    monkeypatch.setattr(writer, "_steps_taken", {})
     out = tmp_path / "killed"
+    killed_at("renamed:2", lambda: writer.write(two_orgs, out), monkeypatch)
+    placed = [path for path in files_under(out) if not drift.TMP_NAME.match(path.rpartition("/")[2])]
+    assert len(placed) == 2
+
+
+def killed_at(step: str, run: Callable[[], object], monkeypatch) -> None:
+    """`run` in a forked copy of this process (the same code, mutated under `make mutation`) that the kill hook
+    kills by SIGKILL at `step`, as test_atomic_output.py kills `mirrorgen generate`."""
+    monkeypatch.setattr(writer, "_KILL_AT", step)
+    monkeypatch.setattr(writer, "_steps_taken", {})
     child = os.fork()
     if child == 0:  # pragma: no cover (the forked copy; it must die before it exits)
         try:
-            writer.write(two_orgs, out)
+            run()
         finally:
             os._exit(0)
     _, status = os.waitpid(child, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-    placed = [path for path in files_under(out) if not drift.TMP_NAME.match(path.rpartition("/")[2])]
-    assert len(placed) == 2
+    monkeypatch.setattr(writer, "_KILL_AT", None)  # this process goes on
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"not killed at {step}: status {status}"
+
+
+def test_a_run_killed_while_removing_stale_files_leaves_each_one_findable(tmp_path: Path, monkeypatch) -> None:
+    """renovate.json carries no marker at its head (JSON has no comments): only its folder's manifest says it is
+    mirrorgen's. The images go from the inventory, and the run that removes their files is killed after the first
+    removal: the manifest goes last, so the next check still finds renovate.json stale, and the next generate
+    removes it."""
+    with_images, without = tmp_path / "with", tmp_path / "without"
+    shutil.copytree(REPO / "config", with_images)
+    shutil.copytree(REPO / "config", without)
+    (without / "images.yaml").unlink()
+    out, unlisted = tmp_path / "out", tmp_path / "unlisted"
+    writer.write(mirrorgen.plan(mirrorgen.load_inventory(with_images)), out)
+    later = mirrorgen.plan(mirrorgen.load_inventory(without))
+    # Without its manifest, renovate.json would be somebody else's file.
+    shutil.copytree(out, unlisted)
+    (unlisted / "deployment-all" / MANIFEST).unlink()
+    assert "deployment-all/renovate.json" in drift.check(later, unlisted).unmanaged
+    killed_at("removed:1", lambda: writer.write(later, out), monkeypatch)
+    found = drift.check(later, out)
+    assert "deployment-all/renovate.json" in [entry.path for entry in found.files if entry.status == "stale"]
+    assert found.unmanaged == ()
+    writer.write(later, out)
+    # Files only: killed between a removal and the pruning of its folder, a run leaves that folder empty, which git
+    # does not see and no later run looks at.
+    assert [p for p in (out / "deployment-all").rglob("*") if not p.is_dir()] == []
