@@ -22,7 +22,14 @@ BASE = {**MINIMAL, "namespaces.yaml": MINIMAL["namespaces.yaml"].replace(
     "access: authenticated\n", "access: authenticated\n    acknowledged: every engineer of acme may pull its builds\n")}
 # orgs/acme.yaml is 7 lines long: what a case appends starts at line 8.
 ACME = MINIMAL["orgs/acme.yaml"]
-ZETA = ACME.replace("quay.io/acme", "quay.io/zeta").replace("mapping_acme", "mapping_zeta")
+
+
+def org(name: str) -> str:
+    """Another org like acme, copying from acme-ci too."""
+    return ACME.replace("quay.io/acme", f"quay.io/{name}").replace("mapping_acme", f"mapping_{name}")
+
+
+ZETA = org("zeta")
 LONG = "a" * 40
 
 
@@ -81,6 +88,110 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     "a script named like the entrypoint": (
         {"mirrorgen.yaml": "scripts:\n  entrypoint:\n    oc image mirror\n"},
         ["mirrorgen.yaml:2: 'entrypoint' means the image's own entrypoint: give the script another name"],
+    ),
+    # Prow: `name: must match regex "^[A-Za-z0-9-._]+$"`.
+    "a job name with spaces": (
+        {"orgs/acme.yaml": ACME + "job:\n  cron: '@daily'\n  name: periodic image mirroring\n"},
+        ["orgs/acme.yaml:10: job name 'periodic image mirroring' may hold only letters, digits, '-', '.' and '_' (Prow"
+         " refuses the job file otherwise)"],
+    ),
+    "a cron Prow cannot parse, beside other settings": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  cron: '0 25 * * *'\n"},
+        ["orgs/acme.yaml:10: invalid cron '0 25 * * *': hour field '25': 25 is outside 0-23"],
+    ),
+    "a script nobody defined": (
+        {"mirrorgen.yaml": "scripts:\n  loop: oc image mirror\n",
+         "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  script: lopo\n"},
+        ["orgs/acme.yaml:10: script 'lopo' is not defined under `scripts:` in mirrorgen.yaml (loop)"],
+    ),
+    "a dry run of a script": (
+        {"mirrorgen.yaml": "scripts:\n  loop: oc image mirror\n",
+         "orgs/acme.yaml": ACME + "job:\n  script: loop\n  dry_run: true\n"},
+        ["orgs/acme.yaml:10: warning: dry_run only reaches the image's entrypoint; a job running a script mirrors for"
+         " real"],
+    ),
+    # The image's entrypoint, chosen in the org over a script for every job, knows dry runs.
+    "a dry run of the entrypoint under a default script": (
+        {"mirrorgen.yaml": "scripts:\n  loop: oc image mirror\njobs:\n  cpu_request: 500m\n  script: loop\n",
+         "orgs/acme.yaml": ACME + "job:\n  script: entrypoint\n  dry_run: true\n"},
+        [],
+    ),
+    "a credentials key that is no Secret key": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  credentials_key: docker/config.json\n"},
+        ["orgs/acme.yaml:10: credentials_key 'docker/config.json' is not a valid Secret key ([-._a-zA-Z0-9]+)"],
+    ),
+    "a cluster that is no cluster name": (
+        {"mirrorgen.yaml": "vault:\n  target_clusters: []\n",
+         "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  cluster: app ci\n"},
+        ["orgs/acme.yaml:10: cluster 'app ci' is not a cluster name like app.ci"],
+    ),
+    "a job image without tag or digest": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  image: quay.io/acme/mirror\n"},
+        ["orgs/acme.yaml:10: job image 'quay.io/acme/mirror' needs a tag or digest"],
+    ),
+    "a job image that is no reference": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  image: quay.io/Acme/mirror:1\n"},
+        ["orgs/acme.yaml:10: job image: invalid repository path 'Acme/mirror' (lowercase letters, digits and single"
+         " separators . _ __ - between them) in 'quay.io/Acme/mirror:1'"],
+    ),
+    "a ServiceAccount name that is no Kubernetes name": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  service_account: Image_Mirror\n"},
+        ["orgs/acme.yaml:10: service_account 'Image_Mirror' is not a valid ServiceAccount name (a DNS-1123 subdomain:"
+         " lowercase letters, digits, '-' and '.')"],
+    ),
+    # Whatever the org writes, its job mirrors the files starting with mapping_prefix: it is blamed in the org.
+    "a mapping prefix that is no ConfigMap key": (
+        {"orgs/acme.yaml": ACME.replace("mapping_acme_tools", "mapping_acme tools")
+         + "job:\n  dry_run: false\n  mapping_prefix: 'mapping_acme '\n"},
+        ["orgs/acme.yaml:6: mapping file name 'mapping_acme tools' is not a valid ConfigMap key (at most 253 of"
+         " [-._a-zA-Z0-9])",
+         "orgs/acme.yaml:10: mapping_prefix 'mapping_acme ' must start with 'mapping_' and use only [-._a-zA-Z0-9]"],
+    ),
+    # --- push secrets (check_push_secrets) ---
+    "a secret source neither self-service nor external": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  secret_source: vault\n"},
+        ["orgs/acme.yaml:10: secret_source must be 'self-service' (a Vault item whose secretsync keys mirrorgen lists) or"
+         " 'external' (provisioned elsewhere, such as by ci-secret-bootstrap's _config.yaml), not 'vault'"],
+    ),
+    "a self-service secret name that is no DNS-1123 label": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  secret_name: push.quay.io-acme\n"},
+        ["orgs/acme.yaml:10: secret name 'push.quay.io-acme' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no"
+         " dots), which a self-service Vault item's secretsync/target-name must be: if the secret is provisioned"
+         " elsewhere (ci-secret-bootstrap's _config.yaml, say), set secret_source: external; if it is to be a new"
+         " self-service item, name it 'push-quay-io-acme'"],
+    ),
+    # Dots are fine in a Secret's name; only Vault's secretsync needs a label.
+    "an external secret name with dots": (
+        {"orgs/acme.yaml": ACME + "job:\n  secret_source: external\n  secret_name: push.quay.io-acme\n"},
+        [],
+    ),
+    "an external secret name that no Secret can have": (
+        {"orgs/acme.yaml": ACME + "job:\n  secret_source: external\n  secret_name: Push_Acme\n"},
+        ["orgs/acme.yaml:10: secret name 'Push_Acme' is not a Kubernetes Secret name (a DNS-1123 subdomain: a-z, 0-9,"
+         " '-' and '.'), so no such Secret can exist for the job to mount: name the Secret its provider creates"],
+    ),
+    "a job on a cluster its Vault item is not synced to": (
+        {"mirrorgen.yaml": "vault:\n  mount: kv\n  target_clusters: [app.ci, build02]\n",
+         "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  cluster: build01\n"},
+        ["orgs/acme.yaml:10: the job runs on cluster 'build01', but its push secret's Vault item is synced only to"
+         " app.ci, build02 (vault target_clusters in mirrorgen.yaml), so the job finds no secret there: add 'build01'"
+         " to vault target_clusters, or run the job on one of those"],
+    ),
+    # One secret for two orgs, mounted alike: nothing to say. Three orgs: each later one is compared with the first.
+    "one secret shared alike by three orgs": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  secret_name: push-shared\n",
+         "orgs/beta.yaml": org("beta"), "orgs/zeta.yaml": ZETA},
+        [],
+    ),
+    # acme's secret_source is the default: "set at" the `jobs` block, where it would be written.
+    "one secret from two places, and under two keys": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  secret_name: push-shared\n",
+         "orgs/beta.yaml": org("beta"),
+         "orgs/zeta.yaml": ZETA + "job:\n  dry_run: false\n  secret_source: external\n  credentials_key: other.json\n"},
+        ["orgs/zeta.yaml:10: secret 'push-shared' is external here but self-service for org 'acme' (set at"
+         " mirrorgen.yaml:2): one Secret comes from one place; set the same secret_source for both",
+         "orgs/zeta.yaml:11: secret 'push-shared' is shared with org 'acme', which mounts key 'config.json', not"
+         " 'other.json': use the same credentials_key"],
     ),
     # --- labels (check_jobs): Prow checks every label of the job as Kubernetes does ---
     "an area that is no label value": (
