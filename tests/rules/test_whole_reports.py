@@ -47,6 +47,79 @@ def test_the_base_inventory_is_clean() -> None:
 
 # name -> (files changed from BASE, every problem expected, in the order validate sorts them: by file and line)
 CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
+    # --- mirrorgen.yaml (check_settings, check_job_order) ---
+    "defects neither error nor warning": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\ndefects: fatal\n"},
+        ["mirrorgen.yaml:3: defects must be `error` or `warning`, not 'fatal'"],
+    ),
+    "a ConfigMap namespace, Vault's too, that is no DNS-1123 label": (
+        {"mirrorgen.yaml": "configmap:\n  cluster: app.ci\n  namespace: CI\nvault:\n  mount: kv\n  target_namespace: CI\n"},
+        ["mirrorgen.yaml:3: configmap namespace 'CI' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
+         " starting and ending alphanumeric); try 'ci'",
+         "mirrorgen.yaml:6: vault target_namespace 'CI' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
+         " starting and ending alphanumeric); try 'ci'"],
+    ),
+    "a ConfigMap name that is no Kubernetes name": (
+        {"mirrorgen.yaml": "configmap:\n  cluster: app.ci\n  name: Bad_Name\n"},
+        ["mirrorgen.yaml:3: configmap name 'Bad_Name' is not a valid Kubernetes name"],
+    ),
+    "Vault target clusters with a comma, a space, and one twice": (
+        {"mirrorgen.yaml": "vault:\n  mount: kv\n  target_clusters:\n  - app.ci,build01\n  - ' build01'\n  - app.ci\n"
+                           "  - build01\n  - app.ci\n"},
+        # All at the list (one line per problem, in the order of their messages); app.ci is reported once.
+        ["mirrorgen.yaml:4: cluster 'app.ci' is listed twice in vault target_clusters: keep one",
+         "mirrorgen.yaml:4: cluster name ' build01' must be a cluster name like app.ci (letters, digits, '-', '.', '_';"
+         " no commas or spaces)",
+         "mirrorgen.yaml:4: cluster name 'app.ci,build01' must be a cluster name like app.ci (letters, digits, '-', '.',"
+         " '_'; no commas or spaces)"],
+    ),
+    "Vault mounts that are no mount name": (
+        {"mirrorgen.yaml": "vault:\n  target_namespace: ci\n  mount: ..\n"},
+        ["mirrorgen.yaml:3: vault mount '..' must be the name of a KV version 2 mount such as kv (letters, digits, '-',"
+         " '_', '.'; no /)"],
+    ),
+    "a ConfigMap cluster that is empty": (
+        {"mirrorgen.yaml": "configmap:\n  namespace: ci\n  cluster: ''\n"},
+        ["mirrorgen.yaml:3: cluster '' is not a cluster name like app.ci"],
+    ),
+    "extra ConfigMap clusters: no cluster name, no namespace, a namespace that is no label": (
+        {"mirrorgen.yaml": "configmap:\n  namespace: ci\n  extra_clusters:\n    build01: [ci]\n    'api ci': [ci]\n"
+                           "    build02: []\n    build03:\n    - ci\n    - CI\n"},
+        ["mirrorgen.yaml:5: cluster 'api ci' in configmap extra_clusters is not a cluster name like app.ci",
+         "mirrorgen.yaml:6: cluster 'build02' in configmap extra_clusters lists no namespace: list the namespaces"
+         " config-updater applies the ConfigMap to there, or remove the cluster",
+         "mirrorgen.yaml:8: configmap extra_clusters namespace 'CI' is not a DNS-1123 label (at most 63 of a-z, 0-9 and"
+         " '-', no dots, starting and ending alphanumeric); try 'ci'"],
+    ),
+    "Vault item prefixes that are no path": (
+        {"mirrorgen.yaml": "vault:\n  mount: kv\n  item_prefix: selfservice/../image-mirroring\n"},
+        ["mirrorgen.yaml:3: vault item_prefix must be a path like selfservice/image-mirroring (segments of letters,"
+         " digits, '-', '_', '.'; no leading or trailing /)"],
+    ),
+    "a source registry that is no host": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\nsource_registry: registry ci\n"},
+        ["mirrorgen.yaml:3: source_registry 'registry ci' must be a registry host such as registry.ci.openshift.org",
+         # The sources are on registry.ci.openshift.org, no longer the source registry.
+         "namespaces.yaml:2: warning: namespace 'acme-ci' is declared but no mapping copies from it"],
+    ),
+    "periodics in job_file_extra": (
+        {"mirrorgen.yaml": "job_file_extra:\n  periodics:\n  - name: by-hand\n"},
+        ["mirrorgen.yaml:2: job_file_extra cannot hold `periodics`: mirrorgen writes them from the orgs"],
+    ),
+    "presubmits in job_file_extra": (
+        {"mirrorgen.yaml": "job_file_extra:\n  presubmits: {}\n"},
+        [],
+    ),
+    "a job order naming no org, an org twice, and a disabled org": (
+        {"mirrorgen.yaml": "job_order:\n- zeta\n- acme\n- nobody\n- zeta\n- acme\n",
+         "orgs/zeta.yaml": ZETA + "job:\n  enabled: false\n"},
+        ["mirrorgen.yaml:2: job_order names 'zeta', which is no org with a job: remove it or add orgs/zeta.yaml",
+         "mirrorgen.yaml:4: job_order names 'nobody', which is no org with a job: remove it or add orgs/nobody.yaml",
+         "mirrorgen.yaml:5: job_order names 'zeta', which is no org with a job: remove it or add orgs/zeta.yaml",
+         "mirrorgen.yaml:6: job_order names 'acme' twice: keep one",
+         "orgs/zeta.yaml:6: mapping file 'mapping_zeta_tools' matches no job's MAPPING_FILE_PREFIX, so nothing ever"
+         " mirrors it; rename it to start with 'mapping_zeta' or delete it"],
+    ),
     # --- jobs (check_jobs) ---
     "valid schedules, timeouts and labels": (
         {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  timeout: 2h0m0s\n",
