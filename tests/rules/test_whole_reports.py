@@ -322,6 +322,141 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          " ServiceAccount (it writes them for app.ci only): create 'image-mirror' in namespace 'ci' on 'build01'"
          " yourself, or run the job on app.ci"],
     ),
+    # --- namespaces.yaml (check_namespaces) ---
+    "a namespace that is no DNS-1123 label": (
+        {"namespaces.yaml": BASE["namespaces.yaml"] + "  Acme.Tools:\n    access: authenticated\n    acknowledged: agreed by alice\n"},
+        ["namespaces.yaml:7: warning: namespace 'Acme.Tools' is declared but no mapping copies from it",
+         "namespaces.yaml:7: namespace 'Acme.Tools' is not a DNS-1123 label (at most 63 of a-z, 0-9 and '-', no dots,"
+         " starting and ending alphanumeric); try 'acme-tools'"],
+    ),
+    # Its folder's manifests are written by hand: they, not mirrorgen, give the name and access.
+    "a namespace whose manifests are written by hand": (
+        {"namespaces.yaml": "namespaces:\n  acme-ci:\n    render_manifests: false\n    access: public\n"},
+        [],
+    ),
+    "both spellings of the acknowledgement": (
+        {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: public\n    acknowledged: release images, agreed by alice\n"
+                            "    public_acknowledged: release images\n"},
+        ["namespaces.yaml:5: namespace 'acme-ci' sets both acknowledged and public_acknowledged, its older spelling:"
+         " keep acknowledged"],
+    ),
+    "a public namespace without acknowledgement": (
+        {"namespaces.yaml": "namespaces:\n  acme-ci:\n    owners:\n      approvers: [alice]\n    access: public\n"
+                            "    acknowledged: ' '\n"},
+        ["namespaces.yaml:5: namespace 'acme-ci' would let anyone, even unauthenticated, pull its images; state why and"
+         " who agreed in `acknowledged`, or choose authenticated / mirror-only"],
+    ),
+    "public namespaces acknowledged in either spelling": (
+        {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: public\n    public_acknowledged: release images\n"
+                            "  zeta-ci:\n    access: public\n    acknowledged: release images\n",
+         "orgs/zeta.yaml": ZETA.replace("acme-ci", "zeta-ci")},
+        [],
+    ),
+    "an authenticated namespace without acknowledgement": (
+        {"namespaces.yaml": "namespaces:\n  acme-ci:\n    owners:\n      approvers: [alice]\n    access: authenticated\n"},
+        ["namespaces.yaml:5: warning: namespace 'acme-ci': every authenticated user of the cluster can pull its images;"
+         " use mirror-only if only the mirroring jobs need them, or say why they may not and who agreed in"
+         " `acknowledged`"],
+    ),
+    # --- mirror-only namespaces (check_mirror_only_readers) ---
+    "a mirror-only namespace read by jobs with a ServiceAccount on app.ci": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  service_account: image-mirror\n",
+         "namespaces.yaml": "namespaces:\n  acme-ci:\n    access: mirror-only\n", "orgs/zeta.yaml": ZETA},
+        [],
+    ),
+    # The binding is written by hand, so mirrorgen needs no ServiceAccount name for it.
+    "a mirror-only namespace with hand-written manifests, read by a job without a ServiceAccount": (
+        {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: mirror-only\n    render_manifests: false\n"},
+        [],
+    ),
+    # Each job that reads, once, at the first line it reads from the namespace (zeta's job mirrors acme's files too).
+    "a mirror-only namespace read by jobs without a ServiceAccount, or on another cluster": (
+        {"mirrorgen.yaml": "vault:\n  target_clusters: []\n",
+         "namespaces.yaml": "namespaces:\n  acme-ci:\n    access: mirror-only\n",
+         "orgs/acme.yaml": ACME.replace("mappings:\n", "mappings:\n  mapping_acme_a: |\n    quay.io/acme/a:1 quay.io/acme/b:1\n"),
+         "orgs/zeta.yaml": ZETA + "job:\n  dry_run: false\n  cluster: build01\n  mapping_prefix: mapping_\n"},
+        ["orgs/acme.yaml:6: mapping file 'mapping_acme_a' is mirrored by the jobs of acme, zeta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches",
+         "orgs/acme.yaml:8: mapping file 'mapping_acme_tools' is mirrored by the jobs of acme, zeta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches",
+         "orgs/acme.yaml:9: namespace 'acme-ci' is mirror-only, but periodic-image-mirroring-acme, which reads from it"
+         " here, runs as no named ServiceAccount for its image-puller binding to name: set job.service_account in"
+         " orgs/acme.yaml (or jobs.service_account in mirrorgen.yaml for every job)",
+         "orgs/acme.yaml:9: namespace 'acme-ci' is mirror-only, so only ServiceAccounts on app.ci may pull from it, but"
+         " periodic-image-mirroring-zeta, which reads from it here, runs on 'build01' (set at orgs/zeta.yaml:10): run"
+         " the job on app.ci or choose another access level"],
+    ),
+    # --- org files (check_orgs) ---
+    "an empty list of destinations": (
+        # No mapping lines, whose every destination would be outside the org's none; zeta copies from acme-ci.
+        {"orgs/acme.yaml": "owners:\n  approvers: [alice]\ndestination: []\nmappings: {}\njob:\n  enabled: false\n",
+         "orgs/zeta.yaml": ZETA},
+        ["orgs/acme.yaml:3: destination is an empty list: name at least one registry and organisation, such as"
+         " quay.io/acme"],
+    ),
+    "destinations that are no registry and organisation": (
+        {"orgs/acme.yaml": ACME.replace("destination: quay.io/acme\n", "destination:\n- quay.io/acme\n- quay.io/acme:v1\n"
+                                        "- acme\n- quay.io/Acme\n")},
+        ["orgs/acme.yaml:3: destination 'quay.io/acme:v1' must be a registry and organisation such as quay.io/acme,"
+         " without tag",
+         "orgs/acme.yaml:4: destination 'acme' must be a registry and organisation such as quay.io/acme, without tag",
+         "orgs/acme.yaml:5: destination: invalid repository path 'Acme' (lowercase letters, digits and single separators"
+         " . _ __ - between them) in 'quay.io/Acme'"],
+    ),
+    "verbatim owners beside reviewers": (
+        {"orgs/acme.yaml": ACME.replace("  approvers: [alice]\n", "").replace("[bob]\n", "[bob]\n  verbatim: 'approvers: [alice]'\n")},
+        ["orgs/acme.yaml:4: owners: set either `verbatim` or the approvers/reviewers lists, not both"],
+    ),
+    "no approvers": (
+        {"orgs/acme.yaml": ACME.replace("  approvers: [alice]\n", "")},
+        ["orgs/acme.yaml:3: warning: no owners.approvers: nobody could approve changes to this org's mappings; list at"
+         " least one GitHub user"],
+    ),
+    # No OWNERS file written, or one written verbatim: no list of approvers to miss.
+    "no approvers and no OWNERS file, or verbatim owners": (
+        {"orgs/acme.yaml": ACME.replace("  approvers: [alice]\n  reviewers: [bob]\n", "  write: false\n"),
+         "orgs/zeta.yaml": ZETA.replace("  approvers: [alice]\n  reviewers: [bob]\n", "  verbatim: 'approvers: [alice]'\n")},
+        [],
+    ),
+    "folder: false with other files or unprefixed mapping files": (
+        {"orgs/acme.yaml": ACME + "folder: false\n",
+         "orgs/beta.yaml": "destination: quay.io/beta\nowners:\n  approvers: [alice]\nfolder: false\nmappings: {}\n"
+                           "other_files: [README.md]\n",
+         "orgs/zeta.yaml": "destination: quay.io/zeta\nowners:\n  approvers: [alice]\nfolder: false\nmappings: {}\n"
+                           "unprefixed_mappings: [zeta_nightly]\n"},
+        ["orgs/acme.yaml:8: an org with `folder: false` has no folder to hold files: remove its mappings or set folder:"
+         " true",
+         "orgs/beta.yaml:1: periodic-image-mirroring-beta mirrors files starting with 'mapping_beta', but no mapping file"
+         " does: add one, fix the prefix, or remove the job (job.enabled: false)",
+         "orgs/beta.yaml:4: an org with `folder: false` has no folder to hold files: remove its mappings or set folder:"
+         " true",
+         "orgs/zeta.yaml:1: periodic-image-mirroring-zeta mirrors files starting with 'mapping_zeta', but no mapping file"
+         " does: add one, fix the prefix, or remove the job (job.enabled: false)",
+         "orgs/zeta.yaml:4: an org with `folder: false` has no folder to hold files: remove its mappings or set folder:"
+         " true",
+         "orgs/zeta.yaml:6: zeta/zeta_nightly holds mapping lines but lacks the 'mapping_' prefix, so it never reaches"
+         " the ConfigMap and nothing mirrors it: rename it to 'mapping_zeta_nightly' (or delete it)"],
+    ),
+    "no mapping files": (
+        {"orgs/zeta.yaml": "destination: quay.io/zeta\nowners:\n  approvers: [alice]\nfolder: true\nmappings: {}\n"},
+        ["orgs/zeta.yaml:1: periodic-image-mirroring-zeta mirrors files starting with 'mapping_zeta', but no mapping file"
+         " does: add one, fix the prefix, or remove the job (job.enabled: false)",
+         "orgs/zeta.yaml:5: warning: the org has no mapping files, so its job mirrors nothing"],
+    ),
+    # No job to mirror nothing, or no folder to hold files: an org that only owns, say, an OWNERS file.
+    "no mapping files, without a job or without a folder": (
+        {"orgs/beta.yaml": "destination: quay.io/beta\nowners:\n  approvers: [alice]\nfolder: false\nmappings: {}\n"
+                           "job:\n  enabled: false\n",
+         "orgs/zeta.yaml": "destination: quay.io/zeta\nowners:\n  approvers: [alice]\nmappings: {}\njob:\n  enabled: false\n"},
+        [],
+    ),
+    "unprefixed mapping files": (
+        {"orgs/acme.yaml": ACME + "unprefixed_mappings:\n- acme_nightly\n- nightly\n"},
+        ["orgs/acme.yaml:9: acme/acme_nightly holds mapping lines but lacks the 'mapping_' prefix, so it never reaches"
+         " the ConfigMap and nothing mirrors it: rename it to 'mapping_acme_nightly' (or delete it)",
+         "orgs/acme.yaml:10: acme/nightly holds mapping lines but lacks the 'mapping_' prefix, so it never reaches the"
+         " ConfigMap and nothing mirrors it: rename it to 'mapping_acme_nightly' (or delete it)"],
+    ),
     # --- mapping file names (check_orgs, check_mapping_files) ---
     # A prefix may end in `_`: the new name has one `_` between prefix and file name.
     "a file without the mapping_ prefix under a prefix ending in '_'": (
