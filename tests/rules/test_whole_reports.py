@@ -10,6 +10,8 @@ tests/test_conformance.py quote them, for jobs and labels).
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from conftest import MINIMAL
@@ -35,7 +37,7 @@ LONG = "a" * 40
 
 def report(changes: dict[str, str | None]) -> list[str]:
     """Every problem of BASE changed by `changes` (None removes a file), the way `mirrorgen validate` prints them."""
-    files = {name: text.encode() for name, text in {**BASE, **changes}.items() if text is not None}
+    files = {name: textwrap.dedent(text).encode() for name, text in {**BASE, **changes}.items() if text is not None}
     problems = validate(parse_inventory(files))
     assert all(problem.severity in (Severity.ERROR, Severity.WARNING) for problem in problems), problems
     return [str(problem) for problem in problems]
@@ -464,6 +466,183 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          + "job:\n  mapping_prefix: mapping_acme_X_\nunprefixed_mappings: [nightly]\n"},
         ["orgs/acme.yaml:10: acme/nightly holds mapping lines but lacks the 'mapping_' prefix, so it never reaches the"
          " ConfigMap and nothing mirrors it: rename it to 'mapping_acme_X_nightly' (or delete it)"],
+    ),
+    "a file without the mapping_ prefix": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_a: |
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1
+              acme_tools: |
+                registry.ci.openshift.org/acme-ci/tools:1 quay.io/acme/tools:1
+            """},
+        ["orgs/acme.yaml:7: mapping file 'acme_tools' lacks the 'mapping_' prefix, so it never reaches the ConfigMap;"
+         " rename it to 'mapping_acme_tools'"],
+    ),
+    # zeta's file is mirrored by acme's job too (its prefix is `mapping_`), and acme's named like one of zeta's.
+    "mapping files of other jobs, several jobs, no job, and one name in two orgs": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            job:
+              dry_run: false
+              mapping_prefix: mapping_
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/tools:1 quay.io/acme/tools:1
+              mapping_zeta_extra: |
+                registry.ci.openshift.org/acme-ci/extra:1 quay.io/acme/extra:1
+            """,
+         "orgs/zeta.yaml": """\
+            destination: quay.io/zeta
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_zeta_tools: |
+                registry.ci.openshift.org/acme-ci/tools:1 quay.io/zeta/tools:1
+              mapping_zeta_extra: |
+                registry.ci.openshift.org/acme-ci/extra:1 quay.io/zeta/extra:1
+              other_tools: |
+                registry.ci.openshift.org/acme-ci/other:1 quay.io/zeta/other:1
+            """},
+        ["orgs/acme.yaml:10: mapping file 'mapping_zeta_extra' is mirrored by the jobs of acme, zeta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches",
+         "orgs/zeta.yaml:5: mapping file 'mapping_zeta_tools' is mirrored by the jobs of acme, zeta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches",
+         "orgs/zeta.yaml:7: mapping file 'mapping_zeta_extra' is mirrored by the jobs of acme, zeta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches",
+         "orgs/zeta.yaml:7: mapping file name 'mapping_zeta_extra' is also used by org 'acme'; ConfigMap keys are base"
+         " names, so one overwrites the other: rename one",
+         "orgs/zeta.yaml:9: mapping file 'other_tools' lacks the 'mapping_' prefix, so it never reaches the ConfigMap;"
+         " rename it to 'mapping_zeta_other_tools'"],
+    ),
+    "a mapping file of another org's job": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/tools:1 quay.io/acme/tools:1
+              mapping_zeta_extra: |
+                registry.ci.openshift.org/acme-ci/extra:1 quay.io/acme/extra:1
+            """,
+         "orgs/zeta.yaml": ZETA},
+        ["orgs/acme.yaml:7: mapping file 'mapping_zeta_extra' is mirrored by zeta's job, not by"
+         " periodic-image-mirroring-acme (prefix 'mapping_acme'): rename it to start with 'mapping_acme'"],
+    ),
+    # An org without a job of its own may hold files other jobs mirror.
+    "an org without a job holding another org's file": (
+        {"orgs/acme.yaml": ACME.replace("mapping_acme_tools", "mapping_zeta_acme") + "job:\n  enabled: false\n",
+         "orgs/zeta.yaml": ZETA},
+        [],
+    ),
+    "a file no job mirrors": (
+        {"orgs/acme.yaml": ACME.replace("mappings:\n", "mappings:\n  mapping_other: |\n    quay.io/acme/a:1 quay.io/acme/b:1\n")},
+        ["orgs/acme.yaml:6: mapping file 'mapping_other' matches no job's MAPPING_FILE_PREFIX, so nothing ever mirrors"
+         " it; rename it to start with 'mapping_acme' or delete it"],
+    ),
+    # --- mapping lines (check_mapping_lines) ---
+    "lines oc cannot read, with TABs, on the decommissioned registry": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                # comments and blank lines are fine
+                registry.ci.openshift.org/acme-ci/tools:1 quay.io/acme/tools:1
+
+                registry.ci.openshift.org/acme-ci/a\tquay.io/acme/a:1
+                registry.svc.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+                registry.ci.openshift.org/acme-ci/c:1\tquay.io/acme/c:1
+            """},
+        ["orgs/acme.yaml:9: TAB between fields: oc splits on spaces only and misreads the line; use single spaces",
+         "orgs/acme.yaml:9: source 'registry.ci.openshift.org/acme-ci/a' needs a tag or a digest (oc cannot tell what to"
+         " copy)",
+         "orgs/acme.yaml:10: registry.svc.ci.openshift.org is decommissioned; use registry.ci.openshift.org instead",
+         "orgs/acme.yaml:11: TAB between fields: oc splits on spaces only and misreads the line; use single spaces"],
+    ),
+    "one destination tag twice in a file": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1
+                registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+                registry.ci.openshift.org/acme-ci/c:1 quay.io/acme/a:1
+            """},
+        ["orgs/acme.yaml:8: destination quay.io/acme/a:1 is named twice in mapping_acme_tools (first at line 6): oc"
+         " refuses a destination tag named twice and fails that file's whole run, so nothing in it is mirrored: keep one"],
+    ),
+    # The files are read in the order written; the later name is the one whose copy the tag ends on.
+    "one destination tag in two files of a job": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_z: |
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1
+                registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+              mapping_acme_a: |
+                registry.ci.openshift.org/acme-ci/c:1 quay.io/acme/a:1
+                registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+            """},
+        ["orgs/acme.yaml:9: destination quay.io/acme/a:1 is also written by mapping_acme_z (orgs/acme.yaml:6), from"
+         " registry.ci.openshift.org/acme-ci/a:1: periodic-image-mirroring-acme runs oc once per mapping file, in file"
+         " name order, so every run pushes both and the tag flips between two images, ending on the one in"
+         " mapping_acme_z: keep one",
+         "orgs/acme.yaml:10: destination quay.io/acme/b:1 is also written by mapping_acme_z (orgs/acme.yaml:7), from the"
+         " same source: periodic-image-mirroring-acme runs oc once per mapping file, so every run copies it twice:"
+         " keep one"],
+    ),
+    "destinations outside the org's": (
+        {"orgs/acme.yaml": """\
+            destination: [quay.io/acme, quay.io/acme-partner]
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1 quay.io/acme-partner/a:1 quay.io/acmex/a:1
+            """,
+         "orgs/zeta.yaml": ZETA.replace("quay.io/zeta/tools:v1", "quay.io/acme/tools:v1")},
+        ["orgs/acme.yaml:6: warning: destination quay.io/acmex/a is outside this org's destinations quay.io/acme,"
+         " quay.io/acme-partner; its push secret is unlikely to reach it (if it does, add the organisation to"
+         " `destination`)",
+         "orgs/zeta.yaml:7: warning: destination quay.io/acme/tools is outside this org's destination quay.io/zeta; its"
+         " push secret is unlikely to reach it (if it does, add the organisation to `destination`)"],
+    ),
+    # Once per org and namespace, at its first use; a namespace nobody declared is not "declared but unused".
+    "source namespaces without an access decision": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1
+                registry.ci.openshift.org/other/b:1 quay.io/acme/b:1
+              mapping_acme_zz: |
+                registry.ci.openshift.org/other/c:1 quay.io/acme/c:1
+                quay.io/other/d:1 quay.io/acme/d:1
+            """,
+         "orgs/zeta.yaml": ZETA.replace("acme-ci/tools", "other/tools")},
+        ["orgs/acme.yaml:7: source namespace 'other' has no access decision (first use in mapping_acme_tools): add it to"
+         " namespaces.yaml with `access: authenticated` (or mirror-only / public)",
+         "orgs/zeta.yaml:7: source namespace 'other' has no access decision (first use in mapping_zeta_tools): add it to"
+         " namespaces.yaml with `access: authenticated` (or mirror-only / public)"],
+    ),
+    # A namespace whose manifests are written by hand is declared for its OWNERS file, not only for the mappings.
+    "declared namespaces nothing copies from": (
+        {"namespaces.yaml": BASE["namespaces.yaml"] + "  idle-ci:\n    access: authenticated\n    acknowledged: agreed\n"
+                            "  kept-ci:\n    render_manifests: false\n    access: authenticated\n"},
+        ["namespaces.yaml:7: warning: namespace 'idle-ci' is declared but no mapping copies from it"],
     ),
     # --- the baseline (known-defects.yaml): a listed defect is a warning, named by its code, file and subject ---
     "a long job name in the baseline": (
