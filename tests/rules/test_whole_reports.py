@@ -40,6 +40,8 @@ def report(changes: dict[str, str | None]) -> list[str]:
     files = {name: textwrap.dedent(text).encode() for name, text in {**BASE, **changes}.items() if text is not None}
     problems = validate(parse_inventory(files))
     assert all(problem.severity in (Severity.ERROR, Severity.WARNING) for problem in problems), problems
+    # A code and a subject name a defect for the baseline (errors.Problem); other problems have neither.
+    assert all(problem.code or not problem.subject for problem in problems), problems
     return [str(problem) for problem in problems]
 
 
