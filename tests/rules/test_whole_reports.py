@@ -18,6 +18,7 @@ from conftest import MINIMAL
 from mirrorgen.errors import Severity
 from mirrorgen.inventory.load import parse_inventory
 from mirrorgen.plan import validate
+from mirrorgen.rules.known_defects import DEFECT_CODES
 
 # MINIMAL with its namespace's access acknowledged, so that a clean inventory gets no warning at all.
 BASE = {**MINIMAL, "namespaces.yaml": MINIMAL["namespaces.yaml"].replace(
@@ -41,7 +42,7 @@ def report(changes: dict[str, str | None]) -> list[str]:
     problems = validate(parse_inventory(files))
     assert all(problem.severity in (Severity.ERROR, Severity.WARNING) for problem in problems), problems
     # A code and a subject name a defect for the baseline (errors.Problem); other problems have neither.
-    assert all(problem.code or not problem.subject for problem in problems), problems
+    assert all(problem.code in DEFECT_CODES or (problem.code, problem.subject) == ("", "") for problem in problems), problems
     return [str(problem) for problem in problems]
 
 
@@ -77,9 +78,14 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          "mirrorgen.yaml:4: cluster name 'app.ci,build01' must be a cluster name like app.ci (letters, digits, '-', '.',"
          " '_'; no commas or spaces)"],
     ),
-    "Vault mounts that are no mount name": (
+    "a Vault mount that is no mount name": (
         {"mirrorgen.yaml": "vault:\n  target_namespace: ci\n  mount: ..\n"},
         ["mirrorgen.yaml:3: vault mount '..' must be the name of a KV version 2 mount such as kv (letters, digits, '-',"
+         " '_', '.'; no /)"],
+    ),
+    "a Vault mount named `.`": (
+        {"mirrorgen.yaml": "vault:\n  target_namespace: ci\n  mount: .\n"},
+        ["mirrorgen.yaml:3: vault mount '.' must be the name of a KV version 2 mount such as kv (letters, digits, '-',"
          " '_', '.'; no /)"],
     ),
     "a ConfigMap cluster that is empty": (
@@ -94,6 +100,11 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          " config-updater applies the ConfigMap to there, or remove the cluster",
          "mirrorgen.yaml:8: configmap extra_clusters namespace 'CI' is not a DNS-1123 label (at most 63 of a-z, 0-9 and"
          " '-', no dots, starting and ending alphanumeric); try 'ci'"],
+    ),
+    "a Vault item prefix with a `.` segment": (
+        {"mirrorgen.yaml": "vault:\n  mount: kv\n  item_prefix: selfservice/./image-mirroring\n"},
+        ["mirrorgen.yaml:3: vault item_prefix must be a path like selfservice/image-mirroring (segments of letters,"
+         " digits, '-', '_', '.'; no leading or trailing /)"],
     ),
     "Vault item prefixes that are no path": (
         {"mirrorgen.yaml": "vault:\n  mount: kv\n  item_prefix: selfservice/../image-mirroring\n"},
@@ -338,11 +349,18 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    render_manifests: false\n    access: public\n"},
         [],
     ),
+    # At the older spelling's key, whose text may start on the next line.
     "both spellings of the acknowledgement": (
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    access: public\n    acknowledged: release images, agreed by alice\n"
-                            "    public_acknowledged: release images\n"},
+                            "    public_acknowledged:\n      release images\n"},
         ["namespaces.yaml:5: namespace 'acme-ci' sets both acknowledged and public_acknowledged, its older spelling:"
          " keep acknowledged"],
+    ),
+    "a namespace after one whose manifests are written by hand": (
+        {"namespaces.yaml": "namespaces:\n  kept-ci:\n    render_manifests: false\n    access: authenticated\n"
+                            "  acme-ci:\n    access: public\n"},
+        ["namespaces.yaml:6: namespace 'acme-ci' would let anyone, even unauthenticated, pull its images; state why and"
+         " who agreed in `acknowledged`, or choose authenticated / mirror-only"],
     ),
     "a public namespace without acknowledgement": (
         {"namespaces.yaml": "namespaces:\n  acme-ci:\n    owners:\n      approvers: [alice]\n    access: public\n"
@@ -535,6 +553,27 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          "orgs/zeta.yaml": ZETA},
         ["orgs/acme.yaml:7: mapping file 'mapping_zeta_extra' is mirrored by zeta's job, not by"
          " periodic-image-mirroring-acme (prefix 'mapping_acme'): rename it to start with 'mapping_acme'"],
+    ),
+    "a mapping file of two other orgs' jobs": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/tools:1 quay.io/acme/tools:1
+              mapping_zeta_extra: |
+                registry.ci.openshift.org/acme-ci/extra:1 quay.io/acme/extra:1
+            """,
+         "orgs/beta.yaml": org("beta") + "job:\n  dry_run: false\n  mapping_prefix: mapping_\n",
+         "orgs/zeta.yaml": ZETA},
+        # beta's prefix `mapping_` matches every file: acme's and zeta's are mirrored twice.
+        ["orgs/acme.yaml:5: mapping file 'mapping_acme_tools' is mirrored by the jobs of acme, beta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches",
+         "orgs/acme.yaml:7: mapping file 'mapping_zeta_extra' is mirrored by beta, zeta's job, not by"
+         " periodic-image-mirroring-acme (prefix 'mapping_acme'): rename it to start with 'mapping_acme'",
+         "orgs/zeta.yaml:6: mapping file 'mapping_zeta_tools' is mirrored by the jobs of beta, zeta, each with its own"
+         " credentials: rename it so one MAPPING_FILE_PREFIX matches"],
     ),
     # An org without a job of its own may hold files other jobs mirror.
     "an org without a job holding another org's file": (
