@@ -621,8 +621,33 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ["orgs/acme.yaml:8: destination quay.io/acme/a:1 is named twice in mapping_acme_tools (first at line 6): oc"
          " refuses a destination tag named twice and fails that file's whole run, so nothing in it is mirrored: keep one"],
     ),
-    # The files are read in the order written; the later name is the one whose copy the tag ends on.
+    # The files are read in the order written; the later name is the one whose copy the tag ends on. A destination
+    # without a tag takes the source's. The comment makes mapping_acme_z no file of plain lines only, so that each
+    # of its lines is read by itself.
     "one destination tag in two files of a job": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_z: |
+                # the nightly builds
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a
+                registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+              mapping_acme_a: |
+                registry.ci.openshift.org/acme-ci/c:1 quay.io/acme/a
+                registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+            """},
+        ["orgs/acme.yaml:10: destination quay.io/acme/a:1 is also written by mapping_acme_z (orgs/acme.yaml:7), from"
+         " registry.ci.openshift.org/acme-ci/a:1: periodic-image-mirroring-acme runs oc once per mapping file, in file"
+         " name order, so every run pushes both and the tag flips between two images, ending on the one in"
+         " mapping_acme_z: keep one",
+         "orgs/acme.yaml:11: destination quay.io/acme/b:1 is also written by mapping_acme_z (orgs/acme.yaml:8), from the"
+         " same source: periodic-image-mirroring-acme runs oc once per mapping file, so every run copies it twice:"
+         " keep one"],
+    ),
+    # Each line of a file read whole (no comment) names its own sources: the first file's line 6 is the first.
+    "one destination tag in two files read whole": (
         {"orgs/acme.yaml": """\
             destination: quay.io/acme
             owners:
@@ -632,16 +657,62 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
                 registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1
                 registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
               mapping_acme_a: |
-                registry.ci.openshift.org/acme-ci/c:1 quay.io/acme/a:1
-                registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+                registry.ci.openshift.org/acme-ci/c:1 quay.io/acme/x:1 quay.io/acme/a:1
             """},
         ["orgs/acme.yaml:9: destination quay.io/acme/a:1 is also written by mapping_acme_z (orgs/acme.yaml:6), from"
          " registry.ci.openshift.org/acme-ci/a:1: periodic-image-mirroring-acme runs oc once per mapping file, in file"
          " name order, so every run pushes both and the tag flips between two images, ending on the one in"
-         " mapping_acme_z: keep one",
-         "orgs/acme.yaml:10: destination quay.io/acme/b:1 is also written by mapping_acme_z (orgs/acme.yaml:7), from the"
-         " same source: periodic-image-mirroring-acme runs oc once per mapping file, so every run copies it twice:"
-         " keep one"],
+         " mapping_acme_z: keep one"],
+    ),
+    # A reference on the decommissioned registry, not the name in a comment.
+    "the decommissioned registry named in a comment": (
+        {"orgs/acme.yaml": """\
+            destination: quay.io/acme
+            owners:
+              approvers: [alice]
+            mappings:
+              mapping_acme_tools: |
+                registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1 # was registry.svc.ci.openshift.org/acme-ci/a:1
+                registry.svc.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1
+            """},
+        ["orgs/acme.yaml:7: registry.svc.ci.openshift.org is decommissioned; use registry.ci.openshift.org instead"],
+    ),
+    # Image-stream sources `ns/name:tag`: pulled from app.ci they may have a wildcard tag, from QCI they may not.
+    "an image-stream source with a wildcard tag, from app.ci": (
+        {"orgs/acme.yaml": ACME.replace("registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest"
+                                        " quay.io/acme/tools:v1", "acme-ci/tools:* quay.io/acme/tools")},
+        [],
+    ),
+    "an image-stream source with a wildcard tag, from QCI": (
+        {"mirrorgen.yaml": "image_stream_registry: qci\n",
+         "orgs/acme.yaml": ACME.replace("registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest"
+                                        " quay.io/acme/tools:v1", "acme-ci/tools:* quay.io/acme/tools")},
+        # The line copies nothing until fixed, so nothing copies from acme-ci yet.
+        ["namespaces.yaml:2: warning: namespace 'acme-ci' is declared but no mapping copies from it",
+         "orgs/acme.yaml:7: acme-ci/tools:* has a wildcard tag; QCI holds one tag per image-stream tag, so a wildcard"
+         " would also match other streams: list the tags, or pull from app.ci"],
+    ),
+    # One CR ends a line when oc reads it (bufio.ScanLines); the baseline names the line without it.
+    "a TAB defect on a line ending in CR, in the baseline": (
+        {"orgs/acme.yaml": 'destination: quay.io/acme\nowners:\n  approvers: [alice]\nmappings:\n  mapping_acme_tools:'
+                           ' "registry.ci.openshift.org/acme-ci/a:1\\tquay.io/acme/a:1\\r\\n"\n',
+         "known-defects.yaml": "known_defects:\n- code: tab-separator\n  file: orgs/acme.yaml\n"
+                               "  subject: \"registry.ci.openshift.org/acme-ci/a:1\\tquay.io/acme/a:1\"\n"},
+        ["orgs/acme.yaml:5: warning: TAB between fields: oc splits on spaces only and misreads the line; use single"
+         " spaces"],
+    ),
+    # A destination that is no reference is reported; the lines are still judged against it as written.
+    "a destination with a trailing slash": (
+        {"orgs/acme.yaml": ACME.replace("destination: quay.io/acme\n", "destination: quay.io/acme/\n")},
+        ["orgs/acme.yaml:1: destination: invalid repository path 'acme/' (lowercase letters, digits and single"
+         " separators . _ __ - between them) in 'quay.io/acme/'"],
+    ),
+    "a destination in capitals": (
+        {"orgs/acme.yaml": ACME.replace("destination: quay.io/acme\n", "destination: quay.io/acmeX\n")},
+        ["orgs/acme.yaml:1: destination: invalid repository path 'acmeX' (lowercase letters, digits and single"
+         " separators . _ __ - between them) in 'quay.io/acmeX'",
+         "orgs/acme.yaml:7: warning: destination quay.io/acme/tools is outside this org's destination quay.io/acmeX; its"
+         " push secret is unlikely to reach it (if it does, add the organisation to `destination`)"],
     ),
     "destinations outside the org's": (
         {"orgs/acme.yaml": """\
@@ -702,3 +773,12 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
 def test_an_inventory_gets_exactly_these_problems(case: str) -> None:
     changes, expected = CASES[case]
     assert report(changes) == expected
+
+
+def test_a_line_of_a_tab_alone_does_not_stop_the_reading_of_its_file() -> None:
+    """oc skips a line that is blank once trimmed; whatever mirrorgen says of it, the lines after it are read."""
+    problems = report({"orgs/acme.yaml": ACME.replace("mappings:\n  mapping_acme_tools: |\n",
+                                                      "mappings:\n  mapping_acme_tools: |\n    \t# note\n"
+                                                      "    registry.ci.openshift.org/acme-ci/a quay.io/acme/a:1\n")})
+    assert "orgs/acme.yaml:8: source 'registry.ci.openshift.org/acme-ci/a' needs a tag or a digest (oc cannot tell what" \
+           " to copy)" in problems, problems
