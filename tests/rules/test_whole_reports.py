@@ -677,17 +677,17 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
             """},
         ["orgs/acme.yaml:7: registry.svc.ci.openshift.org is decommissioned; use registry.ci.openshift.org instead"],
     ),
-    # A source a job copies is no destination of it, even when the same tag is copied onward by another file.
-    "an image copied in, then from there on": (
+    # A source a job copies from is no destination of it, even when another file copies the same tag in.
+    "an image copied onward, and in": (
         {"orgs/acme.yaml": """\
             destination: quay.io/acme
             owners:
               approvers: [alice]
             mappings:
-              mapping_acme_a: |
-                registry.ci.openshift.org/acme-ci/base:1 quay.io/acme/base:1
               mapping_acme_b: |
                 quay.io/acme/base:1 quay.io/acme/x:1 quay.io/acme/y:1
+              mapping_acme_a: |
+                registry.ci.openshift.org/acme-ci/base:1 quay.io/acme/base:1
             """},
         [],
     ),
@@ -696,14 +696,18 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
                                         "mappings:\n  mapping_acme_tools: |\n    X\n")},
         ["orgs/acme.yaml:7: 'X' has no destination: write `SRC DST [DST ...]`"],
     ),
-    # No line comes from a source registry that is no host, so every declared namespace goes unused.
+    # No line comes from a source registry that is no host, so every declared namespace goes unused; the lines are
+    # still read.
     "a source registry with a path": (
         {"mirrorgen.yaml": "source_registry: registry.ci.openshift.org/acme-ci\n",
-         "namespaces.yaml": BASE["namespaces.yaml"] + "  tools:\n    access: authenticated\n    acknowledged: agreed\n"},
+         "namespaces.yaml": BASE["namespaces.yaml"] + "  tools:\n    access: authenticated\n    acknowledged: agreed\n",
+         "orgs/acme.yaml": ACME + "  mapping_acme_more: |\n    registry.ci.openshift.org/acme-ci/a quay.io/acme/a:1\n"},
         ["mirrorgen.yaml:1: source_registry 'registry.ci.openshift.org/acme-ci' must be a registry host such as"
          " registry.ci.openshift.org",
          "namespaces.yaml:2: warning: namespace 'acme-ci' is declared but no mapping copies from it",
-         "namespaces.yaml:7: warning: namespace 'tools' is declared but no mapping copies from it"],
+         "namespaces.yaml:7: warning: namespace 'tools' is declared but no mapping copies from it",
+         "orgs/acme.yaml:9: source 'registry.ci.openshift.org/acme-ci/a' needs a tag or a digest (oc cannot tell what to"
+         " copy)"],
     ),
     # Image-stream sources `ns/name:tag`: pulled from app.ci they may have a wildcard tag, from QCI they may not.
     "an image-stream source with a wildcard tag, from app.ci": (
