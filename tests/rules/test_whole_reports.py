@@ -709,6 +709,21 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          "orgs/acme.yaml:9: source 'registry.ci.openshift.org/acme-ci/a' needs a tag or a digest (oc cannot tell what to"
          " copy)"],
     ),
+    # A registry whose name only ends like the org's is another one: the destination is outside.
+    "a destination on a registry named like the org's with a prefix": (
+        {"orgs/acme.yaml": ACME.replace("registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest"
+                                        " quay.io/acme/tools:v1", "registry.ci.openshift.org/acme-ci/a:XX XXquay.io/acme/a:1")},
+        ["orgs/acme.yaml:7: warning: destination XXquay.io/acme/a is outside this org's destination quay.io/acme; its"
+         " push secret is unlikely to reach it (if it does, add the organisation to `destination`)"],
+    ),
+    # The namespace of registry.ci.openshift.org/acme-ci/tools is acme-ci, not the registry's name.
+    "a namespace named like the source registry": (
+        {"namespaces.yaml": BASE["namespaces.yaml"] + "  registry.ci.openshift.org:\n    access: authenticated\n"
+                            "    acknowledged: agreed\n"},
+        ["namespaces.yaml:7: warning: namespace 'registry.ci.openshift.org' is declared but no mapping copies from it",
+         "namespaces.yaml:7: namespace 'registry.ci.openshift.org' is not a DNS-1123 label (at most 63 of a-z, 0-9 and"
+         " '-', no dots, starting and ending alphanumeric); try 'registry-ci-openshift-org'"],
+    ),
     # Image-stream sources `ns/name:tag`: pulled from app.ci they may have a wildcard tag, from QCI they may not.
     "an image-stream source with a wildcard tag, from app.ci": (
         {"orgs/acme.yaml": ACME.replace("registry.ci.openshift.org/acme-ci/tools:latest quay.io/acme/tools:latest"
