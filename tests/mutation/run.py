@@ -67,7 +67,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "rules": (["mirrorgen/rules/__init__.py", "mirrorgen/rules/settings.py", "mirrorgen/rules/jobs.py",
                "mirrorgen/rules/orgs.py", "mirrorgen/rules/mapping_files.py", "mirrorgen/rules/mapping_lines.py",
                "mirrorgen/rules/namespaces.py", "mirrorgen/rules/access.py", "mirrorgen/rules/names.py"],
-              ["tests/rules/test_validation.py", "tests/rules/test_plain_lines.py"]),
+              ["tests/rules/test_validation.py", "tests/rules/test_plain_lines.py", "tests/rules/test_whole_reports.py",
+               "tests/rules/test_known_defects.py::test_each_defect_rule_gives_its_code_and_subject"]),
     "access_detection": (["mirrorgen/adopt/registry_access.py"], ["tests/adopt/test_registry_access.py"]),
     # Most tests of the output tree run the command line in a subprocess, which mutmut cannot attribute to a
     # mutant: these call generate and check in the test process (test_exit_codes.py through cli.main).
