@@ -122,6 +122,12 @@ class MappingPair:
         return f"{dst.repository}:{tag}" if tag else dst.repository
 
 
+# Go's unicode.IsSpace, what strings.TrimSpace removes. Python's str.strip() removes more (U+001C to U+001F), which
+# oc keeps in the first or the last token.
+GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+            "\u2028\u2029\u202f\u205f\u3000")
+
+
 @attrs.frozen
 class ParsedLine:
     """One line of a mapping file, split the way `oc image mirror -f` splits it."""
@@ -144,13 +150,20 @@ class ParsedLine:
         return body or self.comment
 
 
+def mapping_line_body(text: str) -> str:
+    """What `oc image mirror -f` reads of a line (parseFile): the text before the first `#`, without the white
+    space Go's strings.TrimSpace removes at either end."""
+    return text.partition("#")[0].strip(GO_SPACE)
+
+
 def split_mapping_line(text: str) -> ParsedLine:
     # oc reads the file with bufio.Scanner's ScanLines, which drops one CR before each newline and at the end.
     body, hash_, comment = text.removesuffix("\r").partition("#")
     comment = (hash_ + comment).rstrip()
+    body = body.strip(GO_SPACE)
     if "\t" in body:
         tokens = tuple(t for t in body.replace("\t", " ").split(" ") if t)
-        return ParsedLine(tokens, comment, True, " ".join(t for t in body.strip(" \t").split(" ") if t))
+        return ParsedLine(tokens, comment, True, " ".join(t for t in body.split(" ") if t))
     tokens = body.split(" ")
     if "" in tokens:  # leading, trailing or repeated spaces
         tokens = [t for t in tokens if t]

@@ -12,7 +12,7 @@ from ..errors import Location, Problem, Severity
 from ..inventory.model import Inventory, MappingFile, MappingLine
 from ..inventory.qci import image_stream_namespace, resolve_source
 from ..inventory.readers import enabled_jobs, mirrored_by
-from ..inventory.refs import DECOMMISSIONED_REGISTRIES, PLAIN_COMPONENT, PLAIN_LINES, ReferenceError
+from ..inventory.refs import DECOMMISSIONED_REGISTRIES, PLAIN_COMPONENT, PLAIN_LINES, ReferenceError, mapping_line_body
 from .known_defects import defect
 
 
@@ -41,15 +41,13 @@ def check_mapping_lines(inventory: Inventory) -> Iterator[Problem]:
                 if _took_plain([line.text], _NamedIn(org.file, mapping, line), *plain):
                     continue
                 parsed = line.parsed
-                if not parsed.tokens and not parsed.has_tab:
+                if not parsed.tokens:
                     continue
                 where = Location(org.file, line.number)
                 text = line.text.removesuffix("\r")
                 if parsed.has_tab:
                     yield Problem(where, "TAB between fields: oc splits on spaces only and misreads the line; use single spaces",
                                   defect(inventory), "tab-separator", text)
-                if not parsed.tokens:
-                    continue
                 pairs, unreadable = line.read()
                 try:
                     for pair in pairs:
@@ -150,8 +148,9 @@ def _named_again(inventory: Inventory, where: Location, again: _NamedIn, first: 
 
 
 def _holds_nothing(line: str) -> bool:
-    """A blank line, or a comment without a TAB: nothing for check_mapping_lines to find in it."""
-    return line.lstrip(" ")[:1] in ("", "#") and "\t" not in line
+    """A blank line or a comment, whatever white space surrounds it: oc reads nothing in it, and neither does
+    check_mapping_lines."""
+    return not mapping_line_body(line)
 
 
 def _took_plain(lines: list[str], at: _NamedIn, insides: tuple[str, ...], seen_by_mirroring_jobs: list[tuple[_Seen, str]],

@@ -100,7 +100,9 @@ def test_mapping_line_messages(tokens: tuple[str, ...], message: str) -> None:
     ("a  b", "a b"), (" a b ", "a b"), ("a b  # note  ", "a b # note"), ("# only a note", "# only a note"),
     ("   # only a note", "# only a note"), ("", ""), ("a\tb", "a\tb"),
     # A line with a TAB keeps it (oc would read it differently without), only runs of spaces and the ends go.
-    ("a\tb  c ", "a\tb c"), ("\u00a0a\tb", "\u00a0a\tb"), ("X\tY", "X\tY"),
+    ("a\tb  c ", "a\tb c"), ("X\tY", "X\tY"),
+    # oc trims the text before `#` with Go's strings.TrimSpace: TABs and other white space at either end go.
+    ("\u00a0a\tb", "a\tb"), ("\ta b\t", "a b"), ("\t# a note", "# a note"), ("a b\t# note", "a b # note"),
 ])
 def test_a_line_renders_with_single_spaces_and_its_comment(line: str, rendered: str) -> None:
     assert split_mapping_line(line).render() == rendered
@@ -109,8 +111,15 @@ def test_a_line_renders_with_single_spaces_and_its_comment(line: str, rendered: 
 @pytest.mark.parametrize("line, tokens, comment, has_tab", [
     # oc reads the file with bufio.ScanLines, which drops one CR before the newline, not one at the start.
     ("a b\r", ("a", "b"), "", False),
-    ("\ra b", ("\ra", "b"), "", False),
     ("a b # c\r", ("a", "b"), "# c", False),
+    # oc cuts the line at `#` and trims the rest with Go's strings.TrimSpace (unicode.IsSpace) before it splits on
+    # spaces: white space at either end is no TAB between fields. U+001C is no space to Go (it is to Python).
+    ("\ra b", ("a", "b"), "", False),
+    ("\ta b\t", ("a", "b"), "", False),
+    ("\t# a note", (), "# a note", False),
+    ("\u00a0\u3000a b\u2028\x85 # c", ("a", "b"), "# c", False),
+    ("\x1ca b\x1c", ("\x1ca", "b\x1c"), "", False),
+    ("a\tb", ("a", "b"), "", True),
     # After a TAB is read as a space, oc splits on the space character only: a no-break space stays in its token.
     ("a\tb\u00a0c # note", ("a", "b\u00a0c"), "# note", True),
     ("a\u00a0b c", ("a\u00a0b", "c"), "", False),

@@ -823,9 +823,21 @@ def test_an_inventory_gets_exactly_these_problems(case: str) -> None:
 
 
 def test_a_line_of_a_tab_alone_does_not_stop_the_reading_of_its_file() -> None:
-    """oc skips a line that is blank once trimmed; whatever mirrorgen says of it, the lines after it are read."""
+    """oc skips a line that is blank once trimmed (pkg/cli/image/mirror/mappings.go, parseFile: cut at `#`,
+    strings.TrimSpace, skip if empty): nothing is said of it, and the lines after it are read."""
     problems = report({"orgs/acme.yaml": ACME.replace("mappings:\n  mapping_acme_tools: |\n",
                                                       "mappings:\n  mapping_acme_tools: |\n    \t# note\n"
                                                       "    registry.ci.openshift.org/acme-ci/a quay.io/acme/a:1\n")})
-    assert "orgs/acme.yaml:8: source 'registry.ci.openshift.org/acme-ci/a' needs a tag or a digest (oc cannot tell what" \
-           " to copy)" in problems, problems
+    assert problems == ["orgs/acme.yaml:8: source 'registry.ci.openshift.org/acme-ci/a' needs a tag or a digest (oc"
+                        " cannot tell what to copy)"]
+
+
+def test_white_space_oc_trims_at_either_end_of_a_line_is_no_tab_between_fields() -> None:
+    """oc cuts a line at `#` and trims it with Go's strings.TrimSpace before splitting it on spaces: a TAB or a
+    no-break space before the first field, after the last or before a comment changes nothing it reads."""
+    lines = ["\tregistry.ci.openshift.org/acme-ci/tools:1 quay.io/acme/tools:1\t",
+             "\t# a note indented with a TAB",
+             "registry.ci.openshift.org/acme-ci/b:1 quay.io/acme/b:1\t# a note after a TAB",
+             "\u00a0registry.ci.openshift.org/acme-ci/c:1 quay.io/acme/c:1"]
+    body = "".join(f"    {line}\n" for line in lines)
+    assert report({"orgs/acme.yaml": ACME.split("  mapping_acme_tools: |\n")[0] + "  mapping_acme_tools: |\n" + body}) == []
