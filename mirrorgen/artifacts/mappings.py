@@ -11,7 +11,7 @@ from ..errors import Location, Problem
 from ..inventory.memo import per_inventory
 from ..inventory.model import ConfigMapSettings, Inventory, MappingFile, Org, Settings, defect_severity
 from ..inventory.qci import names_its_registry, resolve_tokens
-from ..inventory.refs import split_mapping_line
+from ..inventory.refs import GO_SPACE, mapping_line_body, split_mapping_line
 from ..output import Output
 from ..provenance import nested_key_lines
 from .owners import owners_text
@@ -39,7 +39,7 @@ def rendered_text(settings: Settings, mapping: MappingFile) -> str:
 def _names_registries(text: str) -> bool:
     """Whether every source the line names starts with a registry host, so that none is an image-stream tag to
     write out; a blank or comment line names none. Decided without parsing for the usual `SRC DST ...` line."""
-    body = text.partition("#")[0].lstrip(" ")
+    body = mapping_line_body(text)
     space = body.find(" ")
     if space > 0 and "=" not in body and "\t" not in body:
         return names_its_registry(body[:space])
@@ -48,7 +48,8 @@ def _names_registries(text: str) -> bool:
     return all(map(names_its_registry, sources))
 
 
-# The separators split_mapping_line splits on: a CR inside a line is part of a token, as oc reads it.
+# The separators split_mapping_line splits on, once the ends are trimmed: a CR inside a line is part of a token, as
+# oc reads it.
 _TOKEN = re.compile(r"[^ \t]+")
 
 
@@ -58,8 +59,11 @@ def _with_sources_written_out(settings: Settings, text: str) -> str:
     tokens = resolve_tokens(split_mapping_line(text).tokens, settings.image_stream_registry, settings.source_registry)
     line_end = "\r" if text.endswith("\r") else ""
     body, hash_, comment = text.removesuffix("\r").partition("#")
+    # The white space oc trims at either end stays as written; the tokens are what lies between.
+    start, end = len(body) - len(body.lstrip(GO_SPACE)), len(body.rstrip(GO_SPACE))
     replacements = iter(tokens)
-    return _TOKEN.sub(lambda _: next(replacements), body) + hash_ + comment + line_end
+    written_out = _TOKEN.sub(lambda _: next(replacements), body[start:end]) if end > start else ""
+    return body[:start] + written_out + body[max(start, end):] + hash_ + comment + line_end
 
 
 def mapping_path(org: Org, mapping: MappingFile) -> str:

@@ -83,6 +83,15 @@ def test_generate_writes_the_text_as_written_and_only_image_stream_sources_chang
     assert with_header.text.count("\n") == 1
 
 
+def test_white_space_oc_trims_stays_as_written_around_a_written_out_source() -> None:
+    """oc trims a line with Go's strings.TrimSpace (a TAB, a no-break space, an ideographic space) before it reads
+    the fields; the image-stream source between is written out, the white space around it kept as it was."""
+    text = "\u00a0acme-ci/b:1 quay.io/acme/b:1\u3000# a note\n\tacme-ci/c:1 quay.io/acme/c:1\t\n"
+    files = _org_files("mappings:\n  mapping_acme_a: " + yaml.safe_dump(text, default_style='"'), b"header: false\n")
+    assert validate(parse_inventory(files)) == []
+    assert _mapping_output(files).text == text.replace("acme-ci/", "registry.ci.openshift.org/acme-ci/")
+
+
 def test_a_cr_ending_a_line_is_read_as_oc_reads_it_and_a_cr_inside_one_is_refused() -> None:
     ends = _org_files('mappings:\n  mapping_acme_a: "registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1\\r\\n'
                       'registry.ci.openshift.org/acme-ci/a:1 quay.io/acme/a:1\\r"\n')
