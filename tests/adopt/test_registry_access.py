@@ -226,6 +226,10 @@ WHOLE_LINES = {
     "a ClusterRole without name": (ROOK + "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {}\n",
                                    "6: a ClusterRole without metadata.name, which the API server refuses: write its"
                                    " name"),
+    "a Project without name": (ROOK + "apiVersion: project.openshift.io/v1\nkind: Project\nmetadata: {}\n",
+                               "6: a Project without metadata.name, which the API server refuses: write its name"),
+    "a Role without name": (ROOK + "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  namespace: rook\n",
+                            "6: a Role without metadata.name, which the API server refuses: write its name"),
     "a RoleBinding without name": (ROOK + PUBLIC.replace("  name: pullers\n", ""),
                                    "6: a RoleBinding without metadata.name, which the API server refuses: write its"
                                    " name"),
