@@ -26,6 +26,8 @@ _INERT_KINDS = frozenset({
 })
 # The RBAC API, OpenShift's legacy one, and its older group-less form.
 _RBAC_APIS = ("rbac.authorization.k8s.io/", "authorization.openshift.io/", "v1")
+# Kinds whose name the reading uses; the API server refuses any object without one, so applyconfig fails on it.
+_NAMED_KINDS = frozenset({"Namespace", "Project", "RoleBinding", "Role", "ClusterRole"})
 PUBLIC, AUTHENTICATED, MIRROR_ONLY = "public", "authenticated", "mirror-only"
 # Subjects that stand for everyone, and the level a pull grant to them makes.
 _EVERYONE = {("Group", "system:unauthenticated"): PUBLIC, ("User", "system:anonymous"): PUBLIC,
@@ -109,16 +111,22 @@ def applied_files(files: Mapping[str, bytes], folder: str) -> list[str]:
     return sorted(found)
 
 
+_NOT_APPLIED = "which applyconfig cannot apply either: fix the file"
+
+
 def _objects(file: str, data: bytes) -> Iterator[_Object]:
     try:
-        documents = list(yaml.compose_all(data.decode("utf-8"), Loader=yaml.SafeLoader))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Uncertain(data[: exc.start].count(b"\n") + 1, "not UTF-8 text, which applyconfig cannot apply either:"
                                                             " save it as UTF-8") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise Uncertain(mark.line + 1 if mark else 1, f"not YAML ({exc.problem}), which applyconfig cannot apply"
-                                                      f" either: fix the file") from None
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.reader.ReaderError as exc:  # a control character, which go-yaml refuses too
+        raise Uncertain(text[: exc.position].count("\n") + 1, f"not YAML (character U+{exc.character:04X} is not"
+                                                               f" allowed), {_NOT_APPLIED}") from None
+    except yaml.MarkedYAMLError as exc:  # PyYAML's scanner, parser and composer always give the problem's place
+        raise Uncertain(exc.problem_mark.line + 1, f"not YAML ({exc.problem}), {_NOT_APPLIED}") from None
     for document in documents:
         if document is None or (isinstance(document, yaml.ScalarNode) and document.value == ""):
             continue  # an empty document: `---` twice, or a file of comments
@@ -167,11 +175,10 @@ class _Reading:
         kind, api = obj.text("kind"), obj.text("apiVersion") or ""
         if kind is None:
             raise Uncertain(obj.line, "an object without `kind`: mirrorgen cannot tell what applying it grants")
+        if kind in _NAMED_KINDS and not obj.text("metadata", "name"):
+            raise Uncertain(obj.line, f"a {kind} without metadata.name, which the API server refuses: write its name")
         if kind in ("Namespace", "Project"):
-            name = obj.text("metadata", "name")
-            if not name:
-                raise Uncertain(obj.line, f"a {kind} without metadata.name: write its name")
-            self.namespaces.setdefault(folder, []).append((name, obj))
+            self.namespaces.setdefault(folder, []).append((obj.text("metadata", "name"), obj))
         elif kind == "ClusterRoleBinding":
             raise Uncertain(obj.line, f"ClusterRoleBinding {obj.text('metadata', 'name')!r} grants its role in every"
                                       f" namespace, so mirrorgen cannot tell what it opens to whom here: grant it with a"
@@ -183,7 +190,7 @@ class _Reading:
             self.bindings.append((folder, obj))
         elif kind in ("Role", "ClusterRole") and api.startswith(_RBAC_APIS):
             namespace = obj.text("metadata", "namespace") if kind == "Role" else ""
-            self.roles[(kind, namespace or "", obj.text("metadata", "name") or "")] = obj
+            self.roles[(kind, namespace or "", obj.text("metadata", "name"))] = obj
         elif kind not in _INERT_KINDS:
             raise Uncertain(obj.line, f"{kind} ({api or 'no apiVersion'}) is no kind mirrorgen knows to grant nothing by"
                                       f" being applied, so it cannot tell who may pull: move it out of the"
@@ -191,7 +198,7 @@ class _Reading:
 
     def grant(self, binding: _Object) -> Optional[_Grant]:
         """The image-pull grant a RoleBinding makes, or None when it lets nobody pull."""
-        name = binding.text("metadata", "name") or ""
+        name = binding.text("metadata", "name")  # never empty: add refused such a binding
         namespace = binding.text("metadata", "namespace")
         if not namespace:
             raise Uncertain(binding.line, f"RoleBinding {name!r} has no metadata.namespace, so it lands in whatever"
@@ -222,7 +229,7 @@ class _Reading:
     @staticmethod
     def _subject_nodes(binding: _Object) -> list[yaml.Node]:
         subjects = binding.get("subjects")
-        if subjects is None:
+        if subjects is None or subjects.tag == "tag:yaml.org,2002:null":  # `subjects:` alone is null: none, as absent
             return []
         if not isinstance(subjects, yaml.SequenceNode):
             raise Uncertain(subjects.start_mark.line + 1, "subjects must be a list")

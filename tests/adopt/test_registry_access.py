@@ -199,6 +199,71 @@ WHOLE_LINES = {
                                        " ServiceAccount) and a name"),
     "subjects that are no list": (ROOK + PUBLIC.replace("- kind: Group\n  name: system:unauthenticated\n",
                                                         "  kind: Group\n"), "16: subjects must be a list"),
+    "a subject that is no mapping": (ROOK + PUBLIC.replace("- kind: Group\n  name: system:unauthenticated\n",
+                                                           "- system:unauthenticated\n"),
+                                     "16: a subject mirrorgen cannot read: give it a kind (Group, User,"
+                                     " ServiceAccount) and a name"),
+    "a subject without name": (ROOK + PUBLIC.replace("  name: system:unauthenticated\n", ""),
+                               "16: a subject mirrorgen cannot read: give it a kind (Group, User, ServiceAccount)"
+                               " and a name"),
+    "a subject of a kind RBAC does not have": (ROOK + PUBLIC.replace("kind: Group", "kind: Team"),
+                                               "16: a subject mirrorgen cannot read: give it a kind (Group, User,"
+                                               " ServiceAccount) and a name"),
+    "a document that is a plain text": (ROOK + "just some text\n",
+                                        "6: a document that is no Kubernetes object (a mapping with kind and"
+                                        " metadata): mirrorgen cannot tell what applying it grants"),
+    # go-yaml, which applyconfig's `oc apply` reads with, refuses control characters as PyYAML does.
+    "a control character": (ROOK + "\n\nkind: \x01\n",
+                            "8: not YAML (character U+0001 is not allowed), which applyconfig cannot apply either:"
+                            " fix the file"),
+    "an OpenShift Template": (ROOK + "apiVersion: template.openshift.io/v1\nkind: Template\nobjects: []\n",
+                              "6: an OpenShift Template, whose parameters applyconfig fills in when it applies it:"
+                              " mirrorgen cannot tell who may pull; write the objects out"),
+    "an unknown kind of the core API": (ROOK + "apiVersion: v1\nkind: Widget\nmetadata:\n  name: x\n",
+                                        "6: Widget (v1) is no kind mirrorgen knows to grant nothing by being applied,"
+                                        " so it cannot tell who may pull: move it out of the registry-access folder"),
+    # The API server refuses an object without a name, so applyconfig fails on the folder.
+    "a ClusterRole without name": (ROOK + "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {}\n",
+                                   "6: a ClusterRole without metadata.name, which the API server refuses: write its"
+                                   " name"),
+    "a Project without name": (ROOK + "apiVersion: project.openshift.io/v1\nkind: Project\nmetadata: {}\n",
+                               "6: a Project without metadata.name, which the API server refuses: write its name"),
+    "a Role without name": (ROOK + "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  namespace: rook\n",
+                            "6: a Role without metadata.name, which the API server refuses: write its name"),
+    "a RoleBinding without name": (ROOK + PUBLIC.replace("  name: pullers\n", ""),
+                                   "6: a RoleBinding without metadata.name, which the API server refuses: write its"
+                                   " name"),
+    # Go templates mark their parameters with {{ }}.
+    "a role named by a Go template": (ROOK + binding("rook", "'{{ .Role }}'", "Group system:authenticated"),
+                                      "14: roleRef.name '{{ .Role }}' is a template parameter, filled in when applied:"
+                                      " write the value out"),
+    "admin for every authenticated user": (ROOK + binding("rook", "admin", "Group system:authenticated", name="admins"),
+                                           "6: RoleBinding 'admins' binds ClusterRole admin, whose rules are not in"
+                                           " these folders, to Group system:authenticated: mirrorgen cannot tell"
+                                           " whether it lets them pull the images of 'rook'; bind system:image-puller"
+                                           " for that, or grant them nothing here"),
+    # The role's nine lines come first: the binding starts at line 15.
+    "a role the folder defines opening a namespace without folder": (
+        ROOK + "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: rook-layers\nrules:\n"
+        "- apiGroups: [image.openshift.io]\n  resources: [imagestreams/layers]\n  verbs: [get]\n---\n"
+        + binding("elsewhere", "rook-layers", "Group system:authenticated", name="layer-readers"),
+        "15: RoleBinding 'layer-readers' lets Group system:authenticated pull from namespace 'elsewhere', which no"
+        " registry-access folder creates: mirrorgen records access per folder; move the binding into that"
+        " namespace's folder"),
+    # A List's item is reported in the List's file, at the item's line.
+    "a binding inside a List opening a namespace without folder": (
+        ROOK + "apiVersion: v1\nkind: List\nitems:\n- "
+        + binding("elsewhere", "system:image-puller", "Group system:authenticated").replace("\n", "\n  "),
+        "9: RoleBinding 'pullers' lets Group system:authenticated pull from namespace 'elsewhere', which no"
+        " registry-access folder creates: mirrorgen records access per folder; move the binding into that"
+        " namespace's folder"),
+    # Of equally wide subjects the message names the first the binding lists.
+    "two public subjects opening a namespace without folder": (
+        ROOK + binding("elsewhere", "system:image-puller", "Group rook-team", "Group system:unauthenticated",
+                       "User system:anonymous"),
+        "6: RoleBinding 'pullers' lets Group system:unauthenticated pull from namespace 'elsewhere', which no"
+        " registry-access folder creates: mirrorgen records access per folder; move the binding into that"
+        " namespace's folder"),
 }
 
 
@@ -209,10 +274,11 @@ def test_each_refusal_is_one_whole_line_at_its_line(case: str, tmp_path: Path) -
 
 
 def test_a_project_creates_its_namespace_and_empty_documents_are_skipped(tmp_path: Path) -> None:
-    """applyconfig applies a Project as the Namespace it is, and skips an empty document (`---` twice, comments):
-    the binding after them still opens the namespace."""
-    project = "apiVersion: project.openshift.io/v1\nkind: Project\nmetadata:\n  name: rook\n---\n"
-    levels = _levels(tmp_path, {"rook": {"admin_rook.yaml": project + "# nothing here\n---\n" + PUBLIC}})
+    """applyconfig applies a Project as the Namespace it is (here with another name than the folder's), and skips
+    an empty document (`---` twice, comments): the binding after them still opens the namespace."""
+    project = "apiVersion: project.openshift.io/v1\nkind: Project\nmetadata:\n  name: rook-builds\n---\n"
+    public = binding("rook-builds", "system:image-puller", "Group system:unauthenticated")
+    levels = _levels(tmp_path, {"rook": {"admin_rook.yaml": project + "# nothing here\n---\n" + public}})
     assert levels["rook"] == "public"
 
 
@@ -257,3 +323,71 @@ def test_only_folders_whose_own_name_starts_with_an_underscore_are_skipped(tmp_p
         "admin_wren.yaml": wren + binding("wren", "system:image-puller", "Group system:authenticated"),
         "more/_old/admin_public.yaml": binding("wren", "system:image-puller", "Group system:unauthenticated")}})
     assert levels["wren_"] == "authenticated"
+
+
+@pytest.mark.parametrize("subjects", [("Group system:authenticated", "Group rook-team"),
+                                      ("Group rook-team", "Group system:authenticated")])
+def test_every_authenticated_user_is_wider_than_a_named_group_in_the_same_binding(tmp_path: Path,
+                                                                                  subjects: tuple[str, ...]) -> None:
+    text = ROOK + binding("rook", "system:image-puller", *subjects)
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == "authenticated"
+
+
+@pytest.mark.parametrize("subjects", ["", "subjects:\n", "subjects: null\n", "subjects: []\n"])
+def test_a_binding_without_subjects_lets_nobody_pull(tmp_path: Path, subjects: str) -> None:
+    """RBAC's subjects are optional (absent, null or empty); a binding without any grants its role to no one."""
+    text = ROOK + binding("rook", "system:image-puller").replace("subjects:\n", subjects)
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == "mirror-only"
+
+
+def test_a_role_the_folder_defines_without_rules_lets_nobody_pull(tmp_path: Path) -> None:
+    """`rules` is optional in RBAC (an aggregated ClusterRole has none of its own): such a role allows nothing."""
+    role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: rook-layers\n---\n"
+    text = ROOK + role + binding("rook", "rook-layers", "Group system:authenticated")
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == "mirror-only"
+
+
+def test_a_cluster_role_is_found_whatever_namespace_its_metadata_names(tmp_path: Path) -> None:
+    """A ClusterRole is cluster-scoped: `oc apply` ignores a metadata.namespace on it, so a RoleBinding's roleRef
+    still finds it by name alone."""
+    role = _reader_role("[image.openshift.io]", "[imagestreams/layers]", "[get]").replace(
+        "  name: rook-layers\n", "  name: rook-layers\n  namespace: rook\n")
+    text = ROOK + role + binding("rook", "rook-layers", "Group system:authenticated")
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == "authenticated"
+
+
+def _legacy_binding(role_ref: str) -> str:
+    return ("apiVersion: authorization.openshift.io/v1\nkind: RoleBinding\nmetadata:\n  name: pullers\n"
+            f"  namespace: rook\nroleRef:\n{role_ref}subjects:\n- kind: SystemGroup\n  name: system:authenticated\n")
+
+
+# The folder defines a Role and a ClusterRole of the same name; only the Role lets its subjects pull.
+SAME_NAME_ROLES = (
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: rook-layers\n  namespace: rook\nrules:\n"
+    "- apiGroups: [image.openshift.io]\n  resources: [imagestreams/layers]\n  verbs: [get]\n---\n"
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: rook-layers\nrules:\n"
+    "- apiGroups: ['']\n  resources: [pods]\n  verbs: [get]\n---\n")
+
+
+# OpenShift's legacy authorization.openshift.io RoleBinding has no roleRef.kind: its roleRef names the role's
+# namespace for a Role of the binding's namespace, and none for a ClusterRole.
+@pytest.mark.parametrize("role_ref, level", [
+    ("  name: rook-layers\n  namespace: rook\n", "authenticated"),
+    ("  name: rook-layers\n", "mirror-only"),
+])
+def test_a_legacy_binding_binds_the_role_its_roleref_namespace_says(tmp_path: Path, role_ref: str, level: str) -> None:
+    text = ROOK + SAME_NAME_ROLES + _legacy_binding(role_ref)
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == level
+
+
+@pytest.mark.parametrize("kind, level", [("Role", "authenticated"), ("ClusterRole", "mirror-only")])
+def test_a_binding_binds_the_role_of_the_kind_its_roleref_names(tmp_path: Path, kind: str, level: str) -> None:
+    text = ROOK + SAME_NAME_ROLES + binding("rook", "rook-layers", "Group system:authenticated", kind=kind)
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == level
+
+
+def test_a_service_account_named_as_a_user_is_a_named_subject(tmp_path: Path) -> None:
+    """`system:serviceaccount:<namespace>:<name>` is one service account's user name: mirror-only, unlike the
+    `system:serviceaccounts` groups, which no level describes."""
+    text = ROOK + binding("rook", "system:image-puller", "User system:serviceaccount:rook:image-puller")
+    assert _levels(tmp_path, {"rook": {"admin_rook.yaml": text}})["rook"] == "mirror-only"
