@@ -373,3 +373,13 @@ def test_a_run_killed_while_removing_stale_files_leaves_each_one_findable(tmp_pa
     # Files only: killed between a removal and the pruning of its folder, a run leaves that folder empty, which git
     # does not see and no later run looks at.
     assert [p for p in (out / "deployment-all").rglob("*") if not p.is_dir()] == []
+
+
+def test_an_empty_plan_removes_every_generated_file_and_keeps_the_output_folder(make_inventory, tmp_path: Path) -> None:
+    """The library's write of no outputs at all: what mirrorgen wrote goes, with the folders it leaves empty, up to
+    the output folder, which stays (with the folder around it)."""
+    out = tmp_path / "wrapper/out"
+    writer.write(outputs_of(make_inventory, {}), out)
+    summary = writer.write([], out)
+    assert summary.removed and summary.written == ()
+    assert out.is_dir() and list(out.iterdir()) == []
