@@ -192,6 +192,28 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  script: lopo\n"},
         ["orgs/acme.yaml:10: script 'lopo' is not defined under `scripts:` in mirrorgen.yaml (loop)"],
     ),
+    "a script nobody defined, where two are": (
+        {"mirrorgen.yaml": "scripts:\n  loop: oc image mirror\n  sync: oc image mirror\n",
+         "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  script: lopo\n"},
+        ["orgs/acme.yaml:10: script 'lopo' is not defined under `scripts:` in mirrorgen.yaml (loop, sync)"],
+    ),
+    # Both schedules: the one fix is to drop one of them, so the cron is not judged as well.
+    "a cron Prow cannot parse beside an interval": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  cron: '0 25 * * *'\n  interval: 24h\n"},
+        ["orgs/acme.yaml:11: set either job.cron or job.interval, not both (Prow accepts exactly one)"],
+    ),
+    # A job run at an interval uses no cron: the default it would inherit is not its problem.
+    "a job at an interval, under a default cron Prow cannot parse": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  cron: '0 25 * * *'\n",
+         "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  interval: 24h\n"},
+        [],
+    ),
+    # The role label written under `labels` is judged there, not at the `role` setting (here: not set at all).
+    "the role label set under labels, to a value that is no label value": (
+        {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  labels:\n    team: mirror\n    ci.openshift.io/role: not valid\n"},
+        ["orgs/acme.yaml:11: label ci.openshift.io/role: value 'not valid' is not a Kubernetes label value (at most 63 of"
+         " [-._a-zA-Z0-9], starting and ending alphanumeric, or empty)"],
+    ),
     "a dry run of a script": (
         {"mirrorgen.yaml": "scripts:\n  loop: oc image mirror\n",
          "orgs/acme.yaml": ACME + "job:\n  script: loop\n  dry_run: true\n"},
@@ -270,6 +292,14 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  secret_name: push-shared\n",
          "orgs/beta.yaml": org("beta"), "orgs/zeta.yaml": ZETA},
         [],
+    ),
+    # acme writes its secret_source below another setting: "set at" names that line.
+    "one secret from two places, each written in its org": (
+        {"mirrorgen.yaml": "jobs:\n  cpu_request: 500m\n  secret_name: push-shared\n",
+         "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  secret_source: self-service\n",
+         "orgs/zeta.yaml": ZETA + "job:\n  dry_run: false\n  secret_source: external\n"},
+        ["orgs/zeta.yaml:10: secret 'push-shared' is external here but self-service for org 'acme' (set at"
+         " orgs/acme.yaml:10): one Secret comes from one place; set the same secret_source for both"],
     ),
     # acme's secret_source is the default: "set at" the `jobs` block, where it would be written.
     "one secret from two places, and under two keys": (
