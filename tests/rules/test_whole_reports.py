@@ -197,6 +197,21 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          "orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  script: lopo\n"},
         ["orgs/acme.yaml:10: script 'lopo' is not defined under `scripts:` in mirrorgen.yaml (loop, sync)"],
     ),
+    # An adopted repository (`defects: warning`) with an org file named in capitals: every defect that follows from
+    # the name is a warning, the name's own included.
+    "an org named in capitals, in an adopted inventory": (
+        {"mirrorgen.yaml": "defects: warning\n", "orgs/acme.yaml": None, "orgs/Acme.yaml": ACME},
+        ["mirrorgen.yaml:1: warning: secret name 'registry-push-credentials-quay-io-Acme' is not a DNS-1123 label (at"
+         " most 63 of a-z, 0-9 and '-', no dots), which a self-service Vault item's secretsync/target-name must be: if"
+         " the secret is provisioned elsewhere (ci-secret-bootstrap's _config.yaml, say), set secret_source: external;"
+         " if it is to be a new self-service item, name it 'registry-push-credentials-quay-io-acme'",
+         "orgs/Acme.yaml:1: warning: org name (the file name) 'Acme' is not a DNS-1123 label (at most 63 of a-z, 0-9 and"
+         " '-', no dots, starting and ending alphanumeric); try 'acme'",
+         "orgs/Acme.yaml:1: warning: periodic-image-mirroring-Acme mirrors files starting with 'mapping_Acme', but no"
+         " mapping file does: add one, fix the prefix, or remove the job (job.enabled: false)",
+         "orgs/Acme.yaml:6: warning: mapping file 'mapping_acme_tools' matches no job's MAPPING_FILE_PREFIX, so nothing"
+         " ever mirrors it; rename it to start with 'mapping_Acme' or delete it"],
+    ),
     # Both schedules: the one fix is to drop one of them, so the cron is not judged as well.
     "a cron Prow cannot parse beside an interval": (
         {"orgs/acme.yaml": ACME + "job:\n  dry_run: false\n  cron: '0 25 * * *'\n  interval: 24h\n"},
