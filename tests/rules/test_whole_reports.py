@@ -401,8 +401,9 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ["namespaces.yaml:5: namespace 'acme-ci' sets both acknowledged and public_acknowledged, its older spelling:"
          " keep acknowledged"],
     ),
+    # (aa-kept-ci sorts first, however the namespaces are ordered.)
     "a namespace after one whose manifests are written by hand": (
-        {"namespaces.yaml": "namespaces:\n  kept-ci:\n    render_manifests: false\n    access: authenticated\n"
+        {"namespaces.yaml": "namespaces:\n  aa-kept-ci:\n    render_manifests: false\n    access: authenticated\n"
                             "  acme-ci:\n    access: public\n"},
         ["namespaces.yaml:6: namespace 'acme-ci' would let anyone, even unauthenticated, pull its images; state why and"
          " who agreed in `acknowledged`, or choose authenticated / mirror-only"],
