@@ -157,8 +157,9 @@ def mapping_line_body(text: str) -> str:
 
 
 def split_mapping_line(text: str) -> ParsedLine:
-    # oc reads the file with bufio.Scanner's ScanLines, which drops one CR before each newline and at the end.
-    body, hash_, comment = text.removesuffix("\r").partition("#")
+    # oc reads the file with bufio.Scanner's ScanLines, which drops one CR before each newline and at the end; a CR
+    # left at either end of the text before `#` goes with the white space TrimSpace removes.
+    body, hash_, comment = text.partition("#")
     comment = (hash_ + comment).rstrip()
     body = body.strip(GO_SPACE)
     if "\t" in body:

@@ -13,8 +13,8 @@ import pytest
 
 from mirrorgen.inventory.refs import (ImageRef, ReferenceError, dns1123_hint, dns1123_label_error,
                                       is_configmap_key, is_dns1123_label, is_dns1123_subdomain, is_label_key,
-                                      is_label_value, is_registry_host, mapping_pairs, parse_image_ref,
-                                      split_mapping_line)
+                                      is_label_value, is_registry_host, mapping_line_body, mapping_pairs,
+                                      parse_image_ref, split_mapping_line)
 
 LABEL_63 = "a" * 63
 SUBDOMAIN_253 = ".".join(["a" * 63] * 3 + ["a" * 61])
@@ -106,6 +106,15 @@ def test_mapping_line_messages(tokens: tuple[str, ...], message: str) -> None:
 ])
 def test_a_line_renders_with_single_spaces_and_its_comment(line: str, rendered: str) -> None:
     assert split_mapping_line(line).render() == rendered
+
+
+@pytest.mark.parametrize("line, body", [
+    # parseFile: cut at the first `#`, then strings.TrimSpace (Go's unicode.IsSpace, which U+001C is not).
+    ("a b # c # d", "a b"), ("a#b", "a"), ("# only", ""), ("\t a  b \r", "a  b"), ("\x1ca b\x1c", "\x1ca b\x1c"),
+    ("", ""), ("\u3000a\u00a0", "a"),
+])
+def test_what_oc_reads_of_a_line(line: str, body: str) -> None:
+    assert mapping_line_body(line) == body
 
 
 @pytest.mark.parametrize("line, tokens, comment, has_tab", [
