@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import yaml
 
 from mirrorgen.artifacts import canonical_yaml
-from mirrorgen.inventory.cron import cron_error
+from mirrorgen.inventory.cron import cron_error, go_duration_seconds
 from mirrorgen.inventory.refs import ReferenceError, mapping_pairs, parse_image_ref, split_mapping_line
 
 # Written by hand in the form openshift/release's job sanitizer produces (keys sorted, sequences flush
@@ -111,6 +111,40 @@ def test_valid_cron(cron) -> None:
 ])
 def test_invalid_cron(cron, message) -> None:
     assert message in cron_error(cron)
+
+
+# robfig/cron.v2 (Prow's parser) takes a step of 1, a range of one value, and checks every part of a list.
+@pytest.mark.parametrize("cron", ["*/1 * * * *", "5-5 * * * *", "0 0 1-31/1 * *"])
+def test_edges_robfig_accepts(cron) -> None:
+    assert cron_error(cron) is None
+
+
+@pytest.mark.parametrize("cron, message", [
+    ("TZ=UTC 0 1 * * *", "Prow schedules in UTC; remove the time-zone prefix"),
+    ("CRON_TZ=Europe/Prague 0 1 * * *", "Prow schedules in UTC; remove the time-zone prefix"),
+    ("@every -5m", "`@every` needs a positive Go duration such as `20m` or `1h30m`"),
+    ("", "must not be empty or have surrounding spaces"),
+    (" 0 * * * *", "must not be empty or have surrounding spaces"),
+    ("*,99 * * * *", "minute field '*,99': 99 is outside 0-59"),
+])
+def test_invalid_cron_whole_message(cron, message) -> None:
+    assert cron_error(cron) == message
+
+
+@pytest.mark.parametrize("text, seconds", [
+    # Go's time.ParseDuration: units add up, a fraction scales its unit, a sign applies to the whole.
+    ("1h30m", 5400), ("1.5h", 5400), ("90m30s", 5430), ("300ms", 0.3), ("2us", 2e-6), ("-1h", -3600),
+    ("-1m30s", -90), ("+1h", 3600), ("0", 0),
+    # time.Duration(1<<63 - 1).String(): the longest duration Go has.
+    ("2562047h47m16.854775807s", (2**63 - 1) / 1e9),
+])
+def test_go_duration_seconds(text, seconds) -> None:
+    assert go_duration_seconds(text) == pytest.approx(seconds, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["2562048h", "1 h", "1d", "h", "-", ""])
+def test_what_go_refuses_as_a_duration(text) -> None:
+    assert go_duration_seconds(text) is None
 
 
 @pytest.mark.parametrize("text, registry, path, tag, digest", [
